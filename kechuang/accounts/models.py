@@ -1,0 +1,148 @@
+"""Users, their unit and their roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    # The office (领导小组办公室): sees and manages the whole plan.
+    OFFICE = "office", _("办公室管理员")
+    # A unit's reporter: fills and submits its own unit's monthly reports.
+    REPORTER = "reporter", _("单位填报员")
+    # A unit's reviewer: approves or returns reports on the tasks its unit leads.
+    REVIEWER = "reviewer", _("单位审核员")
+    # A leader: reads everything, changes nothing.
+    LEADER = "leader", _("领导")
+    # The auditor (审计管理员): reads the audit log only.
+    AUDITOR = "auditor", _("审计管理员")
+    # The system administrator (系统管理员): manages accounts, not roles.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    # The security administrator (安全管理员): grants and revokes roles, not accounts.
+    SECADMIN = "secadmin", _("安全管理员")
+    # May see talents' full ID and phone numbers (each unmask is audited).
+    PII_VIEWER = "pii_viewer", _("个人信息查看")
+
+
+# 三员分立: no account may hold two of these.
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to exactly one unit (none only for platform administrators)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_demo = models.BooleanField(_("演示账号"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    # Roles are read many times per request; cache them on the instance.
+    @property
+    def roles(self) -> frozenset[str]:
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True)) if self.pk else frozenset()
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def sees_everything(self) -> bool:
+        """Office and leaders see the whole plan; leaders only read."""
+        return self.is_active and self.has_role(Role.OFFICE, Role.LEADER)
+
+    @classmethod
+    def scope_rule(cls, user, action):
+        # The system administrator manages accounts; the security administrator manages their roles.
+        if user.has_role(Role.SYSADMIN):
+            return True
+        if user.has_role(Role.SECADMIN):
+            return action == "view" or action == "roles"
+        return False
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_active and self.has_role(Role.OFFICE)
+
+
+class UserRole(models.Model):
+    """One role held by one user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self):
+        if self.role in SEPARATED_ADMIN_ROLES:
+            others = (
+                UserRole.objects.filter(user_id=self.user_id, role__in=SEPARATED_ADMIN_ROLES)
+                .exclude(pk=self.pk)
+                .exclude(role=self.role)
+            )
+            if others.exists():
+                raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不得由同一账号兼任"))
+
+    def save(self, *args, **kwargs):
+        self.full_clean(exclude=["user"])
+        super().save(*args, **kwargs)
+
+
+class APIToken(models.Model):
+    """A bearer token for integrations. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["APIToken", str]:
+        key = "kc_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key

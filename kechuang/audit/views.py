@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from kechuang.accounts.models import Role
+from kechuang.core.scoping import restrict
+
+from .models import AuditEvent
+
+
+@login_required
+def event_list(request):
+    """The audit log, filterable by user, action, result and date; read-only for the auditor."""
+    if not request.user.has_role(Role.AUDITOR):
+        raise Http404
+    events = restrict(AuditEvent.objects.all(), request.user)
+    filters = {k: request.GET.get(k, "").strip() for k in ("username", "action", "result", "since", "until")}
+    if filters["username"]:
+        events = events.filter(username__icontains=filters["username"])
+    if filters["action"]:
+        events = events.filter(action__startswith=filters["action"])
+    if filters["result"]:
+        events = events.filter(result=filters["result"])
+    if filters["since"]:
+        events = events.filter(time__date__gte=filters["since"])
+    if filters["until"]:
+        events = events.filter(time__date__lte=filters["until"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "audit/event_list.html", {"page": page, "filters": filters, "results": AuditEvent.Result.choices}
+    )

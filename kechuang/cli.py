@@ -1,0 +1,15 @@
+"""The ``kechuang`` console script: every management command, e.g. ``kechuang loadplan FILE``."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kechuang", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "kechuang.matching"
+    verbose_name = "精准对接"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MetricsConfig(AppConfig):
+    name = "kechuang.metrics"
+    verbose_name = "指标计算"

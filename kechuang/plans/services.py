@@ -1,0 +1,52 @@
+"""Plan lookups shared by views, API and commands."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from kechuang.core.scoping import restrict
+
+from .choices import PlanStatus, TaskUnitRole
+from .models import Indicator, Plan, Task, TaskUnit
+
+
+def current_plan(user=None) -> Plan | None:
+    """The newest active plan the user may see (all plans when ``user`` is None)."""
+    qs = Plan.objects.all() if user is None else restrict(Plan.objects.all(), user)
+    return qs.filter(status=PlanStatus.ACTIVE).order_by("-year", "code").first() or qs.order_by("-year").first()
+
+
+def tasks_with_units(queryset):
+    return queryset.prefetch_related(
+        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "seq"))
+    )
+
+
+def unit_tasks(plan: Plan, unit) -> dict[str, list[Task]]:
+    """The tasks a unit leads and those it answers for."""
+    rows = TaskUnit.objects.filter(task__plan=plan, unit=unit).select_related("task").order_by("task__seq")
+    result: dict[str, list[Task]] = {TaskUnitRole.LEAD: [], TaskUnitRole.RESPONSIBLE: []}
+    for row in rows:
+        result[row.role].append(row.task)
+    return result
+
+
+def responsibility_matrix(plan: Plan) -> tuple[list[Task], list, dict]:
+    """Tasks × units with the role each unit plays: the office's 任务分工 table."""
+    tasks = list(tasks_with_units(plan.tasks.filter(parent__isnull=True).order_by("seq")))
+    units = {}
+    cells = {}
+    for task in tasks:
+        for tu in task.task_units.all():
+            units[tu.unit.pk] = tu.unit
+            cells[(task.pk, tu.unit.pk)] = tu.role
+    ordered_units = sorted(units.values(), key=lambda u: u.path)
+    return tasks, ordered_units, cells
+
+
+def indicators_of(plan: Plan, user=None):
+    qs = plan.indicators.select_related("owner_unit").prefetch_related("tasks").order_by("seq")
+    return restrict(qs, user) if user is not None else qs
+
+
+__all__ = ["current_plan", "tasks_with_units", "unit_tasks", "responsibility_matrix", "indicators_of", "Indicator"]

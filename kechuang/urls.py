@@ -1,0 +1,22 @@
+"""Root URLs. Each app owns its own urls module; the access matrix (tests) covers every route."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kechuang.api.api import api
+
+admin.site.site_header = "科创督办 管理后台"
+admin.site.site_title = "科创督办"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("kechuang.web.urls")),
+    path("plans/", include("kechuang.plans.urls")),
+    path("accounts/", include("kechuang.accounts.urls")),
+    path("audit/", include("kechuang.audit.urls")),
+]
