@@ -35,6 +35,17 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     raise ImproperlyConfigured(f"{queryset.model.__name__}.scope_rule returned {decision!r}")
 
 
+def restrict_or_404(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """Like ``restrict``, but a user whose roles never reach this kind of object gets 404 for the
+    whole list instead of an empty page."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise Http404
+    decision = queryset.model.scope_rule(user, action)
+    if decision is False or decision is None:
+        raise Http404
+    return restrict(queryset, user, action)
+
+
 def get_for_user(queryset: models.QuerySet, user, action: str = VIEW, **lookup):
     """The one object matching ``lookup`` within the user's scope, or 404."""
     try:

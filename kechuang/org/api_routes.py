@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from kechuang.core.scoping import restrict
+from kechuang.core.scoping import restrict, restrict_or_404
 
 from .models import Unit
 
@@ -20,7 +20,7 @@ class UnitOut(Schema):
 
 @router.get("/", response=list[UnitOut])
 def list_units(request):
-    return list(restrict(Unit.objects.filter(is_active=True), request.auth))
+    return list(restrict_or_404(Unit.objects.filter(is_active=True), request.auth))
 
 
 @router.get("/{code}", response=UnitOut)

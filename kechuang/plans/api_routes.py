@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from kechuang.core.scoping import restrict
+from kechuang.core.scoping import restrict, restrict_or_404
 
 from .models import Indicator, Plan, Task
 from .services import tasks_with_units
@@ -68,7 +68,7 @@ def _plan(request, code):
 
 @router.get("/", response=list[PlanOut])
 def list_plans(request):
-    return list(restrict(Plan.objects.all(), request.auth))
+    return list(restrict_or_404(Plan.objects.all(), request.auth))
 
 
 @router.get("/{code}", response=PlanOut)

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kechuang.audit.services import record_event
-from kechuang.core.scoping import get_for_user, restrict
+from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 
 from .loader import dump_plan
 from .models import Indicator, Plan, Task
@@ -15,7 +15,7 @@ from .services import indicators_of, responsibility_matrix, tasks_with_units
 
 @login_required
 def plan_list(request):
-    plans = restrict(Plan.objects.select_related("owner_unit"), request.user)
+    plans = restrict_or_404(Plan.objects.select_related("owner_unit"), request.user)
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from kechuang.accounts.models import Role
-from kechuang.core.scoping import get_for_user, restrict
+from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.services import current_plan, indicators_of, unit_tasks
 
@@ -27,7 +27,7 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    units = restrict(Unit.objects.all(), request.user).filter(is_active=True)
+    units = restrict_or_404(Unit.objects.all(), request.user).filter(is_active=True)
     return render(request, "web/unit_list.html", {"units": units})
 
 

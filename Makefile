@@ -1,0 +1,44 @@
+# kechuang — two commands: `make run` (platform with the 2022 plan and demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench venv system-deps migrate demo lint check-deploy
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	./scripts/system-deps.sh
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py demo
+
+run: demo
+	-./scripts/system-deps.sh
+	@echo "科创督办已启动：http://$(HOST):$(PORT)/ （Ctrl+C 退出）"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps venv
+	./scripts/test.sh
+
+bench: venv
+	$(PY) -m kechuang.bench
+
+lint: venv
+	$(VENV)/bin/ruff check kechuang
+
+check-deploy: venv
+	KECHUANG_DEBUG=false KECHUANG_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) KECHUANG_PII_KEY=x \
+	KECHUANG_ALLOWED_HOSTS=kechuang.example $(PY) manage.py check --deploy --fail-level WARNING

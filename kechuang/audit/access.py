@@ -1,0 +1,3 @@
+from kechuang.core.access import Route
+
+ROUTES = [Route("audit:event_list", allow={"auditor"})]

@@ -1,0 +1,58 @@
+"""Test helpers shared by every app: personas (one user per role) and small factories.
+
+Personas, each with what it may see:
+- office      领导小组办公室, role office: everything, may change the plan.
+- leader      广水市, role leader: everything, read-only.
+- auditor     no unit, role auditor: the audit log only.
+- sysadmin    no unit, role sysadmin: accounts only.
+- secadmin    no unit, role secadmin: roles only.
+- lead        市科技经信局, reporter + reviewer: leads tasks (一)(二)(三)(四)(六)(九).
+- dept        市财政局, reporter: responsible for (一)(二)(三)(九).
+- talent      市委人才办, reporter + reviewer + pii_viewer: leads (五).
+- town        武胜关镇, reporter: responsible for the tasks naming 各镇办.
+- town_b      杨寨镇, reporter: a second town, to check one town never sees the other's data.
+- zone        经济开发区, reporter.
+- nobody      武胜关镇, no role: sees nothing.
+"""
+
+from __future__ import annotations
+
+from kechuang.accounts.models import Role, User, UserRole
+from kechuang.org.models import Unit
+from kechuang.plans.loader import bundled_plan_path, load_plan
+
+PASSWORD = "Kc-test-Passw0rd!"
+
+PERSONAS = {
+    "office": ("领导小组办公室", [Role.OFFICE]),
+    "leader": ("广水市", [Role.LEADER]),
+    "auditor": (None, [Role.AUDITOR]),
+    "sysadmin": (None, [Role.SYSADMIN]),
+    "secadmin": (None, [Role.SECADMIN]),
+    "lead": ("市科技经信局", [Role.REPORTER, Role.REVIEWER]),
+    "dept": ("市财政局", [Role.REPORTER]),
+    "talent": ("市委人才办", [Role.REPORTER, Role.REVIEWER, Role.PII_VIEWER]),
+    "town": ("武胜关镇", [Role.REPORTER]),
+    "town_b": ("杨寨镇", [Role.REPORTER]),
+    "zone": ("经济开发区", [Role.REPORTER]),
+    "nobody": ("武胜关镇", []),
+}
+
+
+def load_bundled_plan(code: str = "guangshui-2022"):
+    return load_plan(bundled_plan_path(code))
+
+
+def make_user(username: str, unit: Unit | None = None, roles=(), password: str = PASSWORD) -> User:
+    user = User.objects.create_user(username=username, password=password, unit=unit, display_name=username)
+    for role in roles:
+        UserRole.objects.create(user=user, role=role)
+    return user
+
+
+def make_personas() -> dict[str, User]:
+    users = {}
+    for name, (unit_name, roles) in PERSONAS.items():
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        users[name] = make_user(name, unit, roles)
+    return users

@@ -1,0 +1,61 @@
+"""Named computations over the registries. Which one an indicator uses is data (Indicator.metric).
+
+A computation is a function ``fn(plan, as_of: date, unit=None, **params) -> MetricResult``
+registered with ``@metric("name", "中文说明")``. ``unit`` narrows the figure to one unit's
+jurisdiction (a town's enterprises) when the computation supports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+_REGISTRY: dict[str, "MetricDef"] = {}
+
+
+@dataclass
+class MetricResult:
+    """A computed figure and the records behind it (for drill-down)."""
+
+    value: Decimal | None
+    records: list = field(default_factory=list)  # model instances behind the figure
+    numerator: Decimal | None = None  # for ratios and growth: the parts
+    denominator: Decimal | None = None
+    note: str = ""
+
+
+@dataclass
+class MetricDef:
+    name: str
+    label: str
+    fn: Callable
+    record_label: str = ""
+
+
+def metric(name: str, label: str, record_label: str = ""):
+    def decorator(fn):
+        _REGISTRY[name] = MetricDef(name, label, fn, record_label)
+        return fn
+
+    return decorator
+
+
+def get_metric(name: str) -> MetricDef:
+    _ensure_loaded()
+    try:
+        return _REGISTRY[name]
+    except KeyError as exc:
+        raise KeyError(f"未定义的指标计算方法：{name}") from exc
+
+
+def all_metrics() -> dict[str, MetricDef]:
+    _ensure_loaded()
+    return dict(_REGISTRY)
+
+
+def _ensure_loaded() -> None:
+    # Computations live in each app's metrics_defs.py; importing registers them.
+    from kechuang.core.discovery import app_modules
+
+    app_modules("metrics_defs")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kechuang needs when they are missing: CJK fonts (pages, charts,
+# PDF), chromium (browser tests), LibreOffice (bulletin PDF) and poppler (PDF checks in tests).
+# Also installs the fontconfig aliases that map the official 公文 font names to installed fonts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp chromium libreoffice-writer-nogui poppler-utils)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then SUDO="sudo"; else
+      echo "Missing packages ${missing[*]} and not root: install them with apt-get." >&2; exit 1; fi
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+conf=kechuang/bulletins/fonts/65-kechuang-fonts.conf
+if [ -f "$conf" ] && [ -d /etc/fonts/conf.d ] && ! cmp -s "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf; then
+  if [ "$(id -u)" = 0 ]; then cp "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf && fc-cache -f >/dev/null 2>&1 || true
+  elif command -v sudo >/dev/null; then sudo cp "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf && sudo fc-cache -f >/dev/null 2>&1 || true; fi
+fi
