@@ -32,3 +32,32 @@ def client_for(client, personas):
         return c
 
     return _client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's chromium (no Playwright browser download)."""
+    import shutil
+
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture
+def login_page(live_server, page):
+    """login_page(username) → a Playwright page signed in through the real login form."""
+    from kechuang.core.testing import PASSWORD
+
+    def _login(username, password=PASSWORD):
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return _login

@@ -19,4 +19,12 @@ urlpatterns = [
     path("plans/", include("kechuang.plans.urls")),
     path("accounts/", include("kechuang.accounts.urls")),
     path("audit/", include("kechuang.audit.urls")),
+    path("reporting/", include("kechuang.reporting.urls")),
+    path("supervision/", include("kechuang.supervision.urls")),
+    path("registry/", include("kechuang.registry.urls")),
+    path("metrics/", include("kechuang.metrics.urls")),
+    path("bulletins/", include("kechuang.bulletins.urls")),
+    path("assessment/", include("kechuang.assessment.urls")),
+    path("policy/", include("kechuang.policy.urls")),
+    path("matching/", include("kechuang.matching.urls")),
 ]
