@@ -1,0 +1,39 @@
+"""Reporting services: periods, the workflow (save, submit, approve, return, reopen), completeness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from .choices import PeriodStatus
+from .models import Period
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + n
+    return idx // 12, idx % 12 + 1
+
+
+def period_dates(plan, year: int, month: int) -> tuple[dt.date, dt.date]:
+    """(opens_on, due_on): open on the 1st of the following month, due on ``report_due_day`` of it."""
+    ny, nm = _add_months(year, month, 1)
+    due_day = int(plan.setting("report_due_day") or 5)
+    import calendar
+
+    due_day = max(1, min(due_day, calendar.monthrange(ny, nm)[1]))
+    return dt.date(ny, nm, 1), dt.date(ny, nm, due_day)
+
+
+def ensure_periods(plan) -> list[Period]:
+    """Create the plan year's 12 monthly periods (idempotent); returns them in order."""
+    with transaction.atomic():
+        existing = {(p.year, p.month): p for p in Period.objects.filter(plan=plan, year=plan.year)}
+        for month in range(1, 13):
+            if (plan.year, month) not in existing:
+                opens_on, due_on = period_dates(plan, plan.year, month)
+                existing[(plan.year, month)], _ = Period.objects.get_or_create(
+                    plan=plan, year=plan.year, month=month,
+                    defaults={"opens_on": opens_on, "due_on": due_on, "status": PeriodStatus.OPEN},
+                )
+    return [existing[(plan.year, m)] for m in range(1, 13)]
