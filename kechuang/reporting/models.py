@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
@@ -49,6 +50,7 @@ class Period(models.Model):
     opens_on = models.DateField(_("开始填报"))
     due_on = models.DateField(_("截止日期"))
     status = models.CharField(_("状态"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    history = HistoricalRecords()
     objects = ScopedManager()
 
     class Meta:
@@ -144,6 +146,7 @@ class TaskReport(ReportBase):
     narrative = models.TextField(_("进展情况"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步打算"), blank=True)
+    history = HistoricalRecords()
     objects = ScopedManager()
 
     class Meta:
@@ -193,6 +196,7 @@ class IndicatorValue(ReportBase):
     prefilled_from = models.CharField(
         _("预填来源"), max_length=20, choices=PrefillSource.choices, default=PrefillSource.NONE, blank=True
     )
+    history = HistoricalRecords()
     objects = ScopedManager()
 
     class Meta:
@@ -328,6 +332,7 @@ class Milestone(TimeStampedModel, VersionedModel):
     deadline = models.DateField(_("完成时限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
     objects = ScopedManager()
 
     class Meta:
