@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from kechuang.api.api import api
 
-admin.site.site_header = "科创督办 管理后台"
-admin.site.site_title = "科创督办"
-admin.site.index_title = "管理"
-
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

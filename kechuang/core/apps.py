@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "kechuang.core"
     verbose_name = "基础"
+    default = True
