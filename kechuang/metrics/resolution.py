@@ -57,9 +57,56 @@ def resolve(indicator, as_of: dt.date, unit=None) -> Resolved:
     return provider(indicator, as_of, unit)
 
 
+# Optional batch forms of providers: ``fn(indicators, dates, unit) -> {(indicator_id, date): Resolved}``
+# returning exactly what the single provider returns for each pair, in a constant number of queries.
+_BATCH_PROVIDERS: dict[str, object] = {}
+
+
+def register_batch_provider(source: str, fn) -> None:
+    _BATCH_PROVIDERS[source] = fn
+
+
 def resolve_many(indicators, as_of: dt.date, unit=None) -> dict[int, Resolved]:
     """Resolve several indicators; providers may batch (see ``register_batch_provider``)."""
-    return {ind.pk: resolve(ind, as_of, unit) for ind in indicators}
+    series = resolve_series(indicators, [as_of], unit)
+    return {ind.pk: series[(ind.pk, as_of)] for ind in indicators}
+
+
+def resolve_series(indicators, dates, unit=None) -> dict[tuple[int, dt.date], Resolved]:
+    """``resolve`` for every (indicator, date) pair — same values, batched where a provider or a
+    computation offers a batch form, one ``resolve`` call per pair otherwise."""
+    indicators = list(indicators)
+    dates = list(dict.fromkeys(dates))
+    _load_providers()  # imports are cached: cheap after the first call
+    out: dict[tuple[int, dt.date], Resolved] = {}
+    by_source: dict[str, list] = {}
+    for ind in indicators:
+        by_source.setdefault(ind.source, []).append(ind)
+    for source, group in by_source.items():
+        if source == ValueSource.COMPUTED:
+            for ind in group:
+                mdef = get_metric(ind.metric)
+                if mdef.series is None:
+                    for day in dates:
+                        out[(ind.pk, day)] = resolve(ind, day, unit)
+                    continue
+                results = mdef.series(ind.plan, dates, unit=unit, **(ind.metric_params or {}))
+                for day in dates:
+                    result = results[day]
+                    out[(ind.pk, day)] = Resolved(
+                        ind.pk, result.value, ind.source, day, list(result.records),
+                        {"numerator": result.numerator, "denominator": result.denominator, "note": result.note,
+                         "metric": mdef.name, "label": mdef.label},
+                    )
+            continue
+        batch = _BATCH_PROVIDERS.get(source)
+        if batch is not None:
+            out.update(batch(group, dates, unit))
+        else:
+            for ind in group:
+                for day in dates:
+                    out[(ind.pk, day)] = resolve(ind, day, unit)
+    return out
 
 
 def _load_providers() -> None:

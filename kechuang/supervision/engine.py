@@ -1,0 +1,571 @@
+"""THE status engine: 序时进度, indicator and task lights, forecasts, unit rankings, red items.
+
+Values come only from ``kechuang.metrics.resolution`` (``resolve_many`` / ``resolve_series``, which
+return exactly what ``resolve`` returns); this module never computes an indicator value itself.
+Rules (domain-rules.md §1e): cumulative indicators are compared with target × 序时进度; level and
+ratio indicators with the target itself; growth indicators with the target rate. The gap in
+percentage points against what is expected picks the light with the plan's thresholds.
+
+Every function here runs a constant number of queries whatever the number of units and months
+(batched reads, grouping in Python), so the dashboard stays fast as the plan grows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
+from kechuang.plans.choices import Comparator, ProgressMode, TaskUnitRole, ValueSource
+
+GREEN, YELLOW, RED, BLUE, GREY = "green", "yellow", "red", "blue", "grey"
+LIGHT_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后", BLUE: "即将到期", GREY: "未到期"}
+LIGHT_ORDER = {RED: 0, YELLOW: 1, BLUE: 2, GREEN: 3, GREY: 4}
+HUNDRED = Decimal(100)
+
+# Unit × period reporting states (heatmap cells).
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+STATE_LABELS = {ON_TIME: "按时", LATE: "逾期报送", MISSING: "未报送", PENDING: "未到期"}
+
+
+def q1(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------
+# 序时进度 and periods
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def completed_months(plan, as_of: dt.date) -> int:
+    """Months of the plan year fully elapsed on ``as_of`` (0..12)."""
+    if as_of.year < plan.year:
+        return 0
+    if as_of.year > plan.year:
+        return 12
+    done = as_of.month - 1
+    if as_of == month_end(as_of.year, as_of.month):
+        done += 1
+    return done
+
+
+def time_progress(plan, as_of: dt.date) -> Decimal:
+    """序时进度 as a fraction 0..1: completed months / 12, or elapsed days / days in the year when the
+    plan setting ``time_progress_basis`` is "day"."""
+    if (plan.setting("time_progress_basis") or "month") == "day":
+        start = dt.date(plan.year, 1, 1)
+        days = 366 if calendar.isleap(plan.year) else 365
+        elapsed = (as_of - start).days + 1
+        return Decimal(max(0, min(days, elapsed))) / Decimal(days)
+    return Decimal(completed_months(plan, as_of)) / Decimal(12)
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    idx = day.year * 12 + day.month - 1 + months
+    year, month = idx // 12, idx % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def trend_dates(plan, as_of: dt.date) -> list[dt.date]:
+    """Month ends of the plan year up to ``as_of`` (the points of the monthly trend)."""
+    return [month_end(plan.year, m) for m in range(1, completed_months(plan, as_of) + 1)]
+
+
+@dataclass
+class PeriodFrame:
+    """The plan's periods seen from ``as_of``."""
+
+    periods: list  # every Period of the plan year, in order
+    due: object | None  # the latest period whose deadline has passed (its data is due)
+    current: object | None  # the latest period whose month has ended (may still be before its deadline)
+
+    @property
+    def due_soon(self) -> bool:
+        return self.current is not None and self.current is not self.due
+
+
+def period_frame(plan, as_of: dt.date) -> PeriodFrame:
+    from kechuang.reporting.models import Period
+
+    periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
+    due = None
+    current = None
+    for p in periods:
+        if p.end < as_of:
+            current = p
+        if p.due_on < as_of:
+            due = p
+    return PeriodFrame(periods, due, current)
+
+
+def _due_soon(plan, frame: PeriodFrame, as_of: dt.date) -> bool:
+    if not frame.due_soon:
+        return False
+    days = int(plan.setting("due_soon_days") or 0)
+    return (frame.current.due_on - as_of).days <= days
+
+
+def _submitted_statuses():
+    from kechuang.reporting.choices import SubmissionStatus
+
+    return (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: object
+    actual: Decimal | None
+    expected: Decimal | None
+    completion_pct: Decimal | None
+    time_progress_pct: Decimal
+    gap_points: Decimal | None
+    light: str
+    forecast: Decimal | None
+    resolved: Resolved | None
+    target: Decimal | None = None
+    reason: str = ""
+    unit: object | None = None
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def kind(self) -> str:
+        return "indicator"
+
+
+def light_for_gap(plan, gap: Decimal | None) -> str:
+    """Green when at most ``light_yellow_points`` behind (or ahead); yellow from that to
+    ``light_red_points`` behind, both inclusive; red when more than ``light_red_points`` behind."""
+    if gap is None:
+        return GREY
+    yellow = Decimal(str(plan.setting("light_yellow_points")))
+    red = Decimal(str(plan.setting("light_red_points")))
+    behind = -gap
+    if behind > red:
+        return RED
+    if behind >= yellow:
+        return YELLOW
+    return GREEN
+
+
+def evaluate_indicator(plan, indicator, target: Decimal | None, actual: Decimal | None, tp: Decimal) -> dict:
+    """Expected value, completion % and gap (percentage points) for one indicator; pure arithmetic."""
+    tp_pct = tp * HUNDRED
+    target = None if target is None else Decimal(target)
+    mode = indicator.progress_mode
+    if mode == ProgressMode.CUMULATIVE:
+        expected = None if target is None else target * tp
+        expected_pct = tp_pct
+    else:  # level, ratio and growth: the target itself (growth: the target rate)
+        expected = target
+        expected_pct = HUNDRED
+    completion = None
+    gap = None
+    if actual is not None and target is not None:
+        if target != 0:
+            completion = Decimal(actual) / target * HUNDRED
+            if indicator.comparator == Comparator.LTE:
+                gap = expected_pct - completion
+            elif indicator.comparator == Comparator.EQ:
+                gap = -abs(completion - expected_pct)
+            else:
+                gap = completion - expected_pct
+        else:
+            # A zero target (e.g. "no decline"): compare in the indicator's own points.
+            diff = Decimal(actual) - target
+            gap = -diff if indicator.comparator == Comparator.LTE else (
+                -abs(diff) if indicator.comparator == Comparator.EQ else diff)
+    return {"expected": expected, "completion": completion, "gap": gap}
+
+
+def forecast_value(indicator, actual: Decimal | None, tp: Decimal, series: list[Decimal | None] | None = None):
+    """Year-end forecast from the monthly trajectory: linear on the year-to-date figure for
+    cumulative indicators (actual ÷ 序时进度), the last value for level, ratio and growth ones."""
+    if actual is None:
+        return None
+    if indicator.progress_mode == ProgressMode.CUMULATIVE:
+        if tp <= 0:
+            return None
+        return Decimal(actual) / tp
+    return Decimal(actual)
+
+
+def _indicator_scope(plan, unit):
+    qs = plan.indicators.select_related("owner_unit", "plan").order_by("seq")
+    if unit is None:
+        return list(qs), {}
+    from django.db.models import Q
+
+    from kechuang.plans.models import IndicatorShare
+
+    shares = {s.indicator_id: s.target for s in IndicatorShare.objects.filter(indicator__plan=plan, unit=unit)}
+    return list(qs.filter(Q(owner_unit=unit) | Q(pk__in=list(shares)))), shares
+
+
+def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
+    """(indicator_id, period_id) pairs with a submitted or approved value (one query)."""
+    from kechuang.reporting.models import IndicatorValue
+
+    periods = [p for p in periods if p is not None]
+    if not periods:
+        return set()
+    qs = IndicatorValue.objects.filter(plan=plan, period__in=periods, status__in=_submitted_statuses())
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return set(qs.values_list("indicator_id", "period_id").distinct())
+
+
+def indicator_statuses(plan, as_of: dt.date, unit=None) -> list[IndicatorStatus]:
+    """The status of every indicator of the plan (or of those a unit owns or shares) on ``as_of``."""
+    indicators, shares = _indicator_scope(plan, unit)
+    tp = time_progress(plan, as_of)
+    resolved = resolve_many(indicators, as_of, unit)
+    frame = period_frame(plan, as_of)
+    submitted = _reported_submissions(plan, [frame.due, frame.current], unit)
+    due_soon = _due_soon(plan, frame, as_of)
+    out = []
+    for ind in indicators:
+        target = shares.get(ind.pk, ind.target)
+        res = resolved[ind.pk]
+        out.append(_status(plan, ind, target, res, tp, frame, submitted, due_soon, unit))
+    return out
+
+
+def _status(plan, ind, target, res, tp, frame, submitted, due_soon, unit) -> IndicatorStatus:
+    actual = res.value
+    calc = evaluate_indicator(plan, ind, target, actual, tp)
+    reported = ind.source == ValueSource.REPORTED
+    reason = ""
+    if tp <= 0 or (reported and frame.current is None):
+        light = GREY
+        reason = "尚无应报数据"
+    elif reported and frame.due is not None and (ind.pk, frame.due.pk) not in submitted:
+        light = RED
+        reason = f"{frame.due.label}数据逾期未报"
+    elif actual is None:
+        if reported and due_soon:
+            light, reason = BLUE, f"{frame.current.label}数据将于{frame.current.due_on:%m月%d日}截止"
+        elif reported and frame.due is None:
+            light, reason = GREY, "尚无应报数据"
+        else:
+            light, reason = RED, "无数据"
+    else:
+        light = light_for_gap(plan, calc["gap"])
+        if light == RED:
+            reason = f"落后序时进度{q1(-calc['gap'])}个百分点"
+        elif light == YELLOW:
+            reason = f"落后序时进度{q1(-calc['gap'])}个百分点"
+        if reported and due_soon and light != RED and (ind.pk, frame.current.pk) not in submitted:
+            light, reason = BLUE, f"{frame.current.label}数据将于{frame.current.due_on:%m月%d日}截止，尚未报送"
+    return IndicatorStatus(
+        indicator=ind, actual=actual, expected=calc["expected"], completion_pct=calc["completion"],
+        time_progress_pct=tp * HUNDRED, gap_points=calc["gap"], light=light,
+        forecast=forecast_value(ind, actual, tp), resolved=res, target=target, reason=reason, unit=unit,
+    )
+
+
+def indicator_trends(plan, as_of: dt.date, indicators=None, unit=None) -> dict:
+    """{indicator_id: [(month_end, value), …]} through the resolution path (batched)."""
+    if indicators is None:
+        indicators = list(plan.indicators.select_related("plan").order_by("seq"))
+    dates = trend_dates(plan, as_of)
+    series = resolve_series(indicators, dates, unit)
+    return {ind.pk: [(d, series[(ind.pk, d)].value) for d in dates] for ind in indicators}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+
+@dataclass
+class TaskStatus:
+    task: object
+    light: str
+    percent: Decimal | None
+    time_progress_pct: Decimal
+    overdue_milestones: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+    gap_points: Decimal | None = None
+    reason: str = ""
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def kind(self) -> str:
+        return "task"
+
+
+def _latest_task_reports(plan, as_of: dt.date, frame: PeriodFrame) -> dict[int, dict[int, object]]:
+    """{task_id: {unit_id: latest submitted/approved report up to the current period}} (one query)."""
+    from kechuang.reporting.models import TaskReport
+
+    out: dict[int, dict[int, object]] = defaultdict(dict)
+    if frame.current is None:
+        return out
+    qs = (
+        TaskReport.objects.filter(plan=plan, status__in=_submitted_statuses(), period__year=plan.year,
+                                  period__month__lte=frame.current.month)
+        .select_related("unit", "period")
+        .order_by("period__month", "pk")
+    )
+    for report in qs:
+        out[report.task_id][report.unit_id] = report  # later months overwrite earlier ones
+    return out
+
+
+def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
+    """Lights of the plan's tasks from their units' latest submitted or approved reports (percent
+    complete against 序时进度) and their overdue milestones (any → red)."""
+    from kechuang.reporting.models import Milestone
+
+    tp = time_progress(plan, as_of)
+    frame = period_frame(plan, as_of)
+    tasks = list(plan.tasks.order_by("seq"))
+    latest = _latest_task_reports(plan, as_of, frame)
+    overdue = defaultdict(list)
+    for ms in Milestone.objects.filter(task__plan=plan).filter(Milestone.overdue_q(as_of)).select_related("unit"):
+        overdue[ms.task_id].append(ms)
+    due_soon = _due_soon(plan, frame, as_of)
+    out = []
+    for task in tasks:
+        reports = sorted(latest.get(task.pk, {}).values(), key=lambda r: r.unit.path)
+        percents = [r.percent_complete for r in reports if r.percent_complete is not None]
+        percent = sum(percents, Decimal(0)) / len(percents) if percents else None
+        gap = None if percent is None else percent - tp * HUNDRED
+        reason = ""
+        if overdue[task.pk]:
+            light, reason = RED, f"{len(overdue[task.pk])}个工作节点逾期"
+        elif tp <= 0 or frame.current is None:
+            light, reason = GREY, "尚无应报进展"
+        elif frame.due is not None and not any(r.period_id == frame.due.pk for r in reports):
+            light, reason = RED, f"{frame.due.label}进展逾期未报"
+        elif percent is None:
+            light, reason = (BLUE, "本月进展即将截止") if due_soon else (GREY, "尚无进展报告")
+        else:
+            light = light_for_gap(plan, gap)
+            if light in (RED, YELLOW):
+                reason = f"落后序时进度{q1(-gap)}个百分点"
+            if due_soon and light != RED and not any(r.period_id == frame.current.pk for r in reports):
+                light, reason = BLUE, f"{frame.current.label}进展将于{frame.current.due_on:%m月%d日}截止，尚未报送"
+        out.append(TaskStatus(task, light, percent, tp * HUNDRED, overdue[task.pk], reports, gap, reason))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Units: completeness (heatmap) and ranking
+
+
+def plan_units(plan) -> list:
+    """Units with work in the plan (a task role or an owned or shared indicator), in directory order."""
+    from django.db.models import Q
+
+    from kechuang.org.models import Unit
+    from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+
+    return list(
+        Unit.objects.filter(
+            Q(pk__in=TaskUnit.objects.filter(task__plan=plan).values("unit_id"))
+            | Q(pk__in=Indicator.objects.filter(plan=plan, owner_unit__isnull=False).values("owner_unit_id"))
+            | Q(pk__in=IndicatorShare.objects.filter(indicator__plan=plan).values("unit_id"))
+        ).order_by("path")
+    )
+
+
+def completeness(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
+    """{(unit_id, month): on_time|late|missing|pending} for every unit with work and every month
+    whose period has ended, from the reporting service (one batch for the year)."""
+    from kechuang.reporting import services as reporting
+
+    fn = getattr(reporting, "unit_period_states", None)
+    if fn is not None:
+        return fn(plan, as_of)
+    return _completeness_fallback(plan, as_of)
+
+
+def _completeness_fallback(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
+    # Used until the reporting app publishes its batch form; same definition: a unit is on time in a
+    # month when every item it owes (its tasks, its reported indicators) was first submitted by the
+    # deadline, late when all were submitted but some after it, missing when any is still not
+    # submitted after the deadline, pending before the deadline.
+    from django.db.models import Count, Max
+
+    from kechuang.plans.models import Indicator, TaskUnit
+    from kechuang.reporting.models import IndicatorValue, Period, TaskReport
+
+    periods = [p for p in Period.objects.filter(plan=plan, year=plan.year).order_by("month") if p.end < as_of]
+    owed: dict[int, int] = defaultdict(int)
+    for unit_id, n in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id").annotate(n=Count("task_id",
+                                                                                                     distinct=True)):
+        owed[unit_id] += n
+    for unit_id, n in (Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED, owner_unit__isnull=False)
+                       .values_list("owner_unit_id").annotate(n=Count("pk"))):
+        owed[unit_id] += n
+    done: dict[tuple[int, int], list] = {}
+    for model in (TaskReport, IndicatorValue):
+        rows = (model.objects.filter(plan=plan, period__in=periods, first_submitted_at__isnull=False)
+                .values_list("unit_id", "period_id").annotate(n=Count("pk"), last=Max("first_submitted_at")))
+        for unit_id, period_id, n, last in rows:
+            cell = done.setdefault((unit_id, period_id), [0, None])
+            cell[0] += n
+            cell[1] = last if cell[1] is None or (last and last > cell[1]) else cell[1]
+    out = {}
+    from django.utils import timezone
+
+    for unit_id, need in owed.items():
+        for p in periods:
+            n, last = done.get((unit_id, p.pk), (0, None))
+            if n >= need and last is not None:
+                out[(unit_id, p.month)] = ON_TIME if timezone.localdate(last) <= p.due_on else LATE
+            elif p.due_on < as_of:
+                out[(unit_id, p.month)] = MISSING
+            else:
+                out[(unit_id, p.month)] = PENDING
+    return out
+
+
+@dataclass
+class UnitRank:
+    unit: object
+    on_time: int
+    late: int
+    missing: int
+    timeliness_rate: Decimal | None
+    completion_rate: Decimal | None
+    score: Decimal
+    rank: int = 0
+
+
+def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None = None,
+                  cells: dict | None = None) -> list[UnitRank]:
+    """Units ranked by score = 50% timeliness rate + 50% completion rate (both 0..100); ties share a
+    rank (1, 1, 3). Completion: the unit's own latest task percent against 序时进度 and its owned
+    indicators' completion against what is expected, each capped at 100%."""
+    units = plan_units(plan)
+    cells = completeness(plan, as_of) if cells is None else cells
+    statuses = indicator_statuses(plan, as_of) if statuses is None else statuses
+    tp = time_progress(plan, as_of)
+    frame = period_frame(plan, as_of)
+    latest = _latest_task_reports(plan, as_of, frame)
+    from kechuang.plans.models import TaskUnit
+
+    unit_tasks = defaultdict(set)
+    for unit_id, task_id in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", "task_id"):
+        unit_tasks[unit_id].add(task_id)
+    attain = defaultdict(list)
+    for st in statuses:
+        owner = st.indicator.owner_unit_id
+        if owner and st.completion_pct is not None and st.light != GREY:
+            expected_pct = st.time_progress_pct if st.indicator.progress_mode == ProgressMode.CUMULATIVE else HUNDRED
+            if st.indicator.comparator == Comparator.LTE:
+                ratio = Decimal(1) if st.gap_points is not None and st.gap_points >= 0 else Decimal(0)
+            else:
+                ratio = st.completion_pct / expected_pct if expected_pct else Decimal(1)
+            attain[owner].append(min(Decimal(1), max(Decimal(0), ratio)))
+    if tp > 0:
+        for unit_id, tasks in unit_tasks.items():
+            for task_id in tasks:
+                report = latest.get(task_id, {}).get(unit_id)
+                pct = report.percent_complete if report is not None else None
+                attain[unit_id].append(Decimal(0) if pct is None else min(Decimal(1), pct / (tp * HUNDRED)))
+    counts = defaultdict(lambda: {ON_TIME: 0, LATE: 0, MISSING: 0, PENDING: 0})
+    for (unit_id, _month), state in cells.items():
+        counts[unit_id][state] += 1
+    ranks = []
+    for unit in units:
+        c = counts[unit.pk]
+        judged = c[ON_TIME] + c[LATE] + c[MISSING]
+        timeliness = Decimal(c[ON_TIME]) / judged * HUNDRED if judged else None
+        items = attain.get(unit.pk, [])
+        completion = sum(items, Decimal(0)) / len(items) * HUNDRED if items else None
+        parts = [v for v in (timeliness, completion) if v is not None]
+        score = sum(parts, Decimal(0)) / len(parts) if parts else Decimal(0)
+        ranks.append(UnitRank(unit, c[ON_TIME], c[LATE], c[MISSING], q1(timeliness), q1(completion), q1(score)))
+    ranks.sort(key=lambda r: (-r.score, r.unit.path))
+    for i, r in enumerate(ranks):
+        r.rank = ranks[i - 1].rank if i and r.score == ranks[i - 1].score else i + 1
+    return ranks
+
+
+# ---------------------------------------------------------------------------------------------
+# Red items and escalation
+
+
+@dataclass
+class SupervisedItem:
+    """A row of the monthly supervision list (月督办清单)."""
+
+    kind: str  # indicator | task | decision
+    obj: object
+    light: str
+    reason: str
+    units: list
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.obj.pk)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+
+def _lead_units(plan) -> dict[int, list]:
+    from kechuang.plans.models import TaskUnit
+
+    out = defaultdict(list)
+    for tu in TaskUnit.objects.filter(task__plan=plan, role=TaskUnitRole.LEAD).select_related("unit"):
+        out[tu.task_id].append(tu.unit)
+    return out
+
+
+def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None, tasks=None) -> list[SupervisedItem]:
+    """Indicators, tasks and meeting decisions whose light is in ``lights``, worst first."""
+    from kechuang.supervision.models import MeetingDecision
+
+    indicators = indicator_statuses(plan, as_of) if indicators is None else indicators
+    tasks = task_statuses(plan, as_of) if tasks is None else tasks
+    leads = _lead_units(plan)
+    items = []
+    for st in indicators:
+        if st.light in lights:
+            unit = st.indicator.owner_unit
+            items.append(SupervisedItem("indicator", st.indicator, st.light, st.reason, [unit] if unit else []))
+    for st in tasks:
+        if st.light in lights:
+            items.append(SupervisedItem("task", st.task, st.light, st.reason, leads.get(st.task.pk, [])))
+    if RED in lights:
+        for decision in MeetingDecision.objects.filter(meeting__plan=plan).overdue(as_of).select_related(
+                "owner_unit", "meeting"):
+            items.append(SupervisedItem("decision", decision, RED,
+                                        f"例会议定事项逾期（时限{decision.deadline:%Y-%m-%d}）", [decision.owner_unit]))
+    items.sort(key=lambda i: LIGHT_ORDER[i.light])
+    return items
+
+
+def red_items(plan, as_of: dt.date) -> list[SupervisedItem]:
+    return supervised_items(plan, as_of, lights=(RED,))
+
+
+def consecutive_red(plan, as_of: dt.date, months: int = 2) -> list[SupervisedItem]:
+    """Indicators and tasks red on ``as_of`` and on the same day of each of the ``months − 1``
+    previous months: proposed for a 督办单."""
+    current = [i for i in red_items(plan, as_of) if i.kind in ("indicator", "task")]
+    keys = {i.key for i in current}
+    for back in range(1, months):
+        earlier = shift_months(as_of, -back)
+        keys &= {i.key for i in red_items(plan, earlier) if i.kind in ("indicator", "task")}
+    return [i for i in current if i.key in keys]

@@ -1,0 +1,33 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kechuang.plans.choices import PlanStatus
+from kechuang.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "定时任务（每日运行）：生成填报期，发送报送提醒与催办通知，提出督办建议；重复运行不会重复发送。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="业务日期 YYYY-MM-DD（默认今天）")
+        parser.add_argument("--plan", help="方案编码（默认所有执行中的方案）")
+
+    def handle(self, *args, **options):
+        from django.utils import timezone
+
+        from kechuang.supervision.services import tick
+
+        try:
+            as_of = dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError("日期格式应为 YYYY-MM-DD") from exc
+        plans = Plan.objects.filter(code=options["plan"]) if options.get("plan") else Plan.objects.filter(
+            status=PlanStatus.ACTIVE)
+        if options.get("plan") and not plans.exists():
+            raise CommandError(f"找不到方案：{options['plan']}")
+        for plan in plans:
+            result = tick(plan, as_of)
+            self.stdout.write(
+                f"{plan.code} {as_of}：发送通知 {len(result['notices'])} 条，新增督办建议 {len(result['proposals'])} 项"
+            )

@@ -1,0 +1,430 @@
+"""Supervision workflows. Every change goes through a function here: it checks the transition,
+runs in a transaction and writes an event (OrderEvent and the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kechuang.audit.services import record_event
+from kechuang.core.scoping import is_unit_member
+from kechuang.plans.choices import ValueSource
+
+from . import engine
+from .models import (
+    OPEN_ORDER_STATUSES, DecisionStatus, Meeting, MeetingDecision, NoticeChannel, NoticeKind, OrderEvent,
+    OrderStatus, SupervisionOrder, UrgingNotice,
+)
+
+
+class TransitionError(Exception):
+    """A workflow step not allowed from the current state (shown to the user in Chinese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require_office(user):
+    if user is None or not user.is_office:
+        raise PermissionDenied("只有领导小组办公室可以执行此操作")
+
+
+def _event(order, action, user, note=""):
+    OrderEvent.objects.create(order=order, action=action, user=user, note=note)
+    record_event(f"supervision.order.{action}", user=user, obj=order, detail={"note": note[:500]} if note else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# 督办单
+
+
+def _subject_fields(subject) -> dict:
+    from kechuang.plans.models import Indicator, Task
+
+    if isinstance(subject, Indicator):
+        return {"indicator": subject}
+    if isinstance(subject, Task):
+        return {"task": subject}
+    if isinstance(subject, MeetingDecision):
+        return {"decision": subject}
+    raise TypeError(f"不能督办的对象：{subject!r}")
+
+
+def _subject_filter(subject) -> dict:
+    return {f"{k}_id": v.pk for k, v in _subject_fields(subject).items()}
+
+
+def _next_number(plan, year: int) -> int:
+    current = SupervisionOrder.objects.filter(plan=plan, year=year).aggregate(m=Max("number"))["m"]
+    return (current or 0) + 1
+
+
+def _assign_number(order) -> None:
+    """Give ``order`` the next number of its plan and year; a concurrent issuer makes the unique
+    constraint fail, and we retry with the next number."""
+    for _attempt in range(5):
+        order.number = _next_number(order.plan, order.year)
+        try:
+            with transaction.atomic():
+                order.save()
+            return
+        except IntegrityError:
+            continue
+    raise TransitionError("督办单编号冲突，请重试")
+
+
+def issue_order(plan, subject, unit, reason: str, reply_due: dt.date, user, issued_on: dt.date | None = None):
+    """Issue a new numbered 督办单 on ``subject`` (indicator, task or meeting decision) to ``unit``."""
+    _require_office(user)
+    issued_on = issued_on or timezone.localdate()
+    if not reason.strip():
+        raise TransitionError("请填写督办事由")
+    if reply_due < issued_on:
+        raise TransitionError("反馈时限不得早于下发日期")
+    with transaction.atomic():
+        order = SupervisionOrder(
+            plan=plan, year=issued_on.year, status=OrderStatus.ISSUED, unit=unit, reason=reason.strip(),
+            issued_by=user, issued_on=issued_on, reply_due=reply_due, **_subject_fields(subject),
+        )
+        _assign_number(order)
+        _event(order, "issued", user, reason)
+    return order
+
+
+def issue_proposed(order, user, reply_due: dt.date, reason: str | None = None, issued_on: dt.date | None = None):
+    """Turn a system proposal into an issued, numbered order."""
+    _require_office(user)
+    issued_on = issued_on or timezone.localdate()
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.PROPOSED:
+            raise TransitionError(f"督办单当前状态为“{order.get_status_display()}”，不能下发")
+        if reply_due < issued_on:
+            raise TransitionError("反馈时限不得早于下发日期")
+        order.status = OrderStatus.ISSUED
+        order.issued_by, order.issued_on, order.reply_due = user, issued_on, reply_due
+        order.year = issued_on.year
+        if reason:
+            order.reason = reason.strip()
+        _assign_number(order)
+        _event(order, "issued", user, order.reason)
+    return order
+
+
+def dismiss_proposal(order, user, note: str = ""):
+    _require_office(user)
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.PROPOSED:
+            raise TransitionError(f"督办单当前状态为“{order.get_status_display()}”，不能撤销建议")
+        order.status = OrderStatus.DISMISSED
+        order.close_note = note
+        order.save()
+        _event(order, "dismissed", user, note)
+    return order
+
+
+def reply_order(order, user, reply: str):
+    """The unit's reply (办理情况); only a member of the order's unit, only while issued."""
+    if not (is_unit_member(user) and user.unit_id == order.unit_id):
+        raise PermissionDenied("只有责任单位可以反馈督办单")
+    if not reply.strip():
+        raise TransitionError("请填写办理情况")
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.ISSUED:
+            raise TransitionError(f"督办单当前状态为“{order.get_status_display()}”，不能反馈")
+        order.status = OrderStatus.REPLIED
+        order.reply, order.replied_at, order.replied_by = reply.strip(), timezone.now(), user
+        order.save()
+        _event(order, "replied", user, reply)
+    return order
+
+
+def close_order(order, user, note: str = ""):
+    """The office closes (办结) a replied order."""
+    _require_office(user)
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.REPLIED:
+            raise TransitionError(f"督办单当前状态为“{order.get_status_display()}”，责任单位反馈后方可办结")
+        order.status = OrderStatus.CLOSED
+        order.closed_at, order.closed_by, order.close_note = timezone.now(), user, note
+        order.save()
+        _event(order, "closed", user, note)
+    return order
+
+
+def reopen_order(order, user, note: str):
+    """The office sends a reply back (replied → issued) when it is not satisfactory."""
+    _require_office(user)
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.REPLIED:
+            raise TransitionError(f"督办单当前状态为“{order.get_status_display()}”，不能退回")
+        order.status = OrderStatus.ISSUED
+        order.save()
+        _event(order, "returned", user, note)
+    return order
+
+
+def propose_orders(plan, as_of: dt.date) -> list[SupervisionOrder]:
+    """Propose a 督办单 for each item red two months running that has no open order yet (idempotent)."""
+    created = []
+    for item in engine.consecutive_red(plan, as_of):
+        if not item.units:
+            continue
+        with transaction.atomic():
+            if SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES,
+                                               **_subject_filter(item.obj)).exists():
+                continue
+            order = SupervisionOrder.objects.create(
+                plan=plan, year=as_of.year, status=OrderStatus.PROPOSED, unit=item.units[0],
+                reason=f"连续两个月红灯：{item.reason}", proposed_on=as_of, **_subject_fields(item.obj),
+            )
+            _event(order, "proposed", None, order.reason)
+        created.append(order)
+    return created
+
+
+def order_docx(order) -> bytes:
+    """The 督办单 as an office document (A4, title, number, unit, item, reason, deadline)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+    def para(text, size=16, bold=False, align=None, font="仿宋_GB2312"):
+        p = doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold
+        run.font.name = font
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        return p
+
+    office = order.plan.office_unit.name if order.plan.office_unit_id else ""
+    para(office, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para("督办单", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    para(order.display_number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    kind = {"indicator": "指标", "task": "任务", "decision": "例会议定事项"}[order.subject_kind]
+    rows = [
+        ("责任单位", order.unit.name),
+        (f"督办{kind}", str(order.subject)),
+        ("督办事由", order.reason),
+        ("下发日期", f"{order.issued_on:%Y年%-m月%-d日}" if order.issued_on else ""),
+        ("反馈时限", f"{order.reply_due:%Y年%-m月%-d日}" if order.reply_due else ""),
+        ("办理情况", order.reply or ""),
+    ]
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    para("")
+    para("请责任单位于反馈时限前将办理情况报领导小组办公室。", 16)
+    if order.issued_on:
+        para(f"{office}\n{order.issued_on:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+def meeting_agenda(plan, as_of: dt.date) -> str:
+    """The agenda pre-filled from the data: red items, overdue 督办单 and the units' reports."""
+    lines = ["一、通报本月科技创新重点任务和指标进展情况"]
+    statuses = engine.indicator_statuses(plan, as_of)
+    tasks = engine.task_statuses(plan, as_of)
+    reds = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=tasks)
+    lines.append("二、研究红灯事项")
+    if reds:
+        for i, item in enumerate(reds, 1):
+            units = "、".join(u.name for u in item.units) or "—"
+            lines.append(f"  {i}. {item.obj}（{units}）：{item.reason}")
+    else:
+        lines.append("  本月无红灯事项")
+    overdue = [o for o in SupervisionOrder.objects.filter(plan=plan, status=OrderStatus.ISSUED)
+               .select_related("unit", "indicator", "task", "decision") if o.is_overdue(as_of)]
+    lines.append("三、督办单逾期未反馈情况")
+    if overdue:
+        for o in overdue:
+            lines.append(f"  {o.display_number} {o.unit}：{o.subject}（时限{o.reply_due:%m月%d日}）")
+    else:
+        lines.append("  无逾期督办单")
+    cells = engine.completeness(plan, as_of)
+    frame = engine.period_frame(plan, as_of)
+    lines.append("四、各成员单位报送情况")
+    if frame.due is not None:
+        month = frame.due.month
+        missing = [uid for (uid, m), s in cells.items() if m == month and s == engine.MISSING]
+        late = [uid for (uid, m), s in cells.items() if m == month and s == engine.LATE]
+        from kechuang.org.models import Unit
+
+        names = {u.pk: u.name for u in Unit.objects.filter(pk__in=missing + late)}
+        lines.append(f"  {frame.due.label}：逾期报送{len(late)}家，未报送{len(missing)}家")
+        if missing:
+            lines.append("  未报送：" + "、".join(sorted(names[u] for u in missing)))
+    else:
+        lines.append("  尚无到期报送")
+    lines.append("五、议定事项")
+    return "\n".join(lines)
+
+
+def create_meeting(plan, date: dt.date, user, title: str = "", as_of: dt.date | None = None) -> Meeting:
+    _require_office(user)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            plan=plan, date=date, title=title or f"领导小组{date.month}月例会",
+            agenda=meeting_agenda(plan, as_of or date), created_by=user,
+        )
+        record_event("supervision.meeting.create", user=user, obj=meeting)
+    return meeting
+
+
+def save_minutes(meeting, user, minutes: str, agenda: str | None = None) -> Meeting:
+    _require_office(user)
+    with transaction.atomic():
+        meeting.minutes = minutes
+        if agenda is not None:
+            meeting.agenda = agenda
+        meeting.save()
+        record_event("supervision.meeting.minutes", user=user, obj=meeting)
+    return meeting
+
+
+def add_decision(meeting, user, text: str, owner_unit, deadline: dt.date) -> MeetingDecision:
+    _require_office(user)
+    if not text.strip():
+        raise TransitionError("请填写议定事项")
+    with transaction.atomic():
+        decision = MeetingDecision.objects.create(meeting=meeting, text=text.strip(), owner_unit=owner_unit,
+                                                  deadline=deadline)
+        record_event("supervision.decision.create", user=user, obj=decision)
+    return decision
+
+
+def complete_decision(decision, user, note: str = "", done_on: dt.date | None = None) -> MeetingDecision:
+    """The owner unit (or the office) reports a decision done."""
+    if not (user.is_office or (is_unit_member(user) and user.unit_id == decision.owner_unit_id)):
+        raise PermissionDenied("只有责任单位或领导小组办公室可以办结议定事项")
+    with transaction.atomic():
+        decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
+        if decision.status != DecisionStatus.OPEN:
+            raise TransitionError("该议定事项已办结")
+        decision.status, decision.done_on, decision.done_note = DecisionStatus.DONE, done_on or timezone.localdate(), note
+        decision.save()
+        record_event("supervision.decision.done", user=user, obj=decision, detail={"note": note[:500]})
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders and urging (kechuang tick)
+
+
+def _owed_units(plan) -> dict[int, object]:
+    """Units that owe a monthly report: every unit with a task role or a reported indicator."""
+    units = engine.plan_units(plan)
+    from kechuang.plans.models import Indicator, TaskUnit
+
+    with_tasks = set(TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", flat=True))
+    with_values = set(Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED)
+                      .values_list("owner_unit_id", flat=True))
+    return {u.pk: u for u in units if u.pk in with_tasks | with_values}
+
+
+def send_notices(plan, as_of: dt.date) -> list[UrgingNotice]:
+    """Reminders in the ``due_soon_days`` before a deadline and urging notices at and after it, to
+    units that have not submitted everything for the period; at most one per (unit, period, kind)."""
+    from kechuang.accounts.models import User
+    from kechuang.reporting.models import Milestone
+
+    frame = engine.period_frame(plan, as_of)
+    cells = engine.completeness(plan, as_of)
+    units = _owed_units(plan)
+    days = int(plan.setting("due_soon_days") or 0)
+    work = []  # (unit, period, kind)
+    for period in frame.periods:
+        if period.end >= as_of:
+            continue  # the month has not ended
+        if period.due_on < as_of or period.due_on == as_of:
+            kind = NoticeKind.URGING
+        elif (period.due_on - as_of).days <= days:
+            kind = NoticeKind.REMINDER
+        else:
+            continue
+        if kind == NoticeKind.URGING and period is not frame.due and period.due_on != as_of:
+            continue  # urge for the latest due period only; older ones were urged in their month
+        for unit_id, unit in units.items():
+            state = cells.get((unit_id, period.month))
+            if state in (engine.ON_TIME, engine.LATE):
+                continue
+            work.append((unit, period, kind))
+    if not work:
+        return []
+    existing = set(UrgingNotice.objects.filter(plan=plan, period__in={p for _, p, _ in work})
+                   .values_list("unit_id", "period_id", "kind"))
+    emails = {}
+    for unit_id, email in User.objects.filter(unit_id__in=[u.pk for u, _, _ in work], is_active=True) \
+            .exclude(email="").values_list("unit_id", "email"):
+        emails.setdefault(unit_id, []).append(email)
+    overdue = {}
+    for ms in Milestone.objects.filter(task__plan=plan, unit_id__in=[u.pk for u, _, _ in work]) \
+            .filter(Milestone.overdue_q(as_of)).order_by("deadline"):
+        overdue.setdefault(ms.unit_id, []).append(ms)
+    sent = []
+    for unit, period, kind in work:
+        if (unit.pk, period.pk, kind) in existing:
+            continue
+        if kind == NoticeKind.REMINDER:
+            text = (f"{unit.name}：{period.label}科技创新工作进展请于{period.due_on:%Y年%-m月%-d日}前报送。")
+        else:
+            text = (f"{unit.name}：{period.label}科技创新工作进展报送已于{period.due_on:%Y年%-m月%-d日}截止，"
+                    f"贵单位尚未报送完毕，请尽快报送。")
+        if overdue.get(unit.pk):
+            text += "逾期工作节点：" + "；".join(str(m) for m in overdue[unit.pk][:5]) + "。"
+        to = emails.get(unit.pk, [])
+        with transaction.atomic():
+            notice, created = UrgingNotice.objects.get_or_create(
+                unit=unit, period=period, kind=kind,
+                defaults={"plan": plan, "message": text, "as_of": as_of,
+                          "channel": NoticeChannel.EMAIL if to else NoticeChannel.IN_APP,
+                          "emailed_to": ", ".join(to)},
+            )
+            if not created:
+                continue
+            record_event(f"supervision.notice.{kind}", obj=notice, detail={"unit": unit.code, "emails": len(to)})
+        if to:
+            subject = "【科创督办】" + ("报送提醒" if kind == NoticeKind.REMINDER else "催办通知")
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
+        sent.append(notice)
+    return sent
+
+
+def tick(plan, as_of: dt.date) -> dict:
+    """One run of the scheduler for one plan: periods, reminders and urging, 督办单 proposals."""
+    from kechuang.reporting.services import ensure_periods
+
+    ensure_periods(plan)
+    notices = send_notices(plan, as_of)
+    proposals = propose_orders(plan, as_of)
+    return {"notices": notices, "proposals": proposals}
