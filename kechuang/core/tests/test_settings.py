@@ -1,0 +1,53 @@
+"""Settings parse strictly and production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kechuang.settings import env_bool, parse_database_url
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_database_urls_for_sqlite_and_postgres(tmp_path):
+    sqlite = parse_database_url("sqlite:///kc.sqlite3", tmp_path)
+    assert sqlite["NAME"] == str(tmp_path / "kc.sqlite3")
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and "WAL" in sqlite["OPTIONS"]["init_command"]
+    pg = parse_database_url("postgres://kc:p%40ss@db.local:5433/kechuang?sslmode=require", tmp_path)
+    assert (pg["ENGINE"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "django.db.backends.postgresql", "kc", "p@ss", "db.local", "5433", "kechuang")
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured):
+        parse_database_url("mysql://x/y", tmp_path)
+
+
+def test_booleans_are_parsed_strictly(monkeypatch):
+    monkeypatch.setenv("KC_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("KC_FLAG", False)
+    monkeypatch.setenv("KC_FLAG", "off")
+    assert env_bool("KC_FLAG", True) is False
+
+
+def _manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("KECHUANG_", "DJANGO_ALLOW_ASYNC"))}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=full_env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", KECHUANG_DEBUG="false",
+                     KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdefgh",
+                     KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
+                     KECHUANG_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _manage("check", KECHUANG_DEBUG="false", KECHUANG_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0 and "KECHUANG_SECRET_KEY" in result.stderr
