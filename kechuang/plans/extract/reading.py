@@ -1,0 +1,116 @@
+"""Reading documents: .docx paragraphs and tables in document order, or plain text.
+
+A document becomes one source text (paragraphs as lines, table rows as lines with cells separated
+by tabs) plus the list of its lines, so that every extracted item can point back into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Line:
+    start: int  # offset in the original source text
+    end: int
+    kind: str = "p"  # "p" paragraph, "row" table row
+    table: int = -1  # index of the table for rows
+    cells: list[tuple[int, int]] = field(default_factory=list)  # original offsets of the cells of a row
+
+
+@dataclass
+class Source:
+    text: str
+    lines: list[Line]
+
+
+class ExtractError(ValueError):
+    """A document that cannot be read; the message is for users."""
+
+
+def _build(blocks: list) -> Source:
+    """``blocks``: ("p", text) or ("t", [[cell, ...], ...]) in document order."""
+    out: list[str] = []
+    lines: list[Line] = []
+    pos = 0
+    table_no = -1
+    for block in blocks:
+        if block[0] == "p":
+            text = block[1].replace("\r", "").replace("\n", " ")
+            lines.append(Line(pos, pos + len(text)))
+            out.append(text + "\n")
+            pos += len(text) + 1
+        else:
+            table_no += 1
+            for row in block[1]:
+                cells = []
+                parts = []
+                cpos = pos
+                for i, cell in enumerate(row):
+                    text = re.sub(r"[\r\n\t]+", " ", cell)
+                    if i:
+                        parts.append("\t")
+                        cpos += 1
+                    cells.append((cpos, cpos + len(text)))
+                    parts.append(text)
+                    cpos += len(text)
+                text = "".join(parts)
+                lines.append(Line(pos, pos + len(text), "row", table_no, cells))
+                out.append(text + "\n")
+                pos += len(text) + 1
+    # Lines are separated by one line break (plain text reads back exactly as it was).
+    return Source("".join(out)[:-1] if out else "", lines)
+
+
+def read_text(text: str) -> Source:
+    return _build([("p", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")])
+
+
+def read_txt_file(path: str | Path) -> Source:
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return read_text(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise ExtractError("无法识别文本文件的编码（应为 UTF-8 或 GB18030）")
+
+
+def read_docx(path_or_file) -> Source:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(path_or_file)
+    except Exception as exc:  # python-docx raises several kinds for a broken file
+        raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
+    blocks: list = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            blocks.append(("p", Paragraph(child, document).text))
+        elif tag == "tbl":
+            rows = []
+            for row in Table(child, document).rows:
+                cells, seen = [], []
+                for cell in row.cells:
+                    # Horizontally merged cells come back once per grid column: keep one.
+                    if any(cell._tc is tc for tc in seen):
+                        continue
+                    seen.append(cell._tc)
+                    cells.append(cell.text)
+                rows.append(cells)
+            blocks.append(("t", rows))
+    return _build(blocks)
+
+
+def read_file(path: str | Path) -> Source:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".docx":
+        return read_docx(path)
+    if suffix in (".txt", ".text", ""):
+        return read_txt_file(path)
+    raise ExtractError(f"不支持的文件类型“{suffix}”，请上传 .docx 或 .txt 文件")

@@ -1,0 +1,203 @@
+"""The numbered structure of a plan: sections (一、), tasks (（一） 1. （1）, —— bullets, table rows)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .units import column_role
+
+CN = "一二三四五六七八九十"
+LEVEL_PATTERNS = [
+    (1, re.compile(rf"^\s*([{CN}]{{1,3}})\s*[、.]")),
+    (2, re.compile(rf"^\s*\(\s*([{CN}]{{1,3}})\s*\)\s*[、.]?")),
+    (3, re.compile(r"^\s*(\d{1,2})\s*(?:[、]|\.(?!\d))")),
+    (4, re.compile(r"^\s*\(\s*(\d{1,2})\s*\)\s*[、.]?")),
+    (5, re.compile(r"^\s*(——|—|--|-|·|•|●|▪|◆)\s*")),
+]
+TABLE_LEVEL = 6
+
+SECTION_KINDS = [
+    ("guiding", re.compile(r"指导思想|总体思路|总体要求")),
+    ("goals", re.compile(r"目标")),
+    ("requirements", re.compile(r"工作要求|保障措施|组织保障|保障机制|工作机制|组织实施|有关要求")),
+    ("tasks", re.compile(r"任务|主要工作|重点工作|工作内容|工作重点|主要措施|重点措施|具体措施")),
+]
+
+COLUMN_KINDS = [
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("skip", re.compile(r"完成情况|完成进度|进展|已完成|实际完成|备注|完成时限|时限|时间|截止")),
+    ("title", re.compile(r"工作任务|任务名称|重点任务|项目名称|任务|事项|工作项目")),
+    ("body", re.compile(r"具体内容|工作内容|主要内容|具体措施|工作措施|内容|目标|措施")),
+]
+
+
+@dataclass
+class Item:
+    level: int
+    marker: str  # the numbering as written (normalised), e.g. "(一)" "1." "——"
+    number: str  # the task number as written in the original (（一）, 1, ...)
+    start: int  # normalised offset of the item's first character
+    own_end: int  # end of the item's own text (before its first child / next item)
+    title_span: tuple[int, int]
+    parent: Item | None = None
+    children: list[Item] = field(default_factory=list)
+    section: str = ""
+    table_units: list = field(default_factory=list)  # [(role, start, end)] from table columns
+    body_spans: list = field(default_factory=list)  # normalised spans searched for targets
+    end: int = 0  # end including children
+
+
+def _marker(line: str) -> tuple[int, re.Match] | None:
+    for level, pattern in LEVEL_PATTERNS:
+        m = pattern.match(line)
+        if m and m.end() < len(line.rstrip()):
+            return level, m
+    return None
+
+
+def _title_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The title: up to the first 。 or : (or the whole line), without a trailing unit parenthesis."""
+    pos = start
+    while pos < end and text[pos] in " \t":
+        pos += 1
+    stop = end
+    m = re.compile(r"[。:]|\((牵头|责任|主要责任|配合)").search(text, pos, end)
+    if m:
+        stop = m.start()
+    while stop > pos and text[stop - 1] in " \t,;。":
+        stop -= 1
+    return pos, stop
+
+
+def classify_section(title: str) -> str:
+    for kind, pattern in SECTION_KINDS:
+        if pattern.search(title):
+            return kind
+    return "other"
+
+
+def header_columns(cells: list[str]) -> dict[int, tuple[str, str]] | None:
+    """Column index → (kind, role) when ``cells`` look like a task table's header row."""
+    columns: dict[int, tuple[str, str]] = {}
+    has_units = False
+    for index, cell in enumerate(cells):
+        text = re.sub(r"\s+", "", cell)
+        if not text or len(text) > 12:
+            continue
+        role = column_role(text)
+        if role and "完成" not in text:
+            columns[index] = ("units", role)
+            has_units = True
+            continue
+        for kind, pattern in COLUMN_KINDS:
+            if pattern.search(text):
+                columns[index] = (kind, "")
+                break
+    if has_units and any(k == "title" or k == "body" for k, _ in columns.values()):
+        return columns
+    return None
+
+
+@dataclass
+class Structure:
+    items: list[Item]  # every numbered item in order
+    sections: list[Item]  # level-1 items
+    title_line: tuple[int, int] | None
+    preamble: tuple[int, int] | None
+    tables_seen: int = 0
+
+
+def parse(norm, lines_norm: list) -> list[Item]:
+    """``lines_norm``: [(start, end, line)] in normalised offsets, ``line`` the reading.Line."""
+    text = norm.text
+    items: list[Item] = []
+    stack: list[Item] = []
+    columns: dict[int, dict] = {}
+    table_counters: dict[int, int] = {}
+    bullet_counters: dict[int, int] = {}
+    for start, end, line in lines_norm:
+        content = text[start:end]
+        if line.kind == "row":
+            cells = [(norm.o2n[s], norm.o2n[e]) for s, e in line.cells]
+            cell_texts = [text[s:e] for s, e in cells]
+            if line.table not in columns:
+                header = header_columns(cell_texts)
+                if header is not None:
+                    columns[line.table] = header
+                    continue
+            header = columns.get(line.table)
+            if not header:
+                if stack:
+                    stack[-1].own_end = end
+                continue
+            number_span = title_span = None
+            units, bodies = [], []
+            for index, (kind, role) in header.items():
+                if index >= len(cells):
+                    continue
+                s, e = cells[index]
+                if kind == "number":
+                    number_span = (s, e)
+                elif kind == "title":
+                    title_span = _title_span(text, s, e)
+                    bodies.append((s, e))
+                elif kind == "body":
+                    bodies.append((s, e))
+                    if title_span is None:
+                        title_span = _title_span(text, s, e)
+                elif kind == "units":
+                    units.append((role, s, e))
+            if title_span is None or title_span[0] == title_span[1]:
+                continue
+            while stack and stack[-1].level >= TABLE_LEVEL:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            if number_span and text[number_span[0]:number_span[1]].strip():
+                s, e = number_span
+                while s < e and text[s] == " ":
+                    s += 1
+                while e > s and text[e - 1] in " .、":
+                    e -= 1
+                number = norm.orig(s, e)
+            else:
+                table_counters[line.table] = table_counters.get(line.table, 0) + 1
+                number = str(table_counters[line.table])
+            item = Item(TABLE_LEVEL, "", number, start, end, title_span, parent=parent,
+                        table_units=units, body_spans=bodies)
+            if parent:
+                parent.children.append(item)
+            items.append(item)
+            stack.append(item)
+            continue
+        found = _marker(content)
+        if found is None:
+            if stack:
+                stack[-1].own_end = end
+            continue
+        level, m = found
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        mstart, mend = start + m.start(1), start + m.end(1)
+        if level == 5:
+            key = id(parent)
+            bullet_counters[key] = bullet_counters.get(key, 0) + 1
+            number = str(bullet_counters[key])
+        elif level in (2, 4):
+            # The bracketed number as written: "（一）".
+            number = norm.orig(start + m.start(0), start + m.end(0)).strip().rstrip("、.．")
+        else:
+            number = norm.orig(mstart, mend)
+        item = Item(level, m.group(0).strip(), number, start, end,
+                    _title_span(text, start + m.end(0), end), parent=parent, body_spans=[(start, end)])
+        if parent:
+            parent.children.append(item)
+        items.append(item)
+        stack.append(item)
+    for item in items:
+        if item.level != TABLE_LEVEL:
+            item.body_spans = [(item.start, item.own_end)]
+    for item in reversed(items):
+        item.end = max([item.own_end] + [c.end for c in item.children])
+    return items

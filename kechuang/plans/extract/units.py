@@ -1,0 +1,124 @@
+"""Unit assignments: （牵头单位：…；责任单位：…）, 牵头：…, 责任单位: …, and table columns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEAD = "lead"
+RESPONSIBLE = "responsible"
+MAIN = "main"  # 主要责任单位: the lead when no 牵头 is named, otherwise responsible
+
+# Longest labels first. Matched on NFKC text (full-width colons are ":" there).
+_LABELS = [
+    ("牵头责任单位", LEAD), ("牵头单位", LEAD), ("牵头部门", LEAD), ("牵头领导", None), ("牵头", LEAD),
+    ("主要责任单位", MAIN), ("主责单位", MAIN),
+    ("协同配合单位", RESPONSIBLE), ("配合单位", RESPONSIBLE), ("配合部门", RESPONSIBLE), ("协办单位", RESPONSIBLE),
+    ("参与单位", RESPONSIBLE), ("责任单位", RESPONSIBLE), ("责任部门", RESPONSIBLE), ("配合", RESPONSIBLE),
+    ("责任", RESPONSIBLE),
+]
+# "牵头单位：" or a label alone on its line with the names on the next line.
+LABEL_RE = re.compile(r"(" + "|".join(re.escape(label) for label, _ in _LABELS) + r")[ \t]*(?::[ \t]*\n?[ \t]*|\n)")
+ROLE_OF = dict(_LABELS)
+
+# Table column headers.
+COLUMN_ROLES = [
+    (re.compile(r"牵头"), LEAD),
+    (re.compile(r"主要责任|主责"), MAIN),
+    (re.compile(r"协同|配合|协办|参与"), RESPONSIBLE),
+    (re.compile(r"责任(单位|部门)"), RESPONSIBLE),
+]
+
+_SPLIT_RE = re.compile(r"[、,;/]|\s+|和(?=市)")
+
+
+@dataclass
+class Assignment:
+    role: str
+    names: list[tuple[str, int, int]]  # (name as written, normalised start, end)
+    start: int  # span of the whole assignment in the normalised text
+    end: int
+    label: str = ""
+
+
+def split_names(norm, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Split the normalised span into names; each name is returned as written in the original."""
+    text = norm.text[start:end]
+    names = []
+    pos = 0
+    for match in list(_SPLIT_RE.finditer(text)) + [None]:
+        stop = match.start() if match else len(text)
+        s, e = start + pos, start + stop
+        # Trim spaces, stray punctuation and a trailing 等 / 等单位.
+        while s < e and norm.text[s] in " :：()（）。":
+            s += 1
+        while e > s and norm.text[e - 1] in " :：。":
+            e -= 1
+        piece = norm.text[s:e]
+        for suffix in ("等有关单位", "等相关单位", "等单位", "等部门", "等"):
+            if piece.endswith(suffix) and len(piece) > len(suffix) + 1:
+                e -= len(suffix)
+                break
+        if e > s:
+            names.append((norm.orig(s, e), s, e))
+        pos = match.end() if match else len(text)
+    return names
+
+
+def find_assignments(norm, start: int, end: int) -> list[Assignment]:
+    """Unit assignments written inside the normalised span [start, end)."""
+    text = norm.text
+    found: list[Assignment] = []
+    labels = [m for m in LABEL_RE.finditer(text, start, end)]
+    for i, m in enumerate(labels):
+        role = ROLE_OF[m.group(1)]
+        # Short labels (牵头/配合/责任) only count when they open a clause, e.g. "(牵头：" or a line start.
+        before = text[m.start() - 1] if m.start() > 0 else "\n"
+        if m.group(1) in ("牵头", "配合", "责任") and before not in "\n(;,。 \t":
+            continue
+        if ":" not in m.group(0) and before != "\n":
+            continue
+        if role is None:
+            continue
+        value_start = m.end()
+        limit = labels[i + 1].start() if i + 1 < len(labels) else end
+        depth = 0
+        pos = value_start
+        while pos < limit:
+            char = text[pos]
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char in ";。\n\t":
+                break
+            pos += 1
+        names = split_names(norm, value_start, pos)
+        if names:
+            found.append(Assignment(role, names, m.start(), pos, m.group(1)))
+    return found
+
+
+def column_role(header: str) -> str | None:
+    for pattern, role in COLUMN_ROLES:
+        if pattern.search(header):
+            return role
+    return None
+
+
+def settle_roles(assignments: list[Assignment]) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """(lead names, responsible names) from a task's assignments, 主要责任单位 settled by context."""
+    has_lead = any(a.role == LEAD for a in assignments)
+    lead: list = []
+    responsible: list = []
+    for a in assignments:
+        role = a.role
+        if role == MAIN:
+            role = RESPONSIBLE if has_lead else LEAD
+        target = lead if role == LEAD else responsible
+        for name in a.names:
+            if name[0] not in [n[0] for n in target]:
+                target.append(name)
+    return lead, responsible
