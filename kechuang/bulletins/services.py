@@ -1,0 +1,173 @@
+"""Bulletin workflow: draft → (edit narrative) → issue. Every change is checked, atomic and audited.
+
+    draft_bulletin(plan, year, quarter)   creates or refreshes the draft (data as of the quarter end)
+    update_narrative(bulletin, ...)       the office edits the summary and next steps (draft only)
+    issue_bulletin(bulletin, user)        numbers it (第N期 per plan and year), freezes the data
+                                          snapshot, stores the .docx privately, audits
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kechuang.audit.services import record_event
+from kechuang.core.concurrency import save_with_version
+
+from . import compose
+from .models import Bulletin, BulletinStatus
+
+
+class BulletinError(Exception):
+    """A forbidden action on a bulletin (Chinese message)."""
+
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require_office(user) -> None:
+    if user is None or not user.is_office:
+        raise BulletinError("只有领导小组办公室可以编制和印发通报")
+
+
+def previous_issued(plan, year: int, quarter: int) -> Bulletin | None:
+    """The last bulletin issued before this quarter (for the change in rank)."""
+    qs = Bulletin.objects.filter(plan=plan, status=BulletinStatus.ISSUED).exclude(year=year, quarter=quarter)
+    earlier = [b for b in qs if (b.year, b.quarter) < (year, quarter)]
+    return max(earlier, key=lambda b: (b.year, b.quarter)) if earlier else None
+
+
+def build_snapshot(plan, year: int, quarter: int, as_of: dt.date) -> dict:
+    prev = previous_issued(plan, year, quarter)
+    snapshot = compose.collect(plan, as_of, previous=prev.snapshot if prev else None)
+    snapshot["previous_bulletin"] = (
+        {"id": prev.pk, "issue_label": prev.issue_label, "quarter": prev.quarter_code} if prev else None
+    )
+    return snapshot
+
+
+def draft_bulletin(plan, year: int, quarter: int, *, user, as_of: dt.date | None = None) -> Bulletin:
+    """Create the quarter's draft, or refresh the data of an existing draft (narrative kept)."""
+    _require_office(user)
+    if quarter not in (1, 2, 3, 4):
+        raise BulletinError("季度应为 1–4")
+    as_of = as_of or compose.quarter_end(year, quarter)
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().filter(plan=plan, year=year, quarter=quarter).first()
+        if bulletin is not None and bulletin.is_issued:
+            raise BulletinError(f"{bulletin}已印发，不能重新生成")
+        snapshot = build_snapshot(plan, year, quarter, as_of)
+        if bulletin is None:
+            bulletin = Bulletin.objects.create(
+                plan=plan, year=year, quarter=quarter, as_of=as_of, snapshot=snapshot,
+                summary=compose.draft_summary(snapshot), next_steps="\n".join(compose.DEFAULT_NEXT_STEPS),
+            )
+            action = "bulletin.draft"
+        else:
+            bulletin.as_of = as_of
+            bulletin.snapshot = snapshot
+            save_with_version(bulletin, bulletin.version, ["as_of", "snapshot"])
+            action = "bulletin.refresh"
+        record_event(action, user=user, obj=bulletin, detail={"quarter": bulletin.quarter_code,
+                                                               "as_of": as_of.isoformat()})
+    return bulletin
+
+
+def update_narrative(bulletin: Bulletin, *, user, summary: str, next_steps: str, version: int) -> Bulletin:
+    _require_office(user)
+    with transaction.atomic():
+        current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if current.is_issued:
+            raise BulletinError("通报已印发，不能修改")
+        current.summary = compose.scrub(summary.strip())[:5000]
+        current.next_steps = compose.scrub(next_steps.strip())[:5000]
+        save_with_version(current, version, ["summary", "next_steps"])
+        record_event("bulletin.edit", user=user, obj=current)
+    return current
+
+
+def meta_for(bulletin: Bulletin, date: dt.date | None = None) -> dict:
+    plan = bulletin.plan
+    office = plan.office_unit
+    issuer = plan.setting("bulletin_issuer") or (office.full_name or office.name if office else plan.issuer)
+    return {
+        "year": bulletin.year, "quarter": bulletin.quarter, "issue_label": bulletin.issue_label,
+        "issuer": issuer, "header_title": plan.setting("bulletin_header") or compose.DEFAULT_HEADER_TITLE,
+        "date": date or (timezone.localtime(bulletin.issued_at).date() if bulletin.issued_at else bulletin.as_of),
+        "summary": bulletin.summary, "next_steps": bulletin.next_steps,
+    }
+
+
+def render(bulletin: Bulletin, charts: bool = True) -> bytes:
+    return compose.render_docx(bulletin.snapshot, meta_for(bulletin), fonts=bulletin.plan.setting("bulletin_fonts"),
+                               charts=charts)
+
+
+def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=None) -> Bulletin:
+    """Number the bulletin, freeze its data as of ``as_of``, store the .docx; audited."""
+    _require_office(user)
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Bulletin.objects.select_for_update().select_related("plan", "plan__office_unit").get(pk=bulletin.pk)
+        if current.is_issued:
+            raise BulletinError("通报已印发")
+        if version is not None and version != current.version:
+            from kechuang.core.concurrency import ConflictError
+
+            raise ConflictError()
+        # Serialise numbering per plan: lock the plan's bulletins of the year.
+        list(Bulletin.objects.select_for_update().filter(plan=current.plan, year=current.year).values_list("pk"))
+        last = Bulletin.objects.filter(plan=current.plan, year=current.year).aggregate(n=Max("issue_no"))["n"]
+        current.issue_no = (last or 0) + 1
+        current.snapshot = build_snapshot(current.plan, current.year, current.quarter, current.as_of)
+        current.status = BulletinStatus.ISSUED
+        current.issued_at = now
+        current.issued_by = user
+        data = render(current)
+        name = f"{uuid.uuid4().hex}.docx"
+        path = current.file_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        current.docx_name = name
+        save_with_version(current, current.version,
+                          ["issue_no", "snapshot", "status", "issued_at", "issued_by", "docx_name"])
+        record_event("bulletin.issue", user=user, obj=current,
+                     detail={"issue": current.issue_label, "quarter": current.quarter_code, "file": name})
+    return current
+
+
+def docx_bytes(bulletin: Bulletin) -> bytes:
+    """The stored document of an issued bulletin; a draft is rendered from its current snapshot."""
+    if bulletin.is_issued and bulletin.docx_name:
+        return bulletin.file_path(bulletin.docx_name).read_bytes()
+    return render(bulletin)
+
+
+def pdf_bytes(bulletin: Bulletin) -> bytes:
+    """PDF through LibreOffice; cached next to the stored .docx for issued bulletins."""
+    from .pdf import docx_to_pdf
+
+    if bulletin.is_issued and bulletin.pdf_name:
+        path = bulletin.file_path(bulletin.pdf_name)
+        if path.exists():
+            return path.read_bytes()
+    data = docx_to_pdf(docx_bytes(bulletin))
+    if bulletin.is_issued:
+        name = f"{uuid.uuid4().hex}.pdf"
+        path = bulletin.file_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        Bulletin.objects.filter(pk=bulletin.pk).update(pdf_name=name)
+        bulletin.pdf_name = name
+    return data
+
+
+def filename(bulletin: Bulletin, ext: str) -> str:
+    return f"{bulletin.plan.code}-{bulletin.quarter_code}-通报.{ext}"

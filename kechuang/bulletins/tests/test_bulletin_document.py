@@ -1,0 +1,174 @@
+"""The quarterly bulletin as a GB/T 9704 .docx: layout, fonts, figures, rank changes, no PII."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from kechuang.bulletins import services
+from kechuang.bulletins.compose import ID_PATTERN, LIGHT_WORDS, PHONE_PATTERN, REDACTED
+from kechuang.bulletins.gbt9704 import OfficialDocument, document_text
+from kechuang.bulletins.tests.factories import quarter_data
+from kechuang.supervision import engine
+
+pytestmark = pytest.mark.django_db
+
+
+def east_asian_font(run) -> str | None:
+    rfonts = run._element.rPr.rFonts
+    return rfonts.get(qn("w:eastAsia")) if rfonts is not None else None
+
+
+def paragraph_starting(doc, prefix):
+    for p in doc.paragraphs:
+        if p.text.startswith(prefix):
+            return p
+    raise AssertionError(f"no paragraph starts with {prefix}")
+
+
+def assert_font(paragraph, name, size_pt):
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    assert runs, paragraph.text
+    for run in runs:
+        assert east_asian_font(run) == name, (paragraph.text, east_asian_font(run))
+        assert run.font.size == Pt(size_pt), (paragraph.text, run.font.size)
+
+
+@pytest.fixture
+def q2(plan, personas):
+    quarter_data(plan, personas)
+    bulletin = services.draft_bulletin(plan, 2022, 2, user=personas["office"])
+    return bulletin, Document(io.BytesIO(services.render(bulletin)))
+
+
+def test_the_bulletin_has_the_gbt9704_page_and_the_official_fonts(q2):
+    bulletin, doc = q2
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1)
+    assert abs(section.page_height - Mm(297)) < Mm(0.1)
+    assert abs(section.top_margin - Mm(37)) < Mm(0.1)
+    assert abs(section.bottom_margin - Mm(35)) < Mm(0.1)
+    assert abs(section.left_margin - Mm(28)) < Mm(0.1)
+    assert abs(section.right_margin - Mm(26)) < Mm(0.1)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+
+    assert_font(paragraph_starting(doc, "关于2022年第二季度"), "方正小标宋简体", 22)
+    assert_font(paragraph_starting(doc, "一、主要指标完成情况"), "黑体", 16)
+    assert_font(paragraph_starting(doc, "（一）"), "楷体_GB2312", 16)
+    assert_font(paragraph_starting(doc, "截至2022年6月30日"), "仿宋_GB2312", 16)
+    body = paragraph_starting(doc, "截至2022年6月30日")
+    assert body.paragraph_format.line_spacing == Pt(28.95)
+    # The Normal style carries the body font for East-Asian text too.
+    normal = doc.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_page_numbers_are_dashed_4hao_songti_at_the_outer_edge(q2):
+    _, doc = q2
+    section = doc.sections[0]
+    assert doc.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    for p in (odd, even):
+        assert "PAGE" in p._p.xml and p.text.startswith("— ") and p.text.endswith(" —")
+        for run in p.runs:
+            assert east_asian_font(run) == "宋体" and run.font.size == Pt(14)
+    assert odd.alignment == 2  # right
+    assert even.alignment == 0  # left
+
+
+def test_lower_heading_levels_use_fangsong():
+    builder = OfficialDocument()
+    builder.heading(1, "总体情况")
+    builder.heading(2, "指标")
+    builder.heading(3, "新认定")
+    builder.heading(4, "细项")
+    builder.heading(4, "细项二")
+    doc = Document(io.BytesIO(builder.to_bytes()))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["一、总体情况", "（一）指标", "1.新认定", "（1）细项", "（2）细项二"]
+    assert_font(doc.paragraphs[2], "仿宋_GB2312", 16)
+    assert_font(doc.paragraphs[3], "仿宋_GB2312", 16)
+
+
+def test_fonts_are_configurable():
+    builder = OfficialDocument(fonts={"body": "仿宋", "h2": "楷体"})
+    builder.heading(2, "指标", number=1)
+    builder.paragraph("正文")
+    doc = Document(io.BytesIO(builder.to_bytes()))
+    assert_font(doc.paragraphs[0], "楷体", 16)
+    assert_font(doc.paragraphs[1], "仿宋", 16)
+
+
+def test_the_indicator_table_shows_the_supervision_engines_figures(q2, plan):
+    _, doc = q2
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "目标", "完成值", "完成率", "序时进度", "灯"]
+    statuses = engine.indicator_statuses(plan, dt.date(2022, 6, 30))
+    assert len(table.rows) - 1 == len(statuses)
+    for row, st in zip(table.rows[1:], statuses, strict=True):
+        cells = [c.text for c in row.cells]
+        assert cells[1] == st.indicator.name
+        assert cells[2] == st.indicator.target_display
+        if st.completion_pct is None:
+            assert cells[4] == "—"
+        else:
+            assert cells[4] == f"{st.completion_pct.quantize(Decimal('0.1'))}%"
+        assert cells[5] == f"{st.time_progress_pct.quantize(Decimal('0.1'))}%"
+        assert cells[6] == LIGHT_WORDS[st.light]
+
+
+def test_task_progress_comes_from_approved_reports_and_open_orders_are_listed(q2):
+    bulletin, doc = q2
+    text = document_text(services.render(bulletin))
+    town_task = next(t for t in bulletin.snapshot["tasks"] if t["number"] == "（六）")
+    assert {p["unit"] for p in town_task["progress"]} == {"武胜关镇", "杨寨镇"}
+    assert {p["period"] for p in town_task["progress"]} == {"2022年6月"}
+    assert "6月完成校企对接3次" in text
+    assert "督办单〔2022〕第3号：杨寨镇" in text and "已逾期未反馈" in text
+
+
+def test_no_id_or_phone_number_ever_appears_in_the_bulletin(q2):
+    bulletin, _ = q2
+    text = document_text(services.render(bulletin))
+    assert REDACTED in text  # the narrative did contain them
+    assert not ID_PATTERN.search(text)
+    assert not PHONE_PATTERN.search(text)
+    assert not re.search(r"(?<!\d)\d{18}(?!\d)|(?<!\d)1\d{10}(?!\d)", text)
+
+
+def test_rank_changes_are_measured_against_the_previous_issued_bulletin(plan, personas):
+    quarter_data(plan, personas)
+    office = personas["office"]
+    q1 = services.issue_bulletin(services.draft_bulletin(plan, 2022, 1, user=office), user=office)
+    q2 = services.draft_bulletin(plan, 2022, 2, user=office)
+    assert q2.snapshot["previous_bulletin"]["id"] == q1.pk
+    q1_rank = {r["unit_id"]: r["rank"] for r in q1.snapshot["rankings"]}
+    now_rank = {r.unit.pk: r.rank for r in engine.unit_rankings(plan, dt.date(2022, 6, 30))}
+    changes = {r["unit_id"]: r["change"] for r in q2.snapshot["rankings"]}
+    assert changes == {uid: q1_rank[uid] - rank for uid, rank in now_rank.items()}
+    assert any(changes.values()), "the Q2 data should move some unit"
+    doc = Document(io.BytesIO(services.render(q2)))
+    rank_table = doc.tables[1]
+    by_unit = {row.cells[1].text: row.cells[6].text for row in rank_table.rows[1:]}
+    for r in q2.snapshot["rankings"]:
+        change = r["change"]
+        expected = "持平" if change == 0 else (f"↑{change}" if change > 0 else f"↓{-change}")
+        assert by_unit[r["unit"]] == expected
+
+
+def test_issuing_numbers_the_bulletins_per_year(plan, personas):
+    office = personas["office"]
+    q1 = services.issue_bulletin(services.draft_bulletin(plan, 2022, 1, user=office), user=office)
+    q2 = services.issue_bulletin(services.draft_bulletin(plan, 2022, 2, user=office), user=office)
+    assert (q1.issue_no, q2.issue_no) == (1, 2)
+    assert "2022年第2期" in document_text(services.docx_bytes(q2))
+    with pytest.raises(services.BulletinError):
+        services.draft_bulletin(plan, 2022, 2, user=office)
