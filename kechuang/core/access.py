@@ -16,7 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ALL_PERSONAS = frozenset(
-    {"office", "leader", "auditor", "sysadmin", "secadmin", "lead", "dept", "talent", "town", "town_b", "zone", "nobody"}
+    {
+        "office",
+        "leader",
+        "auditor",
+        "sysadmin",
+        "secadmin",
+        "lead",
+        "dept",
+        "talent",
+        "town",
+        "town_b",
+        "zone",
+        "nobody",
+    }
 )
 # Who works on the plan: the office, leaders and the units' reporters and reviewers.
 PLAN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"})

@@ -14,4 +14,6 @@ class KechuangAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return bool(user.is_active and user.is_authenticated and user.has_role("office", "sysadmin", "secadmin", "auditor"))
+        return bool(
+            user.is_active and user.is_authenticated and user.has_role("office", "sysadmin", "secadmin", "auditor")
+        )

@@ -147,9 +147,10 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
     if data.get("units"):
         _load_unit(data["units"], None, 0, f"{where}units")
     owner_name = _req(data, "owner_unit", where)
-    owner = Unit.objects.filter(name=owner_name, parent__isnull=True).first() or Unit.objects.filter(
-        name=owner_name
-    ).first()
+    owner = (
+        Unit.objects.filter(name=owner_name, parent__isnull=True).first()
+        or Unit.objects.filter(name=owner_name).first()
+    )
     if owner is None:
         raise PlanFileError(f"{where}owner_unit：单位“{owner_name}”不存在")
     for group in data.get("unit_groups", []) or []:
@@ -242,7 +243,9 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
                 "kind": _choice(item.get("kind"), IndicatorKind, f"{iwhere}kind"),
                 "comparator": _choice(item.get("comparator", ">="), Comparator, f"{iwhere}comparator"),
                 "target": _decimal(_req(item, "target", iwhere), f"{iwhere}target"),
-                "baseline": _decimal(item["baseline"], f"{iwhere}baseline") if item.get("baseline") is not None else None,
+                "baseline": _decimal(item["baseline"], f"{iwhere}baseline")
+                if item.get("baseline") is not None
+                else None,
                 "progress_mode": _choice(item.get("progress", "cumulative"), ProgressMode, f"{iwhere}progress"),
                 "source": source,
                 "metric": item.get("metric", "") or "",
