@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-_REGISTRY: dict[str, "MetricDef"] = {}
+_REGISTRY: dict[str, MetricDef] = {}
 
 
 @dataclass

@@ -386,54 +386,21 @@ def plan_units(plan) -> list:
 
 
 def completeness(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
-    """{(unit_id, month): on_time|late|missing|pending} for every unit with work and every month
-    whose period has ended, from the reporting service (one batch for the year)."""
-    from kechuang.reporting import services as reporting
-
-    fn = getattr(reporting, "unit_period_states", None)
-    if fn is not None:
-        return fn(plan, as_of)
-    return _completeness_fallback(plan, as_of)
-
-
-def _completeness_fallback(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
-    # Used until the reporting app publishes its batch form; same definition: a unit is on time in a
-    # month when every item it owes (its tasks, its reported indicators) was first submitted by the
-    # deadline, late when all were submitted but some after it, missing when any is still not
-    # submitted after the deadline, pending before the deadline.
-    from django.db.models import Count, Max
-
-    from kechuang.plans.models import Indicator, TaskUnit
-    from kechuang.reporting.models import IndicatorValue, Period, TaskReport
+    """{(unit_id, month): on_time|late|missing|pending} for every unit that owes reports and every
+    month whose period has ended, from the reporting service's batch ``status_matrix`` (constant
+    number of queries). Before its deadline a month not yet submitted is "pending"; after it, a
+    started-but-unsubmitted month ("draft") counts as missing."""
+    from kechuang.reporting.models import Period
+    from kechuang.reporting.services import status_matrix
 
     periods = [p for p in Period.objects.filter(plan=plan, year=plan.year).order_by("month") if p.end < as_of]
-    owed: dict[int, int] = defaultdict(int)
-    for unit_id, n in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id").annotate(n=Count("task_id",
-                                                                                                     distinct=True)):
-        owed[unit_id] += n
-    for unit_id, n in (Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED, owner_unit__isnull=False)
-                       .values_list("owner_unit_id").annotate(n=Count("pk"))):
-        owed[unit_id] += n
-    done: dict[tuple[int, int], list] = {}
-    for model in (TaskReport, IndicatorValue):
-        rows = (model.objects.filter(plan=plan, period__in=periods, first_submitted_at__isnull=False)
-                .values_list("unit_id", "period_id").annotate(n=Count("pk"), last=Max("first_submitted_at")))
-        for unit_id, period_id, n, last in rows:
-            cell = done.setdefault((unit_id, period_id), [0, None])
-            cell[0] += n
-            cell[1] = last if cell[1] is None or (last and last > cell[1]) else cell[1]
     out = {}
-    from django.utils import timezone
-
-    for unit_id, need in owed.items():
-        for p in periods:
-            n, last = done.get((unit_id, p.pk), (0, None))
-            if n >= need and last is not None:
-                out[(unit_id, p.month)] = ON_TIME if timezone.localdate(last) <= p.due_on else LATE
-            elif p.due_on < as_of:
-                out[(unit_id, p.month)] = MISSING
-            else:
-                out[(unit_id, p.month)] = PENDING
+    for (period_id, unit_id), state in status_matrix(plan, periods, as_of).items():
+        period = next(p for p in periods if p.pk == period_id)
+        if state in (ON_TIME, LATE):
+            out[(unit_id, period.month)] = state
+        else:
+            out[(unit_id, period.month)] = MISSING if period.due_on < as_of else PENDING
     return out
 
 

@@ -19,8 +19,16 @@ from kechuang.plans.choices import ValueSource
 
 from . import engine
 from .models import (
-    OPEN_ORDER_STATUSES, DecisionStatus, Meeting, MeetingDecision, NoticeChannel, NoticeKind, OrderEvent,
-    OrderStatus, SupervisionOrder, UrgingNotice,
+    OPEN_ORDER_STATUSES,
+    DecisionStatus,
+    Meeting,
+    MeetingDecision,
+    NoticeChannel,
+    NoticeKind,
+    OrderEvent,
+    OrderStatus,
+    SupervisionOrder,
+    UrgingNotice,
 )
 
 
@@ -331,7 +339,8 @@ def complete_decision(decision, user, note: str = "", done_on: dt.date | None = 
         decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
         if decision.status != DecisionStatus.OPEN:
             raise TransitionError("该议定事项已办结")
-        decision.status, decision.done_on, decision.done_note = DecisionStatus.DONE, done_on or timezone.localdate(), note
+        decision.status, decision.done_note = DecisionStatus.DONE, note
+        decision.done_on = done_on or timezone.localdate()
         decision.save()
         record_event("supervision.decision.done", user=user, obj=decision, detail={"note": note[:500]})
     return decision

@@ -1,0 +1,399 @@
+"""Supervision pages: the dashboard, the monthly supervision list, 督办单, meetings, urging notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kechuang.audit.services import record_event
+from kechuang.core.models import SystemFlag
+from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
+from kechuang.org.models import Unit
+from kechuang.plans.models import Indicator, Plan, Task
+from kechuang.plans.services import current_plan
+
+from . import engine, services
+from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
+
+MONTHS = list(range(1, 13))
+
+
+def default_as_of(plan=None) -> dt.date:
+    """The business date pages use: ``SystemFlag demo_as_of`` when demo data is loaded, else today."""
+    from django.utils import timezone
+
+    flag = SystemFlag.get("demo_as_of")
+    if flag:
+        try:
+            return dt.date.fromisoformat(flag)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+def _as_of(request, plan=None) -> dt.date:
+    raw = request.GET.get("as_of")
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise Http404 from exc
+    return default_as_of(plan)
+
+
+def _plan(request) -> Plan:
+    code = request.GET.get("plan")
+    if code:
+        return get_for_user(Plan.objects.all(), request.user, code=code)
+    restrict_or_404(Plan.objects.all(), request.user)
+    plan = current_plan(request.user)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _fmt(value, places=1):
+    if value is None:
+        return None
+    value = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _sees_all(user) -> bool:
+    return user.sees_everything
+
+
+@login_required
+def dashboard(request):
+    plan = _plan(request)
+    as_of = _as_of(request, plan)
+    user = request.user
+    visible_ids = set(restrict(Indicator.objects.filter(plan=plan), user).values_list("pk", flat=True))
+    statuses = [s for s in engine.indicator_statuses(plan, as_of) if s.indicator.pk in visible_ids]
+    tp = engine.time_progress(plan, as_of)
+    drill = reverse("metrics:indicator_values", args=[0]).rsplit("0/", 1)[0]
+    rows = []
+    for s in statuses:
+        rows.append({
+            "status": s, "indicator": s.indicator,
+            "actual": _fmt(s.actual, 2), "completion": _fmt(s.completion_pct), "gap": _fmt(s.gap_points),
+            "forecast": _fmt(s.forecast, 2), "expected": _fmt(s.expected, 2),
+            "url": f"{drill}{s.indicator.pk}/?date={as_of.isoformat()}",
+        })
+    counts = {light: sum(1 for s in statuses if s.light == light) for light in engine.LIGHT_LABELS}
+    cells = engine.completeness(plan, as_of)
+    units = engine.plan_units(plan)
+    if not _sees_all(user):
+        units = [u for u in units if u.pk == user.unit_id]
+    months = [m for m in MONTHS if any(k[1] == m for k in cells)]
+    heat = [
+        {"unit": u, "cells": [(m, cells.get((u.pk, m)), engine.STATE_LABELS.get(cells.get((u.pk, m)), "—"))
+                              for m in months]}
+        for u in units if any((u.pk, m) in cells for m in months)
+    ]
+    # Office and leaders see every indicator, so ``statuses`` is the whole plan's.
+    ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells) if _sees_all(user) else []
+    orders = (restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
+              .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
+    return render(request, "supervision/dashboard.html", {
+        "plan": plan, "as_of": as_of, "tp": _fmt(tp * 100), "rows": rows, "counts": counts,
+        "light_labels": engine.LIGHT_LABELS, "months": months, "heat": heat, "ranking": ranking,
+        "orders": orders, "state_labels": engine.STATE_LABELS,
+        "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
+        "first_trend": next((s.indicator.pk for s in statuses if s.light == engine.RED),
+                            statuses[0].indicator.pk if statuses else None),
+    })
+
+
+@login_required
+def indicator_trend(request, pk):
+    """The monthly trend of one indicator as an ECharts option (JSON), built in Python."""
+    user = request.user
+    indicator = get_for_user(Indicator.objects.select_related("plan"), user, pk=pk)
+    plan = indicator.plan
+    as_of = _as_of(request, plan)
+    points = engine.indicator_trends(plan, as_of, [indicator])[indicator.pk]
+    labels = [f"{d.month}月" for d, _v in points]
+    values = [float(v) if v is not None else None for _d, v in points]
+    target = float(indicator.target)
+    if indicator.progress_mode == "cumulative":
+        expected = [round(target * d.month / 12, 4) for d, _v in points]
+    else:
+        expected = [target for _ in points]
+    option = {
+        "title": {"text": indicator.name, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0, "data": ["实际", "序时目标"]},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 40},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": indicator.measure},
+        "series": [
+            {"name": "实际", "type": "line", "data": values, "connectNulls": False, "symbolSize": 8},
+            {"name": "序时目标", "type": "line", "data": expected, "lineStyle": {"type": "dashed"}, "symbol": "none"},
+        ],
+    }
+    rows = [{"date": d.isoformat(), "value": v} for (d, _), v in zip(points, values, strict=True)]
+    return JsonResponse({"indicator": indicator.pk, "option": option, "points": rows})
+
+
+@login_required
+def supervision_list(request):
+    """月督办清单: red and yellow items with their units, plus overdue meeting decisions."""
+    plan = _plan(request)
+    if not _sees_all(request.user):
+        raise Http404
+    as_of = _as_of(request, plan)
+    items = engine.supervised_items(plan, as_of)
+    proposals = set()
+    for o in SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES):
+        proposals.add(("indicator", o.indicator_id) if o.indicator_id else
+                      (("task", o.task_id) if o.task_id else ("decision", o.decision_id)))
+    rows = [{"item": i, "has_order": i.key in proposals} for i in items]
+    return render(request, "supervision/supervision_list.html",
+                  {"plan": plan, "as_of": as_of, "rows": rows, "tp": _fmt(engine.time_progress(plan, as_of) * 100)})
+
+
+# ---------------------------------------------------------------------------------------------
+# 督办单
+
+
+@login_required
+def order_list(request):
+    qs = restrict_or_404(SupervisionOrder.objects.select_related("unit", "indicator", "task", "decision", "plan"),
+                         request.user)
+    status = request.GET.get("status")
+    if status in OrderStatus.values:
+        qs = qs.filter(status=status)
+    as_of = default_as_of()
+    orders = list(qs.order_by("-year", "-number", "-pk"))
+    for o in orders:
+        o.overdue = o.is_overdue(as_of)
+    return render(request, "supervision/order_list.html",
+                  {"orders": orders, "statuses": OrderStatus.choices, "status": status})
+
+
+def _order(request, pk, action="view"):
+    return get_for_user(SupervisionOrder.objects.select_related("unit", "indicator", "task", "decision", "plan"),
+                        request.user, action, pk=pk)
+
+
+@login_required
+def order_detail(request, pk):
+    order = _order(request, pk)
+    events = order.events.select_related("user")
+    user = request.user
+    can_reply = order.status == OrderStatus.ISSUED and is_unit_member(user) and user.unit_id == order.unit_id
+    return render(request, "supervision/order_detail.html", {
+        "order": order, "events": events, "can_reply": can_reply, "is_office": user.is_office,
+        "overdue": order.is_overdue(default_as_of()),
+    })
+
+
+@login_required
+def order_docx(request, pk):
+    order = _order(request, pk)
+    if order.status in (OrderStatus.PROPOSED, OrderStatus.DISMISSED):
+        raise Http404
+    data = services.order_docx(order)
+    record_event("supervision.order.download", obj=order)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''supervision-order-{order.year}-{order.number}.docx"
+    return response
+
+
+def _parse_date(raw, label):
+    try:
+        return dt.date.fromisoformat(raw or "")
+    except ValueError as exc:
+        raise services.TransitionError(f"{label}格式应为 YYYY-MM-DD") from exc
+
+
+@login_required
+def order_issue(request):
+    """Issue a new 督办单 (office): from ?indicator= / ?task= / ?decision= or a proposal (?order=)."""
+    if not request.user.is_office:
+        raise Http404
+    plan = _plan(request)
+    as_of = default_as_of(plan)
+    source = request.POST if request.method == "POST" else request.GET
+    proposal = None
+    subject = None
+    if source.get("order"):
+        proposal = get_for_user(SupervisionOrder.objects.filter(status=OrderStatus.PROPOSED), request.user,
+                                pk=source.get("order"))
+        subject = proposal.subject
+    elif source.get("indicator"):
+        subject = get_for_user(Indicator.objects.filter(plan=plan), request.user, pk=source.get("indicator"))
+    elif source.get("task"):
+        subject = get_for_user(Task.objects.filter(plan=plan), request.user, pk=source.get("task"))
+    elif source.get("decision"):
+        subject = get_for_user(MeetingDecision.objects.filter(meeting__plan=plan), request.user,
+                               pk=source.get("decision"))
+    units = engine.plan_units(plan)
+    default_unit = proposal.unit if proposal else _default_unit(plan, subject)
+    form = {
+        "reason": (proposal.reason if proposal else ""),
+        "reply_due": (as_of + dt.timedelta(days=10)).isoformat(),
+        "unit": default_unit.pk if default_unit else "",
+    }
+    error = None
+    if request.method == "POST":
+        form.update({k: request.POST.get(k, "") for k in ("reason", "reply_due", "unit")})
+        try:
+            if subject is None:
+                raise services.TransitionError("请选择督办事项")
+            reply_due = _parse_date(form["reply_due"], "反馈时限")
+            if proposal:
+                order = services.issue_proposed(proposal, request.user, reply_due, form["reason"], issued_on=as_of)
+            else:
+                unit = next((u for u in units if str(u.pk) == str(form["unit"])), None)
+                if unit is None:
+                    raise services.TransitionError("请选择责任单位")
+                order = services.issue_order(plan, subject, unit, form["reason"], reply_due, request.user,
+                                             issued_on=as_of)
+            messages.success(request, f"已下发督办单{order.display_number}")
+            return redirect("supervision:order_detail", order.pk)
+        except services.TransitionError as exc:
+            error = exc.message
+    return render(request, "supervision/order_issue.html", {
+        "plan": plan, "subject": subject, "proposal": proposal, "units": units, "form": form, "error": error,
+    }, status=400 if error else 200)
+
+
+def _default_unit(plan, subject):
+    if subject is None:
+        return None
+    if isinstance(subject, Indicator):
+        return subject.owner_unit
+    if isinstance(subject, MeetingDecision):
+        return subject.owner_unit
+    leads = engine._lead_units(plan).get(subject.pk, [])
+    return leads[0] if leads else None
+
+
+def _transition(request, pk, fn, ok_message):
+    try:
+        order = fn()
+        messages.success(request, ok_message)
+        return redirect("supervision:order_detail", order.pk)
+    except services.TransitionError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:order_detail", pk)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+@require_POST
+@login_required
+def order_reply(request, pk):
+    order = _order(request, pk)
+    return _transition(request, pk, lambda: services.reply_order(order, request.user, request.POST.get("reply", "")),
+                       "已提交办理情况")
+
+
+@require_POST
+@login_required
+def order_close(request, pk):
+    order = _order(request, pk, "change")
+    if not request.user.is_office:
+        raise Http404
+    action = request.POST.get("action", "close")
+    if action == "return":
+        return _transition(request, pk, lambda: services.reopen_order(order, request.user,
+                                                                      request.POST.get("note", "")), "已退回责任单位")
+    if action == "dismiss":
+        note = request.POST.get("note", "")
+        return _transition(request, pk, lambda: services.dismiss_proposal(order, request.user, note), "已撤销督办建议")
+    return _transition(request, pk, lambda: services.close_order(order, request.user, request.POST.get("note", "")),
+                       "督办单已办结")
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+@login_required
+def meeting_list(request):
+    meetings = restrict_or_404(Meeting.objects.select_related("plan"), request.user)
+    return render(request, "supervision/meeting_list.html", {"meetings": meetings,
+                                                             "is_office": request.user.is_office})
+
+
+@login_required
+def meeting_create(request):
+    if not request.user.is_office:
+        raise Http404
+    plan = _plan(request)
+    as_of = default_as_of(plan)
+    if request.method == "POST":
+        try:
+            date = _parse_date(request.POST.get("date"), "会议日期")
+        except services.TransitionError as exc:
+            messages.error(request, exc.message)
+            return redirect("supervision:meeting_create")
+        meeting = services.create_meeting(plan, date, request.user, request.POST.get("title", ""), as_of=as_of)
+        return redirect("supervision:meeting_detail", meeting.pk)
+    return render(request, "supervision/meeting_create.html", {"plan": plan, "as_of": as_of,
+                                                               "agenda": services.meeting_agenda(plan, as_of)})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_for_user(Meeting.objects.select_related("plan"), request.user, pk=pk)
+    user = request.user
+    decisions = restrict(meeting.decisions.select_related("owner_unit"), user)
+    as_of = default_as_of(meeting.plan)
+    if request.method == "POST":
+        if not user.is_office:
+            raise Http404
+        try:
+            if request.POST.get("action") == "decision":
+                unit = Unit.objects.get(pk=request.POST.get("owner_unit"))
+                services.add_decision(meeting, user, request.POST.get("text", ""), unit,
+                                      _parse_date(request.POST.get("deadline"), "完成时限"))
+                messages.success(request, "已添加议定事项")
+            else:
+                services.save_minutes(meeting, user, request.POST.get("minutes", ""), request.POST.get("agenda"))
+                messages.success(request, "已保存会议纪要")
+        except (services.TransitionError, Unit.DoesNotExist, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", "请检查输入"))
+        return redirect("supervision:meeting_detail", meeting.pk)
+    rows = [{"d": d, "overdue": d.is_overdue(as_of)} for d in decisions]
+    return render(request, "supervision/meeting_detail.html", {
+        "meeting": meeting, "rows": rows, "is_office": user.is_office,
+        "units": engine.plan_units(meeting.plan) if user.is_office else [], "as_of": as_of,
+    })
+
+
+@require_POST
+@login_required
+def decision_done(request, pk):
+    decision = get_for_user(MeetingDecision.objects.select_related("meeting"), request.user, "change", pk=pk)
+    try:
+        services.complete_decision(decision, request.user, request.POST.get("note", ""), default_as_of())
+        messages.success(request, "议定事项已办结")
+    except services.TransitionError as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect("supervision:meeting_detail", decision.meeting_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Urging notices
+
+
+@login_required
+def notice_list(request):
+    notices = restrict_or_404(UrgingNotice.objects.select_related("unit", "period"), request.user)
+    return render(request, "supervision/notice_list.html", {"notices": notices[:500]})
