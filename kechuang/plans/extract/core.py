@@ -11,7 +11,7 @@ from .structure import TABLE_LEVEL, Item, classify_section, parse
 from .targets import Target, find_targets, same_target
 from .units import Assignment, find_assignments, settle_roles, split_names
 
-TITLE_RE = re.compile(r"(方案|要点|计划|意见|安排|清单|任务书|细则)$")
+TITLE_RE = re.compile(r"(方案|要点|计划|意见|安排|清单|任务书|细则|重点|分解表|任务表)$")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 DATE_LINE_RE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 ARTEFACT_RE = re.compile(r"\[bookmark:[^\]]*\]")

@@ -104,9 +104,10 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
         if resolver is not None and resolver.resolve(name).found:
             continue
         kinds = group_kinds(name)
-        if kinds:
+        if kinds and _has_members(owner, kinds):
             groups[name] = kinds
         else:
+            # Unknown names, and group names with no member units yet, are proposed as units to review.
             proposed.append(name)
     owner_name = owner.name if owner is not None else (owner_name or _guess_owner(result.title) or "本级")
     year = result.year or 0
@@ -187,6 +188,12 @@ def _task_dict(result: Extraction, task: ExtractedTask) -> dict:
     if task.children:
         item["children"] = [_task_dict(result, c) for c in task.children]
     return item
+
+
+def _has_members(owner, kinds: list[str]) -> bool:
+    if owner is None:
+        return False
+    return owner.descendants(include_self=False).filter(kind__in=kinds, is_active=True).exists()
 
 
 def _guess_owner(title: str) -> str:

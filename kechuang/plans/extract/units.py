@@ -46,11 +46,18 @@ def split_names(norm, start: int, end: int) -> list[tuple[str, int, int]]:
     text = norm.text[start:end]
     names = []
     pos = 0
-    for match in list(_SPLIT_RE.finditer(text)) + [None]:
+    # Separators inside brackets do not split: "各县（市、区）人民政府" is one name.
+    depth_at, depth = [], 0
+    for char in text:
+        depth += char == "("
+        depth -= char == ")" and depth > 0
+        depth_at.append(depth)
+    separators = [m for m in _SPLIT_RE.finditer(text) if depth_at[m.start()] == 0]
+    for match in separators + [None]:
         stop = match.start() if match else len(text)
         s, e = start + pos, start + stop
         # Trim spaces, stray punctuation and a trailing 等 / 等单位.
-        while s < e and norm.text[s] in " :：()（）。":
+        while s < e and norm.text[s] in " :：)。":
             s += 1
         while e > s and norm.text[e - 1] in " :：。":
             e -= 1

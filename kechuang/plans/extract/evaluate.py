@@ -1,0 +1,143 @@
+"""Scoring the extractor against the hand-labelled corpus (kechuang/plans/tests/corpus)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from . import extract_path, summary
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+
+
+def _value(value) -> str:
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def expected_for(path: Path) -> dict:
+    labels = yaml.safe_load(path.with_suffix("").with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    if labels.get("from_plan_file"):
+        from kechuang.plans.loader import bundled_plan_path
+
+        plan = yaml.safe_load(bundled_plan_path(labels["from_plan_file"]).read_text(encoding="utf-8"))
+        tasks = [[t["number"], t.get("lead", []), t.get("responsible", [])] for t in plan["tasks"]]
+        targets = [[i["target"], i["measure"], i.get("comparator", ">="), (i.get("tasks") or [None])[0]]
+                   for i in plan["indicators"]]
+        return {"tasks": tasks, "targets": targets}
+    return labels
+
+
+def materialise(path: Path, workdir: Path) -> Path:
+    """The file to extract: the .txt itself, or a .docx with real tables when the text has ``|`` rows."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if not any(line.startswith("|") for line in lines):
+        return path
+    import docx
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush():
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+            rows.clear()
+
+    for line in lines:
+        if line.startswith("|"):
+            rows.append(line[1:].split("|"))
+            continue
+        flush()
+        document.add_paragraph(line)
+    flush()
+    out = workdir / (path.stem + ".docx")
+    document.save(out)
+    return out
+
+
+def unit_facts(tasks) -> Counter:
+    facts: Counter = Counter()
+    for number, lead, responsible in tasks:
+        for name in lead:
+            facts[(number, "lead", name)] += 1
+        for name in responsible:
+            facts[(number, "responsible", name)] += 1
+    return facts
+
+
+def target_facts(targets) -> Counter:
+    return Counter((_value(v), unit, comp, task or "") for v, unit, comp, task in targets)
+
+
+@dataclass
+class Score:
+    documents: int = 0
+    target_tp: int = 0
+    target_found: int = 0
+    target_expected: int = 0
+    unit_tp: int = 0
+    unit_found: int = 0
+    unit_expected: int = 0
+    task_exact: int = 0
+    task_expected: int = 0
+    details: dict = field(default_factory=dict)
+
+    @staticmethod
+    def _ratio(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    @property
+    def target_precision(self) -> float:
+        return self._ratio(self.target_tp, self.target_found)
+
+    @property
+    def target_recall(self) -> float:
+        return self._ratio(self.target_tp, self.target_expected)
+
+    @property
+    def unit_precision(self) -> float:
+        return self._ratio(self.unit_tp, self.unit_found)
+
+    @property
+    def unit_recall(self) -> float:
+        return self._ratio(self.unit_tp, self.unit_expected)
+
+
+def score_document(path: Path, workdir: Path, score: Score) -> None:
+    expected = expected_for(path)
+    result = summary(extract_path(materialise(path, workdir)))
+    got_tasks = [[t["number"], t["lead_units"], t["responsible_units"]] for t in result["tasks"]]
+    got_targets = [[t["value"], t["unit"], t["comparator"], t["task"]] for t in result["targets"]]
+    exp_u, got_u = unit_facts(expected["tasks"]), unit_facts(got_tasks)
+    exp_t, got_t = target_facts(expected["targets"]), target_facts(got_targets)
+    score.documents += 1
+    score.unit_tp += sum((exp_u & got_u).values())
+    score.unit_found += sum(got_u.values())
+    score.unit_expected += sum(exp_u.values())
+    score.target_tp += sum((exp_t & got_t).values())
+    score.target_found += sum(got_t.values())
+    score.target_expected += sum(exp_t.values())
+    score.task_expected += len(expected["tasks"])
+    score.task_exact += len({n for n, _, _ in expected["tasks"]} & {n for n, _, _ in got_tasks})
+    score.details[path.stem] = {
+        "missed_targets": sorted(exp_t - got_t), "extra_targets": sorted(got_t - exp_t),
+        "missed_units": sorted(exp_u - got_u), "extra_units": sorted(got_u - exp_u),
+        "task_numbers": ([n for n, _, _ in expected["tasks"]], [n for n, _, _ in got_tasks]),
+    }
+
+
+def score_corpus(workdir: Path, corpus: Path = CORPUS_DIR) -> Score:
+    score = Score()
+    for path in sorted(corpus.glob("*.txt")):
+        if path.with_suffix("").with_suffix(".expected.yaml").exists():
+            score_document(path, workdir, score)
+    return score
