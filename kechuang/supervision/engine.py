@@ -94,6 +94,14 @@ def period_frame(plan, as_of: dt.date) -> PeriodFrame:
     from kechuang.reporting.models import Period
 
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
+    if not periods:
+        # Periods not generated yet (``kechuang tick`` does it): the same dates, unsaved.
+        from kechuang.reporting.services import period_dates
+
+        periods = []
+        for month in range(1, 13):
+            opens_on, due_on = period_dates(plan, plan.year, month)
+            periods.append(Period(plan=plan, year=plan.year, month=month, opens_on=opens_on, due_on=due_on))
     due = None
     current = None
     for p in periods:
@@ -218,7 +226,7 @@ def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
     """(indicator_id, period_id) pairs with a submitted or approved value (one query)."""
     from kechuang.reporting.models import IndicatorValue
 
-    periods = [p for p in periods if p is not None]
+    periods = [p for p in periods if p is not None and p.pk is not None]
     if not periods:
         return set()
     qs = IndicatorValue.objects.filter(plan=plan, period__in=periods, status__in=_submitted_statuses())
