@@ -26,6 +26,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         with_baseline = plan.indicators.filter(baseline__isnull=False).count()
         self.stdout.write(
-            f"已生成方案草稿 {plan.code}：{plan.title}（任务 {plan.tasks.count()} 项，指标 {plan.indicators.count()} 项，"
-            f"其中 {with_baseline} 项带基期值）"
+            f"已生成方案草稿 {plan.code}：{plan.title}"
+            f"（任务 {plan.tasks.count()} 项，指标 {plan.indicators.count()} 项，其中 {with_baseline} 项带基期值）"
         )
