@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 
@@ -34,14 +35,21 @@ JURISDICTION_KINDS = ("town", "street", "zone")
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-def pinyin_initials(text: str) -> str:
-    """Lowercase pinyin initials of Chinese characters (other characters kept), e.g. 华中科技 → hzkj."""
-    if not text:
-        return ""
+@functools.cache
+def _initial(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
-    return "".join(parts).lower()[:100]
+    return lazy_pinyin(char, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))[0]
+
+
+def pinyin_initials(text: str) -> str:
+    """Lowercase pinyin initials of Chinese characters (other characters kept), e.g. 华中科技 → hzkj.
+
+    Character by character (cached), so bulk imports stay fast; a polyphonic character takes its
+    most common reading."""
+    if not text:
+        return ""
+    return "".join(map(_initial, text)).lower().replace(" ", "")[:100]
 
 
 # --------------------------------------------------------------------------------------- PII

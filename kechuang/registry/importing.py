@@ -1,0 +1,1120 @@
+"""Excel import/export for every registry.
+
+The column spec of a registry is derived from its ``RegistryConfig`` (config.py): one column per
+editable field, Chinese header = the field's verbose name, type from the field class, dropdown
+choices from the field's choices, foreign keys by natural key (enterprises by USCC or exact
+name, units by name). Talents' ID/phone are virtual columns encrypted on save.
+
+Import = ``run_import``: the whole file is parsed and validated first (every error located by
+sheet, row as Excel shows it, column letter and header, with the value and a Chinese reason);
+only a file without errors is committed, in ONE transaction, with bulk_create/bulk_update (and
+their simple_history counterparts), keyed by the natural key: re-importing updates, never
+duplicates, and unchanged rows are counted as such.
+
+Hostile files are refused before openpyxl parses anything: not a zip/xlsx; uncompressed size
+over ``MAX_UNCOMPRESSED`` or a suspicious compression ratio (zip bomb); any DOCTYPE/ENTITY in
+an XML part (entity bomb; defusedxml is not installed). The data sheet is read in read-only
+(streaming) mode and reading stops at ``MAX_ROWS`` + 1 data rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import models, transaction
+from openpyxl.utils import get_column_letter
+
+from kechuang.core.scoping import CHANGE, VIEW, restrict
+
+from .config import RegistryConfig, get_registry
+from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
+from .validators import CheckError, check_id_number, check_phone, check_uscc
+
+TEMPLATE_VERSION = "1"
+MAX_ROWS = 50_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+MAX_RATIO = 150  # compressed → uncompressed, per member larger than 1 MB
+MAX_ERRORS = 500  # listed; the total is always counted
+SPECIAL_SHEETS = ("说明", "选项", "__meta")
+BATCH = 2000
+
+FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+FULLWIDTH[0x3000] = 0x20
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (not xlsx, hostile, too large)."""
+
+
+@dataclass
+class CellError:
+    sheet: str
+    row: int | None
+    column: str  # letter
+    header: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"“{self.sheet}”工作表"
+        if self.row:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" {self.column}列"
+        if self.header:
+            where += f"（{self.header}）"
+        value = f"（值：{self.value}）" if self.value not in ("", None) else ""
+        return f"{where}：{self.reason}{value}"
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "value": self.value,
+            "reason": self.reason,
+            "text": str(self),
+        }
+
+
+@dataclass
+class ImportResult:
+    registry: str
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    committed: bool = False
+    errors: list[CellError] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, *args) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(CellError(*args))
+
+    def summary(self) -> dict:
+        return {
+            "total_rows": self.total_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "committed": self.committed,
+            "error_count": self.error_count,
+        }
+
+
+# ------------------------------------------------------------------------------ columns
+
+
+@dataclass
+class Column:
+    name: str  # field name or virtual (id_number, phone)
+    header: str
+    kind: str  # text, int, year, decimal, money, date, bool, choice, uscc, id_number, phone, fk
+    required: bool = False
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (stored value, label)
+    model_field: models.Field | None = None
+    target: type[models.Model] | None = None
+    help: str = ""
+    max_length: int | None = None
+
+
+def columns_for(cfg: RegistryConfig) -> list[Column]:
+    cols: list[Column] = []
+    for f in cfg.editable_fields():
+        cols.append(_column_for_field(cfg, f))
+        if f.name == "name" and cfg.virtual:
+            for v in cfg.virtual:
+                if v == "id_number":
+                    cols.append(
+                        Column(
+                            "id_number", "身份证号码", "id_number", required=True, help="18位，校验位按 GB 11643 检验"
+                        )
+                    )
+                elif v == "phone":
+                    cols.append(Column("phone", "联系电话", "phone", help="手机号11位或带区号的固定电话"))
+    return cols
+
+
+def _column_for_field(cfg: RegistryConfig, f: models.Field) -> Column:
+    header = str(f.verbose_name)
+    required = not (f.blank or f.null or f.has_default()) or f.name in cfg.natural_key
+    if isinstance(f, models.BooleanField):
+        required = False
+    col = Column(f.name, header, "text", required=required, model_field=f, max_length=getattr(f, "max_length", None))
+    if f.name == "uscc":
+        col.kind, col.help = "uscc", "18位；校验位不符的早期代码可导入，但会标记待核实"
+    elif isinstance(f, models.ForeignKey):
+        col.kind, col.target = "fk", f.related_model
+        if f.related_model is Enterprise:
+            col.header = f"{header}（统一社会信用代码）"
+            col.help = "填写已在企业库中的企业的统一社会信用代码（或完整企业名称）"
+        elif f.related_model._meta.label == "org.Unit":
+            col.help = "填写镇、街道或开发区名称"
+        else:
+            col.help = f"填写已有{f.related_model._meta.verbose_name}的名称"
+    elif f.choices:
+        col.kind = "choice"
+        col.choices = [(str(v), str(label)) for v, label in f.choices]
+        col.help = "从下拉列表选择：" + "、".join(label for _, label in col.choices)
+    elif isinstance(f, models.BooleanField):
+        col.kind, col.help = "bool", "填“是”或“否”"
+    elif isinstance(f, models.DecimalField):
+        col.kind, col.help = "money", "单位：元；可写“2.4亿元”“1,200万元”"
+    elif isinstance(f, models.DateField):
+        col.kind, col.help = "date", "如 2022-03-05、2022/3/5、2022年3月5日"
+    elif isinstance(f, models.IntegerField):
+        col.kind = "year" if f.name == "year" else "int"
+        col.help = "四位年份，如 2022" if f.name == "year" else "整数"
+    return col
+
+
+# ------------------------------------------------------------------------------ parsing values
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).translate(FULLWIDTH).strip()
+
+
+_UNITS = (
+    ("亿元", Decimal(100_000_000)),
+    ("万元", Decimal(10_000)),
+    ("千元", Decimal(1000)),
+    ("亿", Decimal(100_000_000)),
+    ("万", Decimal(10_000)),
+    ("千", Decimal(1000)),
+    ("元", Decimal(1)),
+)
+_NUM_RE = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+def parse_number(value, *, integer: bool = False) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("应为数字")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = _text(value).replace(",", "").replace("，", "").replace(" ", "")
+        factor = Decimal(1)
+        for suffix, mult in _UNITS:
+            if text.endswith(suffix):
+                text, factor = text[: -len(suffix)], mult
+                break
+        if integer:
+            text = re.sub(r"(人|家|个|件|项|年)$", "", text)
+        if not _NUM_RE.match(text):
+            raise ValueError("不是有效的数字")
+        number = Decimal(text) * factor
+    if integer and number != number.to_integral_value():
+        raise ValueError("应为整数")
+    return number
+
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$")
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = value
+    else:
+        text = _text(value)
+        match = _DATE_RE.match(text)
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if re.fullmatch(r"\d{8}", text):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if re.fullmatch(r"\d{1,6}(\.\d+)?", text):
+            number = float(text)
+        else:
+            raise ValueError("无法识别的日期格式（请写成 2022-03-05、2022/3/5 或 2022年3月5日）")
+    if 19000101 <= number <= 21001231 and float(number).is_integer():
+        text = str(int(number))
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if 1 <= number < 2958466:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(number).date()
+    raise ValueError("无法识别的日期")
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√", "有", "✓", "对"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "无", "x", "不是"}
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("应填“是”或“否”")
+
+
+# ------------------------------------------------------------------------------ hostile files
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse anything that is not a sane .xlsx before openpyxl reads it."""
+    if not data.startswith(b"PK"):
+        raise ImportRefused("文件不是 Excel 2007 及以上格式（.xlsx）；请在 Excel 中“另存为”.xlsx 后再导入")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused("文件已损坏或不是 .xlsx 文件") from exc
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ImportRefused("文件不是 .xlsx 工作簿")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportRefused(f"文件压缩比异常（{info.filename}），疑似压缩炸弹，已拒绝")
+        if total > MAX_UNCOMPRESSED:
+            raise ImportRefused(f"文件解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，已拒绝；请拆分后导入")
+    # No DTDs or entity declarations anywhere (XML entity bomb, external entities).
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        tail = b""
+        with archive.open(info) as stream:
+            read = 0
+            while True:
+                chunk = stream.read(1 << 20)
+                if not chunk:
+                    break
+                read += len(chunk)
+                if read > info.file_size + 1024:
+                    raise ImportRefused("文件内容与声明大小不符，已拒绝")
+                window = (tail + chunk).upper()
+                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                    raise ImportRefused("文件包含 DOCTYPE/ENTITY 声明（可能是恶意 XML），已拒绝")
+                tail = chunk[-16:]
+
+
+def _merged_ranges(data: bytes, sheet_path: str) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            raw = archive.read(sheet_path.lstrip("/"))
+        except KeyError:
+            return []
+    idx = raw.rfind(b"</sheetData>")
+    tail = raw[idx:] if idx >= 0 else raw
+    return [m.decode() for m in re.findall(rb'<mergeCell\s+ref="([A-Z0-9:]+)"', tail)]
+
+
+# ------------------------------------------------------------------------------ lookups
+
+
+def _scoped(qs, user, action):
+    """``restrict`` for a signed-in user; the command line (user None) acts as the system."""
+    return qs if user is None else restrict(qs, user, action)
+
+
+class Lookups:
+    """Resolve foreign-key cells in bulk (one query per target model)."""
+
+    def __init__(self, cfg: RegistryConfig, user, columns: list[Column]):
+        self.user = user
+        self.cache: dict[type, dict[str, object]] = {}
+        self.columns = columns
+
+    def prepare(self, col: Column, raw_values: set[str]) -> None:
+        target = col.target
+        found = self.cache.setdefault(target, {})
+        wanted = [v for v in raw_values if v not in found]
+        if not wanted:
+            return
+        if target is Enterprise:
+            qs = _scoped(Enterprise.objects.all(), self.user, VIEW)
+            for i in range(0, len(wanted), 5000):
+                chunk = wanted[i : i + 5000]
+                for pk, uscc, _name, town_id in qs.filter(uscc__in=chunk).values_list("pk", "uscc", "name", "town_id"):
+                    found[uscc] = (pk, town_id)
+                names = [v for v in chunk if v not in found]
+                if names:
+                    rows = list(qs.filter(name__in=names).values_list("pk", "name", "town_id"))
+                    counts: dict[str, int] = {}
+                    for _, name, _ in rows:
+                        counts[name] = counts.get(name, 0) + 1
+                    for pk, name, town_id in rows:
+                        found[name] = (pk, town_id) if counts[name] == 1 else "ambiguous"
+        elif target._meta.label == "org.Unit":
+            from kechuang.org.models import Unit, UnitAlias
+
+            for pk, name in Unit.objects.filter(kind__in=JURISDICTION_KINDS).values_list("pk", "name"):
+                found[name] = (pk, pk)
+            for pk, alias in UnitAlias.objects.filter(unit__kind__in=JURISDICTION_KINDS).values_list(
+                "unit_id", "alias"
+            ):
+                found.setdefault(alias, (pk, pk))
+        else:
+            label_field = "name" if any(f.name == "name" for f in target._meta.fields) else "title"
+            lookup = getattr(target, "town_lookup", None)
+            qs = _scoped(target.objects.all(), self.user, VIEW)
+            values = [label_field, "pk"] + ([lookup] if lookup else [])
+            for row in qs.filter(**{f"{label_field}__in": wanted}).values_list(*values):
+                key = row[0]
+                found[key] = "ambiguous" if key in found else (row[1], row[2] if lookup else None)
+
+    def get(self, col: Column, value: str):
+        return self.cache.get(col.target, {}).get(value)
+
+
+# ------------------------------------------------------------------------------ the import
+
+
+def _user_jurisdiction(user, cfg: RegistryConfig):
+    """None: no restriction on new rows (office). An int: the unit every row must belong to."""
+    from kechuang.accounts.models import Role
+
+    if user is None or user.has_role(Role.OFFICE):
+        return None
+    return user.unit_id
+
+
+def run_import(
+    registry: str,
+    data: bytes,
+    user,
+    *,
+    commit: bool = False,
+    progress: Callable[[int], None] | None = None,
+    filename: str = "",
+) -> ImportResult:
+    """Validate ``data`` (an .xlsx) for ``registry`` and, when ``commit`` and error-free, write it."""
+    cfg = get_registry(registry)
+    result = ImportResult(registry)
+    progress = progress or (lambda pct: None)
+    if filename and not filename.lower().endswith(".xlsx"):
+        result.add_error("", None, "", "", filename, "只接受 .xlsx 格式的 Excel 文件（.xls/.csv/.et 请先另存为 .xlsx）")
+        return result
+    if user is not None and cfg.model.scope_rule(user, CHANGE) in (False, None):
+        result.add_error("", None, "", "", "", f"您没有修改“{cfg.title}”的权限")
+        return result
+    try:
+        check_archive(data)
+    except ImportRefused as exc:
+        result.add_error("", None, "", "", "", str(exc))
+        return result
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
+        result.add_error("", None, "", "", "", f"无法读取 Excel 文件：{type(exc).__name__}")
+        return result
+    try:
+        parsed = _parse(cfg, wb, data, user, result, progress)
+    finally:
+        wb.close()
+    if not result.ok or parsed is None:
+        return result
+    plan = _plan_changes(cfg, parsed, user, result)
+    if not result.ok:
+        return result
+    if commit:
+        _commit(cfg, plan, user, result, progress)
+    progress(100)
+    return result
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict
+
+
+def _find_data_sheet(cfg: RegistryConfig, wb):
+    if cfg.title in wb.sheetnames:
+        return wb[cfg.title]
+    for name in wb.sheetnames:
+        if name not in SPECIAL_SHEETS:
+            return wb[name]
+    return None
+
+
+def _norm_header(value) -> str:
+    text = _text(value) if value is not None else ""
+    text = text.replace("*", "").replace("(", "（").replace(")", "）").replace(" ", "")
+    return text
+
+
+def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRow] | None:
+    columns = columns_for(cfg)
+    ws = _find_data_sheet(cfg, wb)
+    if ws is None:
+        result.add_error("", None, "", "", "", "工作簿中没有数据工作表")
+        return None
+    sheet = ws.title
+    if "__meta" in wb.sheetnames:
+        meta = {r[0]: r[1] for r in wb["__meta"].iter_rows(max_row=5, max_col=2, values_only=True) if r and r[0]}
+        if meta.get("registry") and meta.get("registry") != cfg.key:
+            result.add_error(
+                sheet,
+                None,
+                "",
+                "",
+                str(meta.get("registry")),
+                f"这是“{meta.get('title') or meta.get('registry')}”的模板，不能导入到“{cfg.title}”",
+            )
+            return None
+    for ref in _merged_ranges(data, getattr(ws, "_worksheet_path", "")):
+        first = ref.split(":")[0]
+        result.add_error(
+            sheet,
+            int(re.sub(r"\D", "", first)),
+            re.sub(r"\d", "", first),
+            "",
+            ref,
+            f"数据区域不允许合并单元格（{ref}），请取消合并并在每一行填写完整",
+        )
+    if not result.ok:
+        return None
+
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        result.add_error(sheet, 1, "", "", "", "工作表为空，缺少表头")
+        return None
+    expected = {_norm_header(c.header): c for c in columns}
+    position: dict[int, Column] = {}
+    seen_headers: dict[str, int] = {}
+    for idx, raw in enumerate(header_row or ()):
+        if raw is None or str(raw).strip() == "":
+            continue
+        name = _norm_header(raw)
+        letter = get_column_letter(idx + 1)
+        col = expected.get(name)
+        if col is None:
+            result.add_error(sheet, 1, letter, str(raw), str(raw), "无法识别的表头（请使用模板中的列名）")
+            continue
+        if name in seen_headers:
+            result.add_error(sheet, 1, letter, str(raw), str(raw), "表头重复")
+            continue
+        seen_headers[name] = idx
+        position[idx] = col
+    for col in columns:
+        if _norm_header(col.header) not in seen_headers:
+            if col.required:
+                result.add_error(sheet, 1, "", col.header, "", f"缺少必填列“{col.header}”")
+            else:
+                result.warnings.append(f"未提供“{col.header}”列：已有记录的该项保持不变")
+    order = [position[i].header for i in sorted(position)]
+    template_order = [c.header for c in columns if c.header in order]
+    if order != template_order and result.ok:
+        result.warnings.append("列的顺序与模板不同，已按表头名称对应（" + "、".join(order) + "）")
+    if not result.ok:
+        return None
+
+    parsed: list[ParsedRow] = []
+    raw_refs: dict[str, set[str]] = {}
+    letters = {i: get_column_letter(i + 1) for i in position}
+    count = 0
+    excel_row = 1
+    for values in rows:
+        excel_row += 1
+        if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            result.add_error(sheet, excel_row, "", "", "", f"数据超过 {MAX_ROWS:,} 行，已拒绝；请拆分为多个文件后导入")
+            return None
+        if count % 2000 == 0:
+            progress(min(40, count * 40 // MAX_ROWS + 1))
+        out = {}
+        for idx, col in position.items():
+            value = values[idx] if idx < len(values) else None
+            if isinstance(value, str):
+                stripped = value.strip()
+                if stripped.startswith("="):
+                    result.add_error(
+                        sheet, excel_row, letters[idx], col.header, value[:50], "不允许公式，请复制后“选择性粘贴为数值”"
+                    )
+                    continue
+                if stripped[:2] in ("'=", "'+", "'-", "'@"):
+                    value = stripped[1:]  # our own exports escape formula-like text this way
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if col.required:
+                    result.add_error(sheet, excel_row, letters[idx], col.header, "", "必填项为空")
+                out[col.name] = None
+                continue
+            try:
+                out[col.name] = _convert(col, value, out)
+            except (ValueError, CheckError, InvalidOperation) as exc:
+                result.add_error(sheet, excel_row, letters[idx], col.header, _text(value)[:50], str(exc))
+                continue
+            if col.kind == "fk":
+                raw_refs.setdefault(col.name, set()).add(out[col.name])
+        parsed.append(ParsedRow(excel_row, out))
+    result.total_rows = count
+    if count == 0:
+        result.add_error(sheet, None, "", "", "", "没有数据行")
+    progress(45)
+    # Foreign keys, in bulk.
+    lookups = Lookups(cfg, user, columns)
+    fk_cols = {c.name: c for c in position.values() if c.kind == "fk"}
+    for name, refs in raw_refs.items():
+        lookups.prepare(fk_cols[name], refs)
+    letter_of = {c.name: letters[i] for i, c in position.items()}
+    for prow in parsed:
+        for name, col in fk_cols.items():
+            raw = prow.values.get(name)
+            if raw is None:
+                continue
+            hit = lookups.get(col, raw)
+            if hit is None:
+                what = col.target._meta.verbose_name
+                result.add_error(
+                    sheet, prow.row, letter_of[name], col.header, raw, f"找不到该{what}（或不在您的查看范围内）"
+                )
+            elif hit == "ambiguous":
+                result.add_error(
+                    sheet, prow.row, letter_of[name], col.header, raw, "名称对应多条记录，请改填统一社会信用代码"
+                )
+            else:
+                prow.values[name] = hit  # (pk, jurisdiction unit id)
+    result._sheet = sheet  # type: ignore[attr-defined]
+    result._letters = letter_of  # type: ignore[attr-defined]
+    result._headers = {c.name: c.header for c in position.values()}  # type: ignore[attr-defined]
+    return parsed
+
+
+def _convert(col: Column, value, row_values: dict):
+    kind = col.kind
+    if kind == "text" or kind == "fk":
+        text = _text(value)
+        if col.max_length and len(text) > col.max_length:
+            raise ValueError(f"长度超过 {col.max_length} 个字符")
+        return text
+    if kind == "uscc":
+        code, warning = check_uscc(value)
+        row_values["uscc_warning"] = warning
+        return code
+    if kind == "id_number":
+        text = _text(value)
+        if "*" in text:
+            raise CheckError("身份证号码是脱敏后的号码，不能导入")
+        return check_id_number(text)
+    if kind == "phone":
+        text = _text(value)
+        if "*" in text:
+            raise CheckError("电话号码是脱敏后的号码，不能导入")
+        return check_phone(text)
+    if kind == "int":
+        return int(parse_number(value, integer=True))
+    if kind == "year":
+        year = int(parse_number(value, integer=True))
+        if not 1949 <= year <= 2100:
+            raise ValueError("年份不合理")
+        return year
+    if kind == "money":
+        number = parse_number(value).quantize(Decimal("0.01"))
+        if abs(number) >= Decimal("1e14"):
+            raise ValueError("金额过大")
+        return number
+    if kind == "date":
+        day = parse_date(value)
+        if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
+            raise ValueError("日期不合理")
+        return day
+    if kind == "bool":
+        return parse_bool(value)
+    if kind == "choice":
+        text = _text(value)
+        for stored, label in col.choices:
+            if text in (stored, label):
+                return stored
+        raise ValueError("不在可选值范围内（可选：" + "、".join(label for _, label in col.choices) + "）")
+    raise ValueError(f"未知的列类型 {kind}")  # pragma: no cover
+
+
+# ------------------------------------------------------------------------------ diff against DB
+
+
+@dataclass
+class Plan:
+    create: list = field(default_factory=list)
+    update: list = field(default_factory=list)
+    update_fields: set = field(default_factory=set)
+
+
+def _key_of(cfg: RegistryConfig, values: dict) -> tuple:
+    out = []
+    for name in cfg.natural_key:
+        v = values.get(name)
+        if isinstance(v, tuple):
+            v = v[0]
+        if name == "id_number":
+            v = pii_hash(v) if v else None
+        out.append(v)
+    return tuple(out)
+
+
+def _db_key(cfg: RegistryConfig, obj) -> tuple:
+    out = []
+    for name in cfg.natural_key:
+        if name == "id_number":
+            out.append(obj.id_hash)
+        elif isinstance(cfg.model._meta.get_field(name), models.ForeignKey):
+            out.append(getattr(obj, f"{name}_id"))
+        else:
+            out.append(getattr(obj, name))
+    return tuple(out)
+
+
+def _existing(cfg: RegistryConfig, keys: list[tuple]) -> dict[tuple, models.Model]:
+    model = cfg.model
+    first = cfg.natural_key[0]
+    lookup_field = (
+        "id_hash"
+        if first == "id_number"
+        else (f"{first}_id" if isinstance(model._meta.get_field(first), models.ForeignKey) else first)
+    )
+    firsts = list({k[0] for k in keys if k[0] is not None})
+    found: dict[tuple, models.Model] = {}
+    for i in range(0, len(firsts), 5000):
+        for obj in model.objects.filter(**{f"{lookup_field}__in": firsts[i : i + 5000]}):
+            found[_db_key(cfg, obj)] = obj
+    return found
+
+
+def _jurisdiction(cfg: RegistryConfig, values: dict, existing):
+    """The unit a row belongs to (for a town user's permission), from the row or the DB row."""
+    lookup = cfg.model.town_lookup
+    if lookup is None:
+        return None
+    first = lookup.split("__")[0]
+    v = values.get(first)
+    if isinstance(v, tuple):
+        return v[1]
+    if first in values:
+        return None
+    if existing is not None:
+        obj = existing
+        for part in lookup.split("__"):
+            obj = getattr(obj, part, None) if obj is not None else None
+        return getattr(obj, "pk", obj)
+    return None
+
+
+def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: ImportResult) -> Plan:
+    sheet = result._sheet  # type: ignore[attr-defined]
+    letters = result._letters  # type: ignore[attr-defined]
+    headers = result._headers  # type: ignore[attr-defined]
+    key_col = cfg.natural_key[0]
+    key_letter, key_header = letters.get(key_col, ""), headers.get(key_col, "")
+    # Duplicates within the file.
+    first_row: dict[tuple, int] = {}
+    for prow in parsed:
+        key = _key_of(cfg, prow.values)
+        if key in first_row:
+            result.add_error(
+                sheet,
+                prow.row,
+                key_letter,
+                key_header,
+                _shown_key(cfg, prow.values),
+                f"与第{first_row[key]}行重复（同一{_key_label(cfg, headers)}出现多次）",
+            )
+        else:
+            first_row[key] = prow.row
+    if not result.ok:
+        return Plan()
+    existing = _existing(cfg, list(first_row))
+    changeable = set()
+    if existing and user is not None:
+        ids = [o.pk for o in existing.values()]
+        for i in range(0, len(ids), 5000):
+            changeable.update(
+                restrict(cfg.model.objects.filter(pk__in=ids[i : i + 5000]), user, CHANGE).values_list("pk", flat=True)
+            )
+    own_unit = _user_jurisdiction(user, cfg)
+    plan = Plan()
+    fields = [f for f in cfg.editable_fields()]
+    field_names = {f.name for f in fields}
+    unique_checks = _other_unique_fields(cfg)
+    unique_seen: dict[str, dict] = {name: {} for name in unique_checks}
+    model = cfg.model
+    for prow in parsed:
+        values = prow.values
+        key = _key_of(cfg, values)
+        obj = existing.get(key)
+        if obj is not None and user is not None and obj.pk not in changeable:
+            result.add_error(
+                sheet,
+                prow.row,
+                key_letter,
+                key_header,
+                _shown_key(cfg, values),
+                "该记录已存在且不在您的管辖范围内，不能修改",
+            )
+            continue
+        if own_unit is not None:
+            if model is Enterprise and values.get("town") is None and "town" not in values and obj is None:
+                values["town"] = (own_unit, own_unit)
+            if model is Enterprise and values.get("town") is None and "town" in values:
+                values["town"] = (own_unit, own_unit)
+            unit = _jurisdiction(cfg, values, obj)
+            if unit != own_unit:
+                col = model.town_lookup.split("__")[0] if model.town_lookup else key_col
+                result.add_error(
+                    sheet,
+                    prow.row,
+                    letters.get(col, key_letter),
+                    headers.get(col, key_header),
+                    _shown_key(cfg, values),
+                    "只能导入本辖区的记录（该记录属于其他镇办或未关联本辖区企业）",
+                )
+                continue
+        target = obj if obj is not None else model()
+        changed = set()
+        for name, value in values.items():
+            if name in ("id_number", "phone"):
+                current = (
+                    decrypt_pii(target.id_number_enc if name == "id_number" else target.phone_enc)
+                    if obj is not None
+                    else None
+                )
+                if value != current:
+                    if name == "id_number":
+                        target.set_id_number(value or "")
+                        changed.update({"id_number_enc", "id_hash"})
+                    else:
+                        target.set_phone(value or "")
+                        changed.update({"phone_enc", "phone_hash"})
+                continue
+            if name == "uscc_warning":
+                if target.uscc_warning != value:
+                    target.uscc_warning = value
+                    changed.add(name)
+                continue
+            if name not in field_names:
+                continue
+            f = model._meta.get_field(name)
+            if isinstance(f, models.ForeignKey):
+                pk = value[0] if value else None
+                if getattr(target, f.attname) != pk:
+                    setattr(target, f.attname, pk)
+                    changed.add(f.attname)
+                continue
+            if value is None:
+                value = f.get_default() if not f.null else None
+                if value is None and not f.null:
+                    value = "" if isinstance(f, (models.CharField, models.TextField)) else value
+            if getattr(target, name) != value:
+                setattr(target, name, value)
+                changed.add(name)
+        if hasattr(target, "expires_on") and getattr(target, "issued_on", None) and not target.expires_on:
+            from .models import add_years
+
+            target.expires_on = add_years(target.issued_on, 3)
+            changed.add("expires_on")
+        for name, seen in unique_seen.items():
+            v = getattr(target, name)
+            if v in (None, ""):
+                continue
+            if v in seen and seen[v] != prow.row:
+                result.add_error(
+                    sheet,
+                    prow.row,
+                    letters.get(name, ""),
+                    headers.get(name, ""),
+                    str(v),
+                    f"与第{seen[v]}行的{headers.get(name, name)}重复",
+                )
+            seen[v] = prow.row
+        if obj is None:
+            if getattr(model, "initials_source", None):
+                target.initials = pinyin_initials(str(_initials_text(target)))
+            plan.create.append(target)
+            result.created += 1
+            action = "新增"
+        elif changed:
+            if cfg.model.initials_source in changed:
+                target.initials = pinyin_initials(str(_initials_text(target)))
+                changed.add("initials")
+            plan.update.append(target)
+            plan.update_fields |= changed
+            result.updated += 1
+            action = "更新"
+        else:
+            result.unchanged += 1
+            action = "无变化"
+        if len(result.preview) < 50:
+            result.preview.append(
+                {
+                    "row": prow.row,
+                    "action": action,
+                    "key": _shown_key(cfg, values),
+                    "label": str(_initials_text(target))[:60],
+                    "changed": sorted(changed),
+                }
+            )
+    _check_db_unique(cfg, plan, result, sheet, letters, headers, first_row)
+    return plan
+
+
+def _initials_text(obj) -> str:
+    source = obj.initials_source
+    try:
+        return getattr(obj, source, "") or ""
+    except Exception:  # noqa: BLE001 - a related object not yet loaded
+        return ""
+
+
+def _other_unique_fields(cfg: RegistryConfig) -> list[str]:
+    out = [
+        f.name
+        for f in cfg.model._meta.concrete_fields
+        if f.unique and not f.primary_key and f.name not in cfg.natural_key and f.name != "id_hash" and f.editable
+    ]
+    return out
+
+
+def _check_db_unique(cfg, plan: Plan, result, sheet, letters, headers, first_row) -> None:
+    """A unique field other than the natural key (e.g. a certificate number) already used by another row."""
+    for name in _other_unique_fields(cfg):
+        objs = plan.create + plan.update
+        values = [getattr(o, name) for o in objs if getattr(o, name) not in (None, "")]
+        if not values:
+            continue
+        taken = {}
+        for i in range(0, len(values), 5000):
+            taken.update(
+                dict(cfg.model.objects.filter(**{f"{name}__in": values[i : i + 5000]}).values_list(name, "pk"))
+            )
+        for obj in objs:
+            v = getattr(obj, name)
+            if v in taken and taken[v] != obj.pk:
+                row = first_row.get(_db_key_for_new(cfg, obj))
+                result.add_error(
+                    sheet,
+                    row,
+                    letters.get(name, ""),
+                    headers.get(name, name),
+                    str(v),
+                    f"与库中已有记录的{headers.get(name, name)}冲突",
+                )
+
+
+def _db_key_for_new(cfg, obj) -> tuple:
+    return _db_key(cfg, obj)
+
+
+def _shown_key(cfg: RegistryConfig, values: dict) -> str:
+    parts = []
+    for name in cfg.natural_key:
+        v = values.get(name)
+        if name == "id_number" and v:
+            from .validators import mask_id
+
+            v = mask_id(v)
+        if isinstance(v, tuple):
+            v = v[0]
+        parts.append(str(v) if v is not None else "")
+    return " / ".join(parts)
+
+
+def _key_label(cfg: RegistryConfig, headers: dict) -> str:
+    return "、".join(headers.get(n, n) for n in cfg.natural_key)
+
+
+# ------------------------------------------------------------------------------ commit
+
+
+def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progress) -> None:
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from kechuang.audit.services import record_event
+
+    model = cfg.model
+    reason = "Excel导入"
+    hist_user = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        done, total = 0, max(1, len(plan.create) + len(plan.update))
+        for i in range(0, len(plan.create), BATCH):
+            batch = plan.create[i : i + BATCH]
+            bulk_create_with_history(
+                batch, model, batch_size=BATCH, default_user=hist_user, default_change_reason=reason
+            )
+            done += len(batch)
+            progress(50 + done * 50 // total)
+        fields = sorted(plan.update_fields | {"last_updated"})
+        now = dt.datetime.now(dt.UTC)
+        for obj in plan.update:
+            obj.last_updated = now
+        for i in range(0, len(plan.update), BATCH):
+            batch = plan.update[i : i + BATCH]
+            bulk_update_with_history(
+                batch, model, fields, batch_size=BATCH, default_user=hist_user, default_change_reason=reason
+            )
+            done += len(batch)
+            progress(50 + done * 50 // total)
+        record_event("registry.import", user=user, detail={"registry": cfg.key, **result.summary(), "committed": True})
+    result.committed = True
+
+
+# ------------------------------------------------------------------------------ templates & exports
+
+
+def _safe(value):
+    """Escape text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def build_template(cfg: RegistryConfig) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = columns_for(cfg)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = cfg.title
+    options = wb.create_sheet("选项")
+    guide = wb.create_sheet("说明", 0)
+    meta = wb.create_sheet("__meta")
+    bold = Font(bold=True)
+    required_font = Font(bold=True, color="C00000")
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    opt_col = 0
+    for idx, col in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=idx, value=col.header)
+        cell.font = required_font if col.required else bold
+        cell.fill = fill
+        letter = get_column_letter(idx)
+        ws.column_dimensions[letter].width = max(12, len(col.header) * 2 + 4)
+        choices = [label for _, label in col.choices]
+        if col.kind == "bool":
+            choices = ["是", "否"]
+        if col.kind == "fk" and col.target is not None and col.target._meta.label == "org.Unit":
+            from kechuang.org.models import Unit
+
+            choices = list(
+                Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True).values_list("name", flat=True)
+            )
+        if choices:
+            opt_col += 1
+            opt_letter = get_column_letter(opt_col)
+            options.cell(row=1, column=opt_col, value=col.header)
+            for r, label in enumerate(choices, start=2):
+                options.cell(row=r, column=opt_col, value=label)
+            dv = DataValidation(
+                type="list",
+                formula1=f"=选项!${opt_letter}$2:${opt_letter}${len(choices) + 1}",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle="输入有误",
+                error="请从下拉列表中选择",
+            )
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+    ws.freeze_panes = "A2"
+    options.sheet_state = "hidden"
+    guide.append([f"{cfg.title}导入模板（版本 {TEMPLATE_VERSION}）"])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.append(["1. 在“" + cfg.title + "”工作表第2行起逐行填写，不要修改表头，不要合并单元格，不要使用公式。"])
+    guide.append(
+        ["2. 红色表头为必填项。日期可写 2022-03-05、2022/3/5 或 2022年3月5日；金额单位为元，可写“2.4亿元”“1,200万元”。"]
+    )
+    keys = "、".join(_header_of(columns, n) for n in cfg.natural_key)
+    guide.append([f"3. 以“{keys}”识别记录：已存在的记录将被更新，不会重复新增。"])
+    guide.append([f"4. 每个文件最多 {MAX_ROWS:,} 行数据。导入前先预览，全部无误后才会写入。"])
+    guide.append([])
+    guide.append(["列名", "是否必填", "填写说明"])
+    for c in guide[guide.max_row]:
+        c.font = bold
+    for col in columns:
+        guide.append([col.header, "必填" if col.required else "选填", col.help])
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["C"].width = 80
+    meta.append(["registry", cfg.key])
+    meta.append(["version", TEMPLATE_VERSION])
+    meta.append(["title", cfg.title])
+    meta.sheet_state = "hidden"
+    wb.active = 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _header_of(columns, name) -> str:
+    for c in columns:
+        if c.name == name:
+            return c.header
+    return name
+
+
+def export_rows(cfg: RegistryConfig, queryset, *, unmask: bool = False) -> bytes:
+    """Write ``queryset`` (already scoped by the caller) in the template's layout (re-importable)."""
+    import openpyxl
+
+    columns = columns_for(cfg)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(cfg.title)
+    ws.append([c.header for c in columns])
+    related = [c.name for c in columns if c.kind == "fk"]
+    for obj in queryset.select_related(*related).iterator(chunk_size=2000):
+        ws.append([_safe(_export_value(obj, c, unmask)) for c in columns])
+    meta = wb.create_sheet("__meta")
+    meta.append(["registry", cfg.key])
+    meta.append(["version", TEMPLATE_VERSION])
+    meta.append(["title", cfg.title])
+    meta.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _export_value(obj, col: Column, unmask: bool):
+    if col.kind == "id_number":
+        return obj.id_number if unmask else obj.id_number_masked
+    if col.kind == "phone":
+        return obj.phone if unmask else obj.phone_masked
+    value = getattr(obj, col.name)
+    if value is None:
+        return None
+    if col.kind == "fk":
+        if isinstance(value, Enterprise):
+            return value.uscc
+        return str(value)
+    if col.kind == "bool":
+        return "是" if value else "否"
+    if col.kind == "choice":
+        return dict(col.choices).get(str(value), str(value))
+    if col.kind == "money":
+        return float(value) if abs(value) < Decimal("1e15") else str(value)
+    return value
+
+
+# kept for the CLI and views
+__all__ = ["ImportResult", "build_template", "columns_for", "encrypt_pii", "export_rows", "run_import"]
