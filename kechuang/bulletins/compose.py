@@ -97,7 +97,7 @@ def _red_item(item) -> dict:
     }
 
 
-def _approved_reports(plan, as_of: dt.date) -> dict[int, dict[int, object]]:
+def approved_reports(plan, as_of: dt.date) -> dict[int, dict[int, object]]:
     """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}} (one query)."""
     from kechuang.reporting.choices import SubmissionStatus
     from kechuang.reporting.models import TaskReport
@@ -132,7 +132,7 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
             "gap_points": _pct(st.gap_points), "light": st.light,
             "owner": ind.owner_unit.name if ind.owner_unit_id else "",
         })
-    approved = _approved_reports(plan, as_of)
+    approved = approved_reports(plan, as_of)
     tasks = []
     for st in engine.task_statuses(plan, as_of):
         task = st.task

@@ -56,3 +56,14 @@ def quarter_data(plan, personas):
         approved_report(plan, personas, persona="town_b", month=month, percent="20", late=True)
     return supervision_order(plan, unit_name="杨寨镇", number=3, issued_on=dt.date(2022, 5, 10),
                              reply_due=dt.date(2022, 5, 20))
+
+
+def month_of_reports(plan, personas, *, persona: str, month: int, percent: str, late: bool = False,
+                     narrative: str = ""):
+    """Every task report the persona's unit owes for ``month``, submitted and approved."""
+    from kechuang.plans.models import TaskUnit
+
+    numbers = (TaskUnit.objects.filter(task__plan=plan, unit=personas[persona].unit)
+               .order_by("task__seq").values_list("task__number", flat=True).distinct())
+    return [approved_report(plan, personas, persona=persona, month=month, percent=percent, late=late,
+                            narrative=narrative, task_number=n) for n in dict.fromkeys(numbers)]

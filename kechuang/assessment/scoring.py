@@ -1,0 +1,220 @@
+"""Pure scoring functions: inputs are plain values, outputs carry every point's source.
+
+A unit's total = indicator points + task points − deductions + bonuses; a one-vote veto (一票否决)
+makes it 0 and places the unit last in its group. Ranking is per group, ties share a rank
+(1, 1, 3). Nothing here touches the database; ``services.gather`` builds the inputs.
+
+Indicator method ``ratio_capped``: ratio = actual / target (for a "no more than" target:
+target / actual, 1 when actual ≤ target); points = weight × min(ratio, cap). Optional partial-credit
+bands apply below 100 %: ``bands: [{min: 0.8, credit: 0.8}, {min: 0.5, credit: 0.5}]`` gives
+weight × credit of the highest band whose ``min`` ≤ ratio, and 0 below every band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def d(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class IndicatorInput:
+    code: str
+    name: str
+    weight: Decimal
+    actual: Decimal | None
+    target: Decimal | None
+    comparator: str = ">="
+    method: str = "ratio_capped"
+    cap: Decimal = ONE
+    bands: list = field(default_factory=list)
+    light: str = ""
+    indicator_id: int | None = None
+
+
+@dataclass
+class TaskInput:
+    task_id: int
+    label: str
+    percent: Decimal | None  # latest approved percent complete (None: no approved report)
+    report_id: int | None = None
+
+
+@dataclass
+class UnitInput:
+    unit_id: int
+    unit: str
+    group: str
+    indicators: list[IndicatorInput] = field(default_factory=list)
+    tasks: list[TaskInput] = field(default_factory=list)
+    late_reports: list[dict] = field(default_factory=list)  # {"month": 5, "report_ids": [..]}
+    missing_reports: list[dict] = field(default_factory=list)
+    overdue_orders: list[dict] = field(default_factory=list)  # {"order_id": 3, "number": "〔2022〕第3号"}
+    bonuses: list[dict] = field(default_factory=list)  # {"bonus_id": 1, "points": "2", "reason": ".."}
+    veto: dict | None = None  # {"veto_id": 1, "reason": ".."}
+
+
+@dataclass
+class Rules:
+    task_weight: Decimal = Decimal(30)
+    late_report: Decimal = Decimal(1)  # per late monthly report
+    missing_report: Decimal = Decimal(2)  # per missing monthly report
+    overdue_order: Decimal = Decimal(3)  # per 督办单 unanswered past its deadline
+    max_deduction: Decimal | None = None
+    max_bonus: Decimal | None = None
+
+    @classmethod
+    def from_config(cls, config: dict) -> Rules:
+        ded = config.get("deductions", {}) or {}
+        return cls(
+            task_weight=d(config.get("tasks", {}).get("weight", 30)),
+            late_report=d(ded.get("late_report", 1)),
+            missing_report=d(ded.get("missing_report", 2)),
+            overdue_order=d(ded.get("overdue_order", 3)),
+            max_deduction=d(ded["max"]) if ded.get("max") is not None else None,
+            max_bonus=d(config["bonus_max"]) if config.get("bonus_max") is not None else None,
+        )
+
+
+@dataclass
+class ScoreItem:
+    category: str  # indicator | task | deduction | bonus | veto
+    label: str
+    points: Decimal
+    source: dict
+
+
+@dataclass
+class UnitScore:
+    unit_id: int
+    unit: str
+    group: str
+    items: list[ScoreItem]
+    total: Decimal
+    vetoed: bool = False
+    rank: int = 0
+
+    def subtotal(self, category: str) -> Decimal:
+        return sum((i.points for i in self.items if i.category == category), ZERO)
+
+
+def indicator_ratio(actual: Decimal | None, target: Decimal | None, comparator: str = ">=") -> Decimal | None:
+    if actual is None or target is None:
+        return None
+    actual, target = d(actual), d(target)
+    if comparator == "<=":
+        if actual <= target:
+            return ONE
+        return target / actual if actual else ONE
+    if target == 0:
+        return ONE if actual >= 0 else ZERO
+    return max(ZERO, actual / target)
+
+
+def indicator_points(ind: IndicatorInput) -> tuple[Decimal, Decimal | None, str]:
+    """(points, ratio, explanation)."""
+    if ind.method != "ratio_capped":
+        raise ValueError(f"未知的计分方法：{ind.method}")
+    ratio = indicator_ratio(ind.actual, ind.target, ind.comparator)
+    weight = d(ind.weight)
+    if ratio is None:
+        return ZERO, None, "无数据，不得分"
+    if ratio >= ONE or not ind.bands:
+        capped = min(ratio, d(ind.cap))
+        return q2(weight * capped), ratio, f"{weight}×min({q2(ratio)}，{d(ind.cap)})"
+    for band in sorted(ind.bands, key=lambda b: d(b["min"]), reverse=True):
+        if ratio >= d(band["min"]):
+            return q2(weight * d(band["credit"])), ratio, f"完成{q2(ratio * HUNDRED)}%，按{d(band['credit'])}计分"
+    return ZERO, ratio, f"完成{q2(ratio * HUNDRED)}%，低于最低档，不得分"
+
+
+def score_unit(unit: UnitInput, rules: Rules) -> UnitScore:
+    items: list[ScoreItem] = []
+    for ind in unit.indicators:
+        points, ratio, how = indicator_points(ind)
+        items.append(ScoreItem("indicator", ind.name, points, {
+            "indicator_id": ind.indicator_id, "code": ind.code, "actual": _s(ind.actual), "target": _s(ind.target),
+            "ratio": _s(q2(ratio)) if ratio is not None else None, "light": ind.light, "rule": how,
+            "weight": _s(ind.weight),
+        }))
+    if unit.tasks:
+        percents = [min(HUNDRED, d(t.percent)) if t.percent is not None else ZERO for t in unit.tasks]
+        avg = sum(percents, ZERO) / len(percents)
+        points = q2(rules.task_weight * avg / HUNDRED)
+        items.append(ScoreItem("task", "重点任务完成进度", points, {
+            "rule": f"{rules.task_weight}×平均完成进度{q2(avg)}%",
+            "tasks": [{"task_id": t.task_id, "task": t.label, "percent": _s(t.percent), "report_id": t.report_id}
+                      for t in unit.tasks],
+        }))
+    deductions = []
+    for row in unit.late_reports:
+        deductions.append(ScoreItem("deduction", f"{row['month']}月报送迟报", -rules.late_report, row))
+    for row in unit.missing_reports:
+        deductions.append(ScoreItem("deduction", f"{row['month']}月未报送", -rules.missing_report, row))
+    for row in unit.overdue_orders:
+        deductions.append(ScoreItem("deduction", f"督办单{row.get('number', '')}逾期未反馈", -rules.overdue_order, row))
+    total_deducted = sum((-i.points for i in deductions), ZERO)
+    if rules.max_deduction is not None and total_deducted > rules.max_deduction:
+        deductions.append(ScoreItem("deduction", "扣分封顶调整", total_deducted - rules.max_deduction,
+                                    {"rule": f"扣分不超过{rules.max_deduction}分"}))
+    items.extend(deductions)
+    bonus_items = [ScoreItem("bonus", b["reason"], d(b["points"]), b) for b in unit.bonuses]
+    bonus_total = sum((i.points for i in bonus_items), ZERO)
+    if rules.max_bonus is not None and bonus_total > rules.max_bonus:
+        bonus_items.append(ScoreItem("bonus", "加分封顶调整", rules.max_bonus - bonus_total,
+                                     {"rule": f"加分不超过{rules.max_bonus}分"}))
+    items.extend(bonus_items)
+    total = q2(sum((i.points for i in items), ZERO))
+    vetoed = unit.veto is not None
+    if vetoed:
+        items.append(ScoreItem("veto", f"一票否决：{unit.veto['reason']}", -total, unit.veto))
+        total = ZERO
+    return UnitScore(unit.unit_id, unit.unit, unit.group, items, total, vetoed)
+
+
+def rank(scores: list[UnitScore]) -> list[UnitScore]:
+    """Rank within each group: higher total first, ties share a rank (1, 1, 3); vetoed units come
+    after every other unit of the group (sharing the last place among themselves)."""
+    out = []
+    groups: dict[str, list[UnitScore]] = {}
+    for s in scores:
+        groups.setdefault(s.group, []).append(s)
+    for members in groups.values():
+        members.sort(key=lambda s: (s.vetoed, -s.total, s.unit))
+        for i, s in enumerate(members):
+            prev = members[i - 1] if i else None
+            if prev is not None and prev.vetoed == s.vetoed and prev.total == s.total:
+                s.rank = prev.rank
+            else:
+                s.rank = i + 1
+        out.extend(members)
+    return out
+
+
+def score_all(units: list[UnitInput], rules: Rules) -> list[UnitScore]:
+    return rank([score_unit(u, rules) for u in units])
+
+
+def _s(value) -> str | None:
+    return None if value is None else f"{d(value).normalize():f}"
+
+
+def as_json(score: UnitScore) -> dict:
+    return {
+        "unit_id": score.unit_id, "unit": score.unit, "rank": score.rank, "total": _s(score.total),
+        "vetoed": score.vetoed,
+        "subtotals": {c: _s(score.subtotal(c)) for c in ("indicator", "task", "deduction", "bonus")},
+        "items": [{"category": i.category, "label": i.label, "points": _s(i.points), "source": i.source}
+                  for i in score.items],
+    }

@@ -1,0 +1,292 @@
+"""Assessment services: load the scheme (data), gather the inputs from the supervision engine and
+the reporting data, compute, publish (frozen), bonuses and vetoes. Changes are office-only,
+atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.audit.services import record_event
+
+from . import scoring
+from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEME_FORMAT = "kechuang-assessment/1"
+
+
+class AssessmentError(Exception):
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require_office(user) -> None:
+    if user is not None and not user.is_office:
+        raise AssessmentError("只有领导小组办公室可以维护考核")
+
+
+# ------------------------------------------------------------------------------------------ scheme
+
+
+def default_scheme_path(plan) -> Path:
+    return DATA_DIR / f"{plan.code}-assessment.yaml"
+
+
+def validate_config(config: dict, plan) -> list[str]:
+    from kechuang.plans.models import Indicator
+
+    errors = []
+    if config.get("format") != SCHEME_FORMAT:
+        errors.append(f"文件格式应为 {SCHEME_FORMAT}")
+    if not config.get("groups"):
+        errors.append("缺少单位分组（groups）")
+    codes = set(Indicator.objects.filter(plan=plan).values_list("code", flat=True))
+    for i, row in enumerate(config.get("indicators", []) or [], 1):
+        if row.get("code") not in codes:
+            errors.append(f"indicators 第{i}项：方案中没有指标 {row.get('code')}")
+        if row.get("method", "ratio_capped") != "ratio_capped":
+            errors.append(f"indicators 第{i}项：未知的计分方法 {row.get('method')}")
+        try:
+            if Decimal(str(row.get("weight"))) < 0:
+                raise ValueError
+        except Exception:
+            errors.append(f"indicators 第{i}项：权重无效")
+    return errors
+
+
+def load_scheme(path, *, user=None) -> AssessmentScheme:
+    """Create or update the scheme of the file's plan and year (idempotent)."""
+    from kechuang.plans.models import Plan
+
+    _require_office(user)
+    path = Path(path)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssessmentError(f"无法读取考核方案文件：{exc}") from exc
+    plan = Plan.objects.filter(code=config.get("plan")).first()
+    if plan is None:
+        raise AssessmentError(f"考核方案文件中的方案不存在：{config.get('plan')}")
+    errors = validate_config(config, plan)
+    if errors:
+        raise AssessmentError("；".join(errors))
+    with transaction.atomic():
+        scheme, created = AssessmentScheme.objects.update_or_create(
+            plan=plan, year=int(config["year"]),
+            defaults={"name": config["name"], "config": config, "source_file": path.name},
+        )
+        record_event("assessment.scheme_load", user=user, obj=scheme, detail={"file": path.name, "created": created})
+    return scheme
+
+
+def ensure_scheme(plan, *, user=None) -> AssessmentScheme | None:
+    scheme = AssessmentScheme.objects.filter(plan=plan, year=plan.year).first()
+    if scheme is None and default_scheme_path(plan).exists():
+        scheme = load_scheme(default_scheme_path(plan), user=user)
+    return scheme
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+
+def group_of(config: dict, unit) -> dict | None:
+    for group in config.get("groups", []):
+        if unit.kind in group.get("kinds", []):
+            return group
+    return None
+
+
+def default_as_of(scheme) -> dt.date:
+    return dt.date(scheme.year, 12, 31)
+
+
+def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
+    """The inputs of every assessed unit: statuses from the supervision engine (values resolved
+    there), approved task reports, report timeliness, overdue 督办单, bonuses and vetoes."""
+    from kechuang.bulletins.compose import approved_reports
+    from kechuang.plans.models import IndicatorShare, TaskUnit
+    from kechuang.reporting.models import IndicatorValue, TaskReport
+    from kechuang.supervision import engine
+    from kechuang.supervision.models import OrderStatus, SupervisionOrder
+
+    plan, config = scheme.plan, scheme.config
+    units = [(u, group_of(config, u)) for u in engine.plan_units(plan)]
+    units = [(u, g) for u, g in units if g is not None]
+    entries = {row["code"]: row for row in config.get("indicators", [])}
+
+    def indicator_input(st, target=None) -> scoring.IndicatorInput:
+        row = entries[st.indicator.code]
+        tgt = target if target is not None else (st.target if st.target is not None else st.indicator.target)
+        return scoring.IndicatorInput(
+            code=st.indicator.code, name=st.indicator.name, weight=Decimal(str(row["weight"])), actual=st.actual,
+            target=tgt, comparator=st.indicator.comparator, method=row.get("method", "ratio_capped"),
+            cap=Decimal(str(row.get("cap", 1))), bands=row.get("bands") or [], light=st.light,
+            indicator_id=st.indicator.pk,
+        )
+
+    by_unit: dict[int, list] = defaultdict(list)
+    for st in engine.indicator_statuses(plan, as_of):
+        if st.indicator.code in entries and st.indicator.owner_unit_id:
+            by_unit[st.indicator.owner_unit_id].append(indicator_input(st))
+    share_units = set(IndicatorShare.objects.filter(indicator__plan=plan, indicator__code__in=list(entries))
+                      .values_list("unit_id", flat=True))
+    for unit, _group in units:
+        if unit.pk in share_units:
+            owned = {i.code for i in by_unit[unit.pk]}
+            for st in engine.indicator_statuses(plan, as_of, unit=unit):
+                if st.indicator.code in entries and st.indicator.code not in owned:
+                    by_unit[unit.pk].append(indicator_input(st))
+
+    approved = approved_reports(plan, as_of)
+    task_units = defaultdict(list)
+    for tu in TaskUnit.objects.filter(task__plan=plan).select_related("task").order_by("task__seq"):
+        if all(t.task_id != tu.task_id for t in task_units[tu.unit_id]):
+            report = approved.get(tu.task_id, {}).get(tu.unit_id)
+            task_units[tu.unit_id].append(scoring.TaskInput(
+                tu.task_id, f"{tu.task.number}{tu.task.title}",
+                report.percent_complete if report is not None else None, report.pk if report is not None else None,
+            ))
+
+    cells = engine.completeness(plan, as_of)
+    report_ids = defaultdict(list)
+    for model in (TaskReport, IndicatorValue):
+        for unit_id, month, pk in model.objects.filter(plan=plan, period__year=plan.year).values_list(
+                "unit_id", "period__month", "pk"):
+            report_ids[(unit_id, month)].append(pk)
+    late, missing = defaultdict(list), defaultdict(list)
+    for (unit_id, month), state in sorted(cells.items(), key=lambda kv: kv[0][1]):
+        row = {"month": month, "report_ids": sorted(report_ids.get((unit_id, month), []))}
+        if state == engine.LATE:
+            late[unit_id].append(row)
+        elif state == engine.MISSING:
+            missing[unit_id].append(row)
+
+    overdue = defaultdict(list)
+    orders = SupervisionOrder.objects.filter(plan=plan, year=scheme.year, reply_due__isnull=False).exclude(
+        status__in=(OrderStatus.PROPOSED, OrderStatus.DISMISSED))
+    for order in orders.order_by("number", "pk"):
+        replied_late = bool(order.replied_at and timezone.localdate(order.replied_at) > order.reply_due)
+        unanswered = order.reply_due < as_of and (
+            order.replied_at is None or timezone.localdate(order.replied_at) > as_of)
+        if unanswered or replied_late:
+            overdue[order.unit_id].append({"order_id": order.pk, "number": order.display_number,
+                                           "reply_due": order.reply_due.isoformat(), "replied_late": replied_late})
+
+    bonuses = defaultdict(list)
+    for b in AssessmentBonus.objects.filter(scheme=scheme).order_by("pk"):
+        bonuses[b.unit_id].append({"bonus_id": b.pk, "points": str(b.points), "reason": b.reason})
+    vetoes = {v.unit_id: {"veto_id": v.pk, "reason": v.reason} for v in AssessmentVeto.objects.filter(scheme=scheme)}
+
+    return [
+        scoring.UnitInput(
+            unit_id=u.pk, unit=u.name, group=g["name"], indicators=by_unit.get(u.pk, []),
+            tasks=task_units.get(u.pk, []), late_reports=late.get(u.pk, []), missing_reports=missing.get(u.pk, []),
+            overdue_orders=overdue.get(u.pk, []), bonuses=bonuses.get(u.pk, []), veto=vetoes.get(u.pk),
+        )
+        for u, g in units
+    ]
+
+
+def compute(scheme, as_of: dt.date | None = None) -> dict:
+    """Scores of every assessed unit, ranked per group, as a JSON-ready dict."""
+    as_of = as_of or default_as_of(scheme)
+    scores = scoring.score_all(gather(scheme, as_of), scoring.Rules.from_config(scheme.config))
+    groups = []
+    for group in scheme.config.get("groups", []):
+        members = [scoring.as_json(s) for s in scores if s.group == group["name"]]
+        groups.append({"code": group["code"], "name": group["name"], "units": members})
+    return {"scheme": scheme.name, "year": scheme.year, "as_of": as_of.isoformat(), "groups": groups}
+
+
+# --------------------------------------------------------------------------------------- workflow
+
+
+def refresh_draft(scheme, *, user=None, as_of: dt.date | None = None, now=None) -> AssessmentResult:
+    """Compute from the current data and store it as the draft result."""
+    _require_office(user)
+    as_of = as_of or default_as_of(scheme)
+    data = compute(scheme, as_of)
+    with transaction.atomic():
+        result, _ = AssessmentResult.objects.update_or_create(
+            scheme=scheme, status=ResultStatus.DRAFT,
+            defaults={"as_of": as_of, "data": data, "computed_at": now or timezone.now()},
+        )
+        record_event("assessment.compute", user=user, obj=result, detail={"as_of": as_of.isoformat()})
+    return result
+
+
+def publish_assessment(scheme, *, user, as_of: dt.date | None = None, now=None) -> AssessmentResult:
+    """Compute and freeze the result; a published result never changes again."""
+    _require_office(user)
+    now = now or timezone.now()
+    with transaction.atomic():
+        AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+        if AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists():
+            raise AssessmentError("考核结果已公布，不能再次公布")
+        as_of = as_of or default_as_of(scheme)
+        result = AssessmentResult.objects.create(
+            scheme=scheme, status=ResultStatus.PUBLISHED, as_of=as_of, data=compute(scheme, as_of),
+            computed_at=now, published_at=now, published_by=user,
+        )
+        record_event("assessment.publish", user=user, obj=result, detail={"as_of": as_of.isoformat()})
+    return result
+
+
+def _check_open(scheme) -> None:
+    if AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists():
+        raise AssessmentError("考核结果已公布，不能再修改加分或否决")
+
+
+def add_bonus(scheme, *, user, unit, points, reason: str) -> AssessmentBonus:
+    _require_office(user)
+    try:
+        points = Decimal(str(points))
+    except Exception as exc:
+        raise AssessmentError("加分应为数字") from exc
+    if points <= 0 or not reason.strip():
+        raise AssessmentError("加分应大于0，并填写加分事由")
+    with transaction.atomic():
+        _check_open(scheme)
+        bonus = AssessmentBonus.objects.create(scheme=scheme, unit=unit, points=points, reason=reason.strip()[:300],
+                                               entered_by=user)
+        record_event("assessment.bonus_add", user=user, obj=bonus, detail={"unit": unit.name, "points": str(points)})
+    return bonus
+
+
+def remove_bonus(bonus, *, user) -> None:
+    _require_office(user)
+    with transaction.atomic():
+        _check_open(bonus.scheme)
+        record_event("assessment.bonus_remove", user=user, obj=bonus)
+        bonus.delete()
+
+
+def add_veto(scheme, *, user, unit, reason: str) -> AssessmentVeto:
+    _require_office(user)
+    if not reason.strip():
+        raise AssessmentError("请填写否决事由")
+    with transaction.atomic():
+        _check_open(scheme)
+        veto, _ = AssessmentVeto.objects.update_or_create(scheme=scheme, unit=unit,
+                                                          defaults={"reason": reason.strip()[:300],
+                                                                    "entered_by": user})
+        record_event("assessment.veto_add", user=user, obj=veto, detail={"unit": unit.name})
+    return veto
+
+
+def remove_veto(veto, *, user) -> None:
+    _require_office(user)
+    with transaction.atomic():
+        _check_open(veto.scheme)
+        record_event("assessment.veto_remove", user=user, obj=veto)
+        veto.delete()
