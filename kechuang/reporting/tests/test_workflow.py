@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from kechuang.audit.models import AuditEvent
 from kechuang.core.concurrency import ConflictError
 from kechuang.reporting import services
-from kechuang.reporting.choices import PeriodStatus, ReportAction, SubmissionStatus as S
+from kechuang.reporting.choices import PeriodStatus, ReportAction
+from kechuang.reporting.choices import SubmissionStatus as S
 from kechuang.reporting.models import ReportEvent, TaskReport
 
 from .helpers import filled, period, submitted_town_report, task, town_report
@@ -183,7 +184,9 @@ def test_the_database_keeps_one_report_per_task_unit_and_period(plan, personas):
 
 def test_a_unit_cannot_report_on_a_task_it_has_no_part_in(plan, personas):
     with pytest.raises(services.NotAllowed):
-        services.ensure_task_report(plan, task(plan, "（四）"), personas["town"].unit, period(plan), user=personas["town"])
+        services.ensure_task_report(
+            plan, task(plan, "（四）"), personas["town"].unit, period(plan), user=personas["town"]
+        )
 
 
 def test_next_month_is_prefilled_from_last_month(plan, personas):

@@ -1,0 +1,491 @@
+"""Reporting pages: 本月填报 (the unit's month), review queue, report detail, 填报情况, periods, 工期倒排."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.models import Role
+from kechuang.audit.services import record_event
+from kechuang.core.concurrency import ConflictError
+from kechuang.core.scoping import get_for_user, is_unit_member, restrict
+from kechuang.org.models import Unit
+from kechuang.plans.models import Plan
+from kechuang.plans.services import current_plan
+
+from . import services
+from .choices import PeriodStatus, SubmissionStatus
+from .evidence import add_evidence, delete_evidence
+from .models import Evidence, IndicatorValue, Milestone, Period, ReportEvent, TaskReport
+
+
+def _plan(request, code) -> Plan:
+    return get_for_user(Plan.objects.all(), request.user, code=code)
+
+
+def _period(plan, year, month) -> Period:
+    services.ensure_periods(plan)
+    return get_object_or_404(Period, plan=plan, year=year, month=month)
+
+
+def _require_unit_member(user):
+    if not is_unit_member(user):
+        raise Http404
+
+
+def _fill_url(plan, period):
+    return reverse("reporting:workspace", args=[plan.code, period.year, period.month])
+
+
+@login_required
+def home(request):
+    """本月填报 for unit users, 填报情况 for the office and leaders."""
+    user = request.user
+    plan = current_plan(user)
+    if plan is None:
+        raise Http404
+    if is_unit_member(user):
+        period = services.current_period(plan)
+        return redirect(_fill_url(plan, period))
+    if user.sees_everything:
+        return redirect("reporting:completeness", plan.code)
+    raise Http404
+
+
+@login_required
+def review_home(request):
+    """待审核 for the current plan."""
+    plan = current_plan(request.user)
+    if plan is None or not _is_reviewer(request.user):
+        raise Http404
+    return redirect("reporting:review_queue", plan.code)
+
+
+# ------------------------------------------------------------------------------------------ workspace
+
+
+def _posted(request, key, name):
+    return request.POST.get(f"{key}-{name}")
+
+
+def _overlay(ws, post):
+    """Put what the user typed back into the form after an error (the database was rolled back)."""
+    for item in ws.tasks:
+        if item.report.is_editable:
+            for name in services.TASK_FIELDS:
+                raw = post.get(f"{item.key}-{name}")
+                if raw is not None:
+                    setattr(item.report, name, raw)
+    for item in ws.indicators:
+        if item.needs_entry and item.row.is_editable:
+            for name in services.VALUE_FIELDS:
+                raw = post.get(f"{item.key}-{name}")
+                if raw is not None:
+                    setattr(item.row, name, raw)
+
+
+def _same(stored, raw, name) -> bool:
+    if raw is None:
+        return True
+    if name in ("percent_complete", "value"):
+        try:
+            return services.parse_decimal(raw, name) == stored
+        except services.InvalidData:
+            return False
+    return (stored or "").strip() == raw.strip()
+
+
+def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch) -> None:
+    """Save (and submit) one row from the posted form; raises the service errors."""
+    user = request.user
+    raw_version = request.POST.get(f"{key}-version", "")
+    try:
+        version = int(raw_version)
+    except ValueError as exc:
+        raise services.InvalidData("表单缺少版本号，请刷新页面后重试") from exc
+    data = {name: request.POST.get(f"{key}-{name}") for name in fields if f"{key}-{name}" in request.POST}
+    row = item_row
+    if row.pk is None:
+        if version != 0:
+            raise ConflictError()
+        row, created = ensure()
+        if not created:
+            raise ConflictError()
+        version = row.version
+    changed = any(not _same(getattr(row, name), raw, name) for name, raw in data.items())
+    if not row.is_editable:
+        if changed:
+            services._check_editable(row)  # raises the lock / under-review message
+        return
+    if changed or (row.version == 1 and version == 1 and item_row.pk is None):
+        services.save_draft(row, user=user, data=data, expected_version=version)
+        version = row.version
+    if action == "submit":
+        services.submit(row, user=user, expected_version=version, batch=batch)
+
+
+@login_required
+def workspace(request, code, year, month):
+    """One page for the unit's month: tasks and indicators, save draft or submit."""
+    user = request.user
+    _require_unit_member(user)
+    plan = _plan(request, code)
+    period = _period(plan, year, month)
+    unit = user.unit
+    ws = services.workspace(plan, unit, period)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        batch = {}
+        for item in ws.indicators:
+            raw = request.POST.get(f"{item.key}-value")
+            if item.needs_entry and raw is not None:
+                try:
+                    batch[item.indicator.pk] = services.parse_decimal(raw, "数值")
+                except services.InvalidData:
+                    pass
+        conflict = False
+        with transaction.atomic():
+            for item in ws.tasks:
+                try:
+                    with transaction.atomic():
+                        _apply_item(
+                            request, plan, period, item.report, item.key, services.TASK_FIELDS,
+                            lambda t=item.task: services.ensure_task_report(plan, t, unit, period, user=user),
+                            action, batch,
+                        )
+                except ConflictError as exc:
+                    conflict = True
+                    errors.setdefault(item.key, []).append(exc.message)
+                except services.WorkflowError as exc:
+                    errors.setdefault(item.key, []).extend(exc.messages)
+            for item in ws.indicators:
+                if not item.needs_entry:
+                    continue
+                try:
+                    with transaction.atomic():
+                        _apply_item(
+                            request, plan, period, item.row, item.key, services.VALUE_FIELDS,
+                            lambda i=item.indicator: services.ensure_indicator_value(plan, i, unit, period, user=user),
+                            action, batch,
+                        )
+                except ConflictError as exc:
+                    conflict = True
+                    errors.setdefault(item.key, []).append(exc.message)
+                except services.WorkflowError as exc:
+                    errors.setdefault(item.key, []).extend(exc.messages)
+            if errors:
+                transaction.set_rollback(True)
+        if not errors:
+            messages.success(request, "已报送，等待牵头单位审核" if action == "submit" else "草稿已保存")
+            return redirect(_fill_url(plan, period))
+        ws = services.workspace(plan, unit, period)
+        if not conflict:
+            _overlay(ws, request.POST)
+        messages.error(request, "未保存：请按提示修改后重试（本次提交的内容均未写入）"
+                       if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
+    periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
+    today = timezone.localdate()
+    return render(request, "reporting/workspace.html", {
+        "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
+        "today": today, "overdue_days": (today - period.due_on).days,
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, code, year, month, task_id):
+    user = request.user
+    _require_unit_member(user)
+    plan = _plan(request, code)
+    period = _period(plan, year, month)
+    task = get_for_user(plan.tasks.all(), user, pk=task_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件")
+        return redirect(_fill_url(plan, period))
+    try:
+        row, _ = services.ensure_task_report(plan, task, user.unit, period, user=user)
+        add_evidence(row, user=user, uploaded=upload)
+        messages.success(request, f"已上传：{upload.name}")
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect(_fill_url(plan, period) + f"#t{task.pk}")
+
+
+@login_required
+def evidence_download(request, pk):
+    """The only way to a file: scoped like its report, served as an attachment, audited."""
+    evidence = get_for_user(Evidence.objects.select_related("task_report"), request.user, pk=pk)
+    path = evidence.path
+    if not path.exists():
+        raise Http404
+    record_event("reporting.evidence_download", user=request.user, obj=evidence,
+                 detail={"task_report": evidence.task_report_id, "sha256": evidence.sha256})
+    response = FileResponse(path.open("rb"), content_type=evidence.content_type)
+    ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in evidence.original_name)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(evidence.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Length"] = str(evidence.size)
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = get_for_user(Evidence.objects.select_related("task_report__period", "task_report__plan"),
+                            request.user, "change", pk=pk)
+    report = evidence.task_report
+    try:
+        delete_evidence(evidence, user=request.user)
+        messages.success(request, "已删除佐证材料")
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect(_fill_url(report.plan, report.period) + f"#t{report.task_id}")
+
+
+# --------------------------------------------------------------------------------------------- review
+
+
+def _is_reviewer(user) -> bool:
+    return user.is_office or (bool(user.unit_id) and user.has_role(Role.REVIEWER))
+
+
+@login_required
+def review_queue(request, code):
+    """Submitted reports waiting for this user's review (lead units: other units' rows on tasks they lead)."""
+    user = request.user
+    if not _is_reviewer(user):
+        raise Http404
+    plan = _plan(request, code)
+    reports = restrict(TaskReport.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED), user).select_related(
+        "task", "unit", "period", "submitted_by").order_by("period__month", "task__seq", "unit__path")
+    values = restrict(
+        IndicatorValue.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED), user
+    ).select_related("indicator", "unit", "period").order_by("period__month", "indicator__seq")
+    reports = [r for r in reports if services.can_review(user, r)]
+    values = [v for v in values if services.can_review(user, v)]
+    return render(request, "reporting/review_queue.html", {"plan": plan, "reports": reports, "values": values})
+
+
+def _detail_context(request, row):
+    user = request.user
+    events = restrict(ReportEvent.objects.filter(**{
+        "task_report" if isinstance(row, TaskReport) else "indicator_value": row}), user).select_related("user")
+    return {
+        "row": row, "plan": row.plan, "events": events,
+        "is_task": isinstance(row, TaskReport),
+        "can_review": row.status == SubmissionStatus.SUBMITTED and services.can_review(user, row),
+        "can_reopen": row.status == SubmissionStatus.APPROVED and services.can_reopen(user),
+        "evidence": list(row.evidence.all()) if isinstance(row, TaskReport) else [],
+        "own_unit": user.unit_id == row.unit_id,
+    }
+
+
+@login_required
+def task_report_detail(request, pk):
+    row = get_for_user(TaskReport.objects.select_related("task", "unit", "period", "plan"), request.user, pk=pk)
+    return render(request, "reporting/report_detail.html", _detail_context(request, row))
+
+
+@login_required
+def value_detail(request, pk):
+    row = get_for_user(IndicatorValue.objects.select_related("indicator", "unit", "period", "plan"),
+                       request.user, pk=pk)
+    return render(request, "reporting/report_detail.html", _detail_context(request, row))
+
+
+def _act(request, row, detail_url):
+    action = request.POST.get("action")
+    version = request.POST.get("version") or None
+    reason = request.POST.get("reason", "")
+    fn = {"approve": services.approve, "return": services.return_for_revision, "reopen": services.reopen}.get(action)
+    if fn is None:
+        messages.error(request, "未知操作")
+        return redirect(detail_url)
+    try:
+        kwargs = {"user": request.user, "expected_version": version}
+        if action in ("return", "reopen"):
+            kwargs["reason"] = reason
+        fn(row, **kwargs)
+        messages.success(request, {"approve": "已审核通过", "return": "已退回修改", "reopen": "已重新开放"}[action])
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/reporting/") and "//" not in nxt:
+        return redirect(nxt)
+    return redirect(detail_url)
+
+
+@login_required
+@require_POST
+def task_report_action(request, pk):
+    row = get_for_user(TaskReport.objects.all(), request.user, pk=pk)
+    return _act(request, row, reverse("reporting:task_report_detail", args=[row.pk]))
+
+
+@login_required
+@require_POST
+def value_action(request, pk):
+    row = get_for_user(IndicatorValue.objects.all(), request.user, pk=pk)
+    return _act(request, row, reverse("reporting:value_detail", args=[row.pk]))
+
+
+# ------------------------------------------------------------------------------------ office pages
+
+STATUS_LABELS = {"on_time": "按时", "late": "迟报", "missing": "未报", "draft": "未完成"}
+
+
+@login_required
+def completeness(request, code):
+    """填报情况: each unit × month (on time, late, missing), the year's rates and this month's burden."""
+    user = request.user
+    if not user.sees_everything:
+        raise Http404
+    plan = _plan(request, code)
+    periods = services.ensure_periods(plan)
+    today = timezone.localdate()
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("as_of", "")) if request.GET.get("as_of") else today
+    except ValueError:
+        as_of = today
+    shown = [p for p in periods if p.opens_on <= as_of] or periods[:1]
+    matrix = services.status_matrix(plan, shown, as_of)
+    through = shown[-1].month
+    rates = services.timeliness(plan, plan.year, through, as_of)
+    units = Unit.objects.filter(pk__in=rates.keys()).order_by("path")
+    current = shown[-1]
+    rows = []
+    for unit in units:
+        ws = services.workspace(plan, unit, current, with_system=False)
+        rows.append({
+            "unit": unit,
+            "cells": [{"period": p, "status": matrix[(p.pk, unit.pk)], "label": STATUS_LABELS[matrix[(p.pk, unit.pk)]],
+                       "due": p.due_on < as_of} for p in shown],
+            "rate": rates[unit.pk], "burden": ws.burden,
+        })
+    return render(request, "reporting/completeness.html", {
+        "plan": plan, "periods": shown, "rows": rows, "as_of": as_of, "current": current,
+    })
+
+
+@login_required
+def period_list(request, code):
+    user = request.user
+    if not (user.sees_everything or is_unit_member(user)):
+        raise Http404
+    plan = _plan(request, code)
+    periods = services.ensure_periods(plan)
+    approved = []
+    if user.is_office:
+        approved = list(
+            TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED)
+            .select_related("task", "unit", "period").order_by("-period__month", "unit__path")[:200]
+        )
+    return render(request, "reporting/period_list.html", {
+        "plan": plan, "periods": periods, "approved": approved, "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def period_status(request, pk):
+    period = get_for_user(Period.objects.select_related("plan"), request.user, "change", pk=pk)
+    status = request.POST.get("status")
+    try:
+        services.set_period_status(period, user=request.user, status=status)
+        messages.success(request, f"{period.label}已{'开放' if status == PeriodStatus.OPEN else '关闭'}")
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:period_list", period.plan.code)
+
+
+# ---------------------------------------------------------------------------------------- milestones
+
+
+@login_required
+def milestones(request, code):
+    """工期倒排: the unit's milestones per task (add, mark done); lead units and the office read them."""
+    user = request.user
+    if not (user.sees_everything or is_unit_member(user)):
+        raise Http404
+    plan = _plan(request, code)
+    if request.method == "POST":
+        if not is_unit_member(user):
+            raise Http404
+        try:
+            services.milestone_action(plan, user=user, data=request.POST)
+            messages.success(request, "已保存工作节点")
+        except (services.WorkflowError, ConflictError) as exc:
+            messages.error(request, exc.message)
+        return redirect("reporting:milestones", plan.code)
+    qs = restrict(Milestone.objects.filter(task__plan=plan), user).select_related("task", "unit")
+    today = timezone.localdate()
+    my_tasks = services.unit_task_roles(plan, user.unit) if is_unit_member(user) else []
+    items = [{"m": m, "overdue": m.overdue(today), "mine": m.unit_id == user.unit_id} for m in qs]
+    return render(request, "reporting/milestones.html", {
+        "plan": plan, "items": items, "my_tasks": my_tasks, "today": today,
+        "year_end": dt.date(plan.year, 12, 31),
+    })
+
+
+# --------------------------------------------------------------------------------------------- Excel
+
+
+@login_required
+def excel_download(request, code, year, month):
+    """The unit's month as a pre-filled Excel form (audited export)."""
+    from django.http import HttpResponse
+
+    from .excel import build_workbook
+
+    user = request.user
+    _require_unit_member(user)
+    plan = _plan(request, code)
+    period = _period(plan, year, month)
+    ws = services.workspace(plan, user.unit, period)
+    data = build_workbook(ws)
+    record_event("reporting.excel_export", user=user, obj=period, detail={"unit": user.unit.code})
+    name = f"{user.unit.name}-{period.code}-月度填报.xlsx"
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=\"{period.code}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def excel_upload(request, code, year, month):
+    """Upload the filled form: all errors at once (sheet, row, column, reason), nothing written on error."""
+    from .excel import import_workbook
+
+    user = request.user
+    _require_unit_member(user)
+    plan = _plan(request, code)
+    period = _period(plan, year, month)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的 Excel 文件")
+        return redirect(_fill_url(plan, period))
+    result = import_workbook(plan, user.unit, period, user=user, fileobj=upload)
+    if result.ok:
+        messages.success(request, f"已导入：保存 {result.saved} 项，报送 {result.submitted} 项")
+        return redirect(_fill_url(plan, period))
+    return render(request, "reporting/excel_errors.html", {
+        "plan": plan, "period": period, "errors": result.errors,
+    }, status=422)
