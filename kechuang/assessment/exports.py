@@ -1,0 +1,122 @@
+"""Excel exports (results with a breakdown sheet per group; commendation candidates) and the
+.docx results notice in the GB/T 9704 layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from kechuang.bulletins.gbt9704 import OfficialDocument, cn_date
+
+CATEGORY_LABELS = {"indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决"}
+
+
+def _sheet_title(name: str, used: set) -> str:
+    title = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "分组"
+    base, n = title, 2
+    while title in used:
+        title, n = f"{base}{n}", n + 1
+    used.add(title)
+    return title
+
+
+def _autosize(ws, widths):
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    ws.freeze_panes = "A2"
+
+
+def _source_text(source: dict) -> str:
+    parts = []
+    for key, label in (("indicator_id", "指标ID"), ("code", "指标编码"), ("actual", "完成值"), ("target", "目标值"),
+                       ("ratio", "完成比"), ("light", "灯色"), ("rule", "规则"), ("report_ids", "报告ID"),
+                       ("order_id", "督办单ID"), ("number", "督办单号"), ("bonus_id", "加分ID"),
+                       ("veto_id", "否决ID"), ("reason", "事由")):
+        if source.get(key) not in (None, "", []):
+            parts.append(f"{label}：{source[key]}")
+    if source.get("tasks"):
+        parts.append("任务：" + "；".join(
+            f"{t['task']} {t['percent'] or '无'}%（报告ID {t['report_id'] or '—'}）" for t in source["tasks"]))
+    return "，".join(parts) or json.dumps(source, ensure_ascii=False)
+
+
+def results_xlsx(data: dict, title: str = "") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(["分组", "名次", "单位", "总分", "指标得分", "任务得分", "扣分", "加分", "一票否决"])
+    for group in data.get("groups", []):
+        for row in group["units"]:
+            sub = row["subtotals"]
+            ws.append([group["name"], row["rank"], row["unit"], float(row["total"]), float(sub["indicator"]),
+                       float(sub["task"]), float(sub["deduction"]), float(sub["bonus"]), "是" if row["vetoed"] else ""])
+    _autosize(ws, [14, 8, 22, 10, 10, 10, 10, 10, 10])
+    used = {"汇总"}
+    for group in data.get("groups", []):
+        gs = wb.create_sheet(_sheet_title(f"{group['name']}明细", used))
+        gs.append(["名次", "单位", "类别", "项目", "分值", "数据来源"])
+        for row in group["units"]:
+            for item in row["items"]:
+                gs.append([row["rank"], row["unit"], CATEGORY_LABELS.get(item["category"], item["category"]),
+                           item["label"], float(item["points"]), _source_text(item["source"])])
+            gs.append([row["rank"], row["unit"], "合计", "", float(row["total"]), ""])
+        _autosize(gs, [8, 22, 10, 36, 10, 80])
+    info = wb.create_sheet("说明")
+    info.append(["考核方案", title or data.get("scheme", "")])
+    info.append(["数据截止", data.get("as_of", "")])
+    info.append(["说明", "每一分均注明来源：指标（指标ID、完成值、目标值、灯色）、任务报告ID、督办单ID、加分ID。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def results_notice_docx(data: dict, *, year: int, issuer: str, date: dt.date, fonts: dict | None = None,
+                        published: bool = True) -> bytes:
+    doc = OfficialDocument(fonts=fonts)
+    doc.title(f"关于{year}年度科技创新工作目标责任考核结果的通报")
+    doc.paragraph(
+        f"根据年度科技创新工作目标责任考核方案，领导小组办公室依据{cn_date(dt.date.fromisoformat(data['as_of']))}前"
+        f"各单位指标完成、任务推进、按月报送和督办落实情况，对各单位{year}年度科技创新工作进行了考核"
+        + ("。现将结果通报如下。" if published else "（草稿，未公布）。"))
+    for group in data.get("groups", []):
+        doc.heading(1, f"{group['name']}考核结果")
+        rows = [[r["rank"], r["unit"], r["total"], r["subtotals"]["indicator"], r["subtotals"]["task"],
+                 r["subtotals"]["deduction"], r["subtotals"]["bonus"], "一票否决" if r["vetoed"] else ""]
+                for r in group["units"]]
+        doc.table(["名次", "单位", "总分", "指标", "任务", "扣分", "加分", "备注"], rows,
+                  widths_mm=[14, 40, 18, 16, 16, 16, 16, 20])
+    doc.heading(1, "有关要求")
+    doc.paragraph("各单位要对照考核结果查找差距，对扣分事项认真整改；考核明细（每项得分的数据来源）可在平台查阅。")
+    doc.signature(issuer, date)
+    return doc.to_bytes()
+
+
+def commendation_xlsx(lists: dict, labels: dict) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set = set()
+    columns = {
+        "hnte_new": (["企业", "所属镇办", "认定日期", "推荐理由"], ["enterprise", "town", "date", "reason"]),
+        "platforms_new": (["企业", "平台", "所属镇办", "备案日期", "推荐理由"],
+                          ["enterprise", "platform", "town", "date", "reason"]),
+        "talent_building": (["企业", "所属镇办", "引进人才（团队）数", "推荐理由"], ["enterprise", "town", "count", "reason"]),
+        "top_units": (["分组", "单位", "名次", "总分", "推荐理由"], ["group", "unit", "rank", "total", "reason"]),
+    }
+    for key, (headers, fields) in columns.items():
+        ws = wb.create_sheet(_sheet_title(labels.get(key, key), used))
+        ws.append(["选定", *headers])
+        for row in lists.get(key, []):
+            ws.append(["", *[row.get(f) if not isinstance(row.get(f), dt.date) else row[f].isoformat()
+                             for f in fields]])
+        _autosize(ws, [6, 30, 24, 14, 14, 30])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
