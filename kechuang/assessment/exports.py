@@ -13,7 +13,9 @@ from openpyxl.utils import get_column_letter
 
 from kechuang.bulletins.gbt9704 import OfficialDocument, cn_date
 
-CATEGORY_LABELS = {"indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决"}
+CATEGORY_LABELS = {
+    "indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决",
+}
 
 
 def _sheet_title(name: str, used: set) -> str:
@@ -107,7 +109,8 @@ def commendation_xlsx(lists: dict, labels: dict) -> bytes:
         "hnte_new": (["企业", "所属镇办", "认定日期", "推荐理由"], ["enterprise", "town", "date", "reason"]),
         "platforms_new": (["企业", "平台", "所属镇办", "备案日期", "推荐理由"],
                           ["enterprise", "platform", "town", "date", "reason"]),
-        "talent_building": (["企业", "所属镇办", "引进人才（团队）数", "推荐理由"], ["enterprise", "town", "count", "reason"]),
+        "talent_building": (["企业", "所属镇办", "引进人才（团队）数", "推荐理由"],
+                            ["enterprise", "town", "count", "reason"]),
         "top_units": (["分组", "单位", "名次", "总分", "推荐理由"], ["group", "unit", "rank", "total", "reason"]),
     }
     for key, (headers, fields) in columns.items():
