@@ -33,3 +33,30 @@ ROUTES = [
           kwargs=lambda ctx: {"code": ctx.plan.code,
                               "indicator_id": Indicator.objects.get(plan=ctx.plan, code="PLATFORMS_FILED").pk}),
 ]
+
+
+# Extraction pages (office only). Each declaration gets its own draft, extracted from the seed document.
+def _extracted_draft(code):
+    def build(ctx):
+        from pathlib import Path
+
+        from kechuang.plans.extract.reading import read_txt_file
+        from kechuang.plans.extract.workflow import create_draft
+
+        seed = Path(__file__).resolve().parent / "tests" / "corpus" / "guangshui-2022.txt"
+        plan = create_draft(read_txt_file(seed), user=ctx.users["office"], code=code)
+        return {"code": plan.code}
+
+    return build
+
+
+ROUTES += [
+    Route("plans:extract_upload", allow={"office"}),
+    Route("plans:extract_review", allow={"office"}, kwargs=_extracted_draft("access-extract-review")),
+    # The bundled (active) plan: the office may open its review page; nobody else sees it there.
+    Route("plans:extract_review", allow={"office"}, kwargs=lambda ctx: {"code": ctx.plan.code}),
+    Route("plans:extract_save", allow={"office"}, method="POST", ok=(200,), data={"draft_yaml": "code: 其他"},
+          kwargs=_extracted_draft("access-extract-save")),
+    Route("plans:extract_activate", allow={"office"}, method="POST", ok=(302,),
+          kwargs=_extracted_draft("access-extract-activate")),
+]

@@ -10,3 +10,13 @@ urlpatterns = [
     path("<slug:code>/indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("<slug:code>/export.yaml", views.plan_export, name="plan_export"),
 ]
+
+# Extraction of plan documents (office). Listed first: "extract/..." must not be read as a plan code.
+from . import extract_views  # noqa: E402
+
+urlpatterns = [
+    path("extract/new/", extract_views.extract_upload, name="extract_upload"),
+    path("extract/<slug:code>/", extract_views.extract_review, name="extract_review"),
+    path("extract/<slug:code>/save/", extract_views.extract_save, name="extract_save"),
+    path("extract/<slug:code>/activate/", extract_views.extract_activate, name="extract_activate"),
+] + urlpatterns

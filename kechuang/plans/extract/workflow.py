@@ -1,0 +1,121 @@
+"""Workflow of an extracted draft: upload → draft plan → corrections → activation (each audited)."""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+from django.db import transaction
+
+from kechuang.audit.services import record_event
+from kechuang.org.models import Unit
+from kechuang.org.services import UnitResolver
+
+from ..choices import PlanStatus
+from ..loader import PlanFileError, dump_plan, load_plan
+from ..models import Plan
+from . import draft as make_draft
+from . import extract_source
+from .output import assign_codes
+from .reading import ExtractError, read_docx
+
+
+def owner_of(user) -> Unit | None:
+    """The city (root unit) the user works for; the first root when the user has no unit."""
+    unit = getattr(user, "unit", None)
+    while unit is not None and unit.parent_id:
+        unit = unit.parent
+    return unit or Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+
+
+def read_upload(uploaded) -> object:
+    name = (uploaded.name or "").lower()
+    if name.endswith(".docx"):
+        return read_docx(uploaded)
+    if name.endswith(".txt"):
+        return read_txt_file_like(uploaded)
+    raise ExtractError("请上传 .docx 或 .txt 格式的方案文件")
+
+
+def read_txt_file_like(uploaded):
+    from .reading import read_text
+
+    data = uploaded.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return read_text(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise ExtractError("无法识别文本文件的编码（应为 UTF-8 或 GB18030）")
+
+
+@transaction.atomic
+def create_draft(source, *, user, code: str = "", filename: str = "") -> Plan:
+    """Extract ``source`` (a reading.Source) and store it as a draft plan (source text and spans kept)."""
+    result = extract_source(source)
+    assign_codes(result)
+    owner = owner_of(user)
+    resolver = UnitResolver(owner) if owner is not None else None
+    data = make_draft(result, owner=owner, code=code, resolver=resolver)
+    existing = Plan.objects.filter(code=data["code"]).first()
+    if existing is not None and existing.status != PlanStatus.DRAFT:
+        raise PlanFileError(f"方案编码 {data['code']} 已被{existing.get_status_display()}的方案使用，请换一个编码")
+    if existing is None:
+        # A draft has no working rules of its own yet: start from the owner's newest plan's.
+        previous = Plan.objects.filter(owner_unit=owner).order_by("-year").first() if owner else None
+        if previous is not None:
+            data["settings"] = {**{k: v for k, v in (previous.settings or {}).items() if k != "extraction"},
+                                **data["settings"]}
+            if previous.office_unit_id:
+                data["office_unit"] = previous.office_unit.name
+    plan = load_plan(data, status=PlanStatus.DRAFT)
+    record_event("plan.extract", user=user, obj=plan, detail={
+        "file": filename, "tasks": len(result.all_tasks()), "targets": len(result.targets),
+        "proposed_units": data["settings"]["extraction"]["proposed_units"],
+    })
+    return plan
+
+
+def draft_yaml(plan: Plan) -> str:
+    """The draft as editable YAML (without the extraction sidecar, which is kept aside)."""
+    data = dump_plan(plan)
+    data["settings"] = {k: v for k, v in (plan.settings or {}).items() if k != "extraction"}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@transaction.atomic
+def save_draft_yaml(plan: Plan, text: str, *, user) -> Plan:
+    """Apply the office's corrections (the draft as YAML), validated by the loader."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanFileError("只有草稿状态的方案可以修改")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanFileError(f"草稿不是有效的 YAML：{exc}") from exc
+    if not isinstance(data, dict):
+        raise PlanFileError("草稿的顶层必须是字典")
+    if data.get("code") != plan.code:
+        raise PlanFileError(f"草稿的方案编码应为 {plan.code}，不能修改")
+    settings = copy.deepcopy(data.get("settings") or {})
+    if (plan.settings or {}).get("extraction"):
+        settings["extraction"] = plan.settings["extraction"]
+    data["settings"] = settings
+    data["status"] = PlanStatus.DRAFT
+    plan = load_plan(data, status=PlanStatus.DRAFT)
+    record_event("plan.draft_edit", user=user, obj=plan)
+    return plan
+
+
+@transaction.atomic
+def activate_plan(plan: Plan, *, user) -> Plan:
+    """draft → active."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanFileError(f"方案当前状态为“{plan.get_status_display()}”，只有草稿可以启用")
+    if not plan.tasks.exists():
+        raise PlanFileError("草稿中没有任务，不能启用")
+    plan.status = PlanStatus.ACTIVE
+    plan.save(update_fields=["status", "last_updated"])
+    record_event("plan.activate", user=user, obj=plan)
+    return plan
