@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent / "dictionary"
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 _lock = threading.Lock()
 _tokenizer = None
 _synonyms: dict[str, str] = {}
@@ -121,6 +120,7 @@ class Index:
     def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None):
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.docs = docs
         if tokens is None:
             tokens = [weighted_tokens(d) for d in docs]
