@@ -174,7 +174,8 @@ def extract_source(source: Source) -> Extraction:
     for section in sections:
         if section.section != "goals":
             continue
-        for target in find_targets(text, section.title_span[1], section.own_end, result.year):
+        # The whole section, numbered goal lists (1. … 2. …) included.
+        for target in find_targets(text, section.title_span[1], section.end, result.year):
             target.in_goals = True
             if any(same_target(o, target) for o in body_targets + goal_targets):
                 continue
