@@ -1,0 +1,247 @@
+"""Assessment pages. The office computes, enters bonuses and vetoes, publishes and exports;
+leaders read everything; a unit sees only its own published result. Every query goes through the
+models' scope rules (restrict / get_for_user); exports are audited."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.audit.services import record_event
+from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.org.models import Unit
+from kechuang.plans.models import Plan
+
+from . import commendation, evaluation, exports, services
+from .models import (AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, EvaluationFramework,
+                     ResultStatus)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _current_result(scheme, user):
+    """The published result if any, else (office and leaders) the draft."""
+    results = restrict(AssessmentResult.objects.filter(scheme=scheme), user)
+    return results.filter(status=ResultStatus.PUBLISHED).first() or results.filter(status=ResultStatus.DRAFT).first()
+
+
+@login_required
+def scheme_list(request):
+    schemes = restrict_or_404(AssessmentScheme.objects.select_related("plan"), request.user)
+    plans = restrict(Plan.objects.all(), request.user, CHANGE) if request.user.is_office else Plan.objects.none()
+    missing = [p for p in plans if not p.assessment_schemes.filter(year=p.year).exists()
+               and services.default_scheme_path(p).exists()]
+    return render(request, "assessment/scheme_list.html", {"schemes": schemes, "loadable": missing})
+
+
+@login_required
+@require_POST
+def scheme_load(request):
+    plan = get_for_user(Plan.objects.all(), request.user, CHANGE, code=request.POST.get("plan", ""))
+    try:
+        scheme = services.load_scheme(services.default_scheme_path(plan), user=request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessment:scheme_list")
+    return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+def scheme_detail(request, pk):
+    scheme = get_for_user(AssessmentScheme.objects.select_related("plan"), request.user, pk=pk)
+    if not request.user.sees_everything:
+        # A unit sees its own result only.
+        return unit_result(request, pk=scheme.pk, unit_id=request.user.unit_id or 0)
+    result = _current_result(scheme, request.user)
+    return render(request, "assessment/scheme_detail.html", {
+        "scheme": scheme, "result": result, "can_edit": request.user.is_office,
+        "published": AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists(),
+        "bonuses": restrict(AssessmentBonus.objects.filter(scheme=scheme).select_related("unit"), request.user),
+        "vetoes": restrict(AssessmentVeto.objects.filter(scheme=scheme).select_related("unit"), request.user),
+        "units": Unit.objects.filter(is_active=True, kind__in=[k for g in scheme.config.get("groups", [])
+                                                               for k in g.get("kinds", [])]).order_by("path"),
+    })
+
+
+@login_required
+def unit_result(request, pk, unit_id):
+    scheme = get_for_user(AssessmentScheme.objects.select_related("plan"), request.user, pk=pk)
+    if not request.user.sees_everything and request.user.unit_id != unit_id:
+        raise Http404
+    result = _current_result(scheme, request.user)
+    row = result.unit_row(unit_id) if result else None
+    if row is None and not request.user.sees_everything:
+        raise Http404
+    return render(request, "assessment/unit_result.html", {"scheme": scheme, "result": result, "row": row})
+
+
+def _office_scheme(request, pk):
+    return get_for_user(AssessmentScheme.objects.select_related("plan"), request.user, CHANGE, pk=pk)
+
+
+@login_required
+@require_POST
+def compute(request, pk):
+    scheme = _office_scheme(request, pk)
+    try:
+        services.refresh_draft(scheme, user=request.user)
+        messages.success(request, "已按最新数据计算考核结果（草稿）")
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    scheme = _office_scheme(request, pk)
+    try:
+        services.publish_assessment(scheme, user=request.user)
+        messages.success(request, "考核结果已公布，结果已冻结")
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+@require_POST
+def bonus_add(request, pk):
+    scheme = _office_scheme(request, pk)
+    unit = get_for_user(Unit.objects.all(), request.user, pk=request.POST.get("unit") or 0)
+    try:
+        services.add_bonus(scheme, user=request.user, unit=unit, points=request.POST.get("points", ""),
+                           reason=request.POST.get("reason", ""))
+        messages.success(request, f"已为{unit}加分")
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+@require_POST
+def veto_add(request, pk):
+    scheme = _office_scheme(request, pk)
+    unit = get_for_user(Unit.objects.all(), request.user, pk=request.POST.get("unit") or 0)
+    try:
+        services.add_veto(scheme, user=request.user, unit=unit, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已对{unit}一票否决")
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+@require_POST
+def bonus_delete(request, pk):
+    bonus = get_for_user(AssessmentBonus.objects.select_related("scheme"), request.user, CHANGE, pk=pk)
+    try:
+        services.remove_bonus(bonus, user=request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=bonus.scheme_id)
+
+
+@login_required
+@require_POST
+def veto_delete(request, pk):
+    veto = get_for_user(AssessmentVeto.objects.select_related("scheme"), request.user, CHANGE, pk=pk)
+    try:
+        services.remove_veto(veto, user=request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:scheme_detail", pk=veto.scheme_id)
+
+
+def _result_for_export(request, pk):
+    scheme = get_for_user(AssessmentScheme.objects.select_related("plan", "plan__office_unit"), request.user, pk=pk)
+    if not request.user.sees_everything:
+        raise Http404
+    result = _current_result(scheme, request.user)
+    data = result.data if result else services.compute(scheme)
+    return scheme, result, data
+
+
+@login_required
+def results_xlsx(request, pk):
+    scheme, result, data = _result_for_export(request, pk)
+    record_event("assessment.export", obj=scheme, detail={"format": "xlsx",
+                                                         "status": result.status if result else "live"})
+    return _attachment(exports.results_xlsx(data, scheme.name), XLSX, f"{scheme.plan.code}-{scheme.year}-考核结果.xlsx")
+
+
+@login_required
+def results_docx(request, pk):
+    scheme, result, data = _result_for_export(request, pk)
+    office = scheme.plan.office_unit
+    issuer = office.full_name or office.name if office else scheme.plan.issuer
+    date = timezone.localtime(result.published_at).date() if result and result.published_at else timezone.localdate()
+    raw = exports.results_notice_docx(data, year=scheme.year, issuer=issuer, date=date,
+                                      fonts=scheme.plan.setting("bulletin_fonts"),
+                                      published=bool(result and result.is_published))
+    record_event("assessment.export", obj=scheme, detail={"format": "docx"})
+    return _attachment(raw, DOCX, f"{scheme.plan.code}-{scheme.year}-考核结果通报.docx")
+
+
+@login_required
+def commendation_page(request, pk):
+    scheme, result, _data = _result_for_export(request, pk)
+    lists = commendation.candidates(scheme, services.default_as_of(scheme), result)
+    return render(request, "assessment/commendation.html", {
+        "scheme": scheme, "lists": [(commendation.LIST_LABELS[k], k, v) for k, v in lists.items()],
+    })
+
+
+@login_required
+def commendation_xlsx(request, pk):
+    scheme, result, _data = _result_for_export(request, pk)
+    lists = commendation.candidates(scheme, services.default_as_of(scheme), result)
+    record_event("assessment.commendation_export", obj=scheme)
+    return _attachment(exports.commendation_xlsx(lists, commendation.LIST_LABELS), XLSX,
+                       f"{scheme.plan.code}-{scheme.year}-表彰候选.xlsx")
+
+
+@login_required
+def evaluation_page(request, code):
+    plan = get_for_user(Plan.objects.all(), request.user, code=code)
+    frameworks = restrict_or_404(EvaluationFramework.objects.all(), request.user)
+    framework = frameworks.filter(year=plan.year).first() or frameworks.first()
+    result = None
+    if framework is not None:
+        as_of = min(timezone.localdate(), services.default_as_of(plan))
+        if request.GET.get("as_of"):
+            try:
+                import datetime as dt
+
+                as_of = dt.date.fromisoformat(request.GET["as_of"])
+            except ValueError:
+                messages.error(request, "日期格式应为 2022-12-31")
+        result = evaluation.evaluate(framework, plan, as_of)
+    return render(request, "assessment/evaluation.html", {
+        "plan": plan, "framework": framework, "r": result, "can_edit": request.user.is_office,
+        "example_label": evaluation.EXAMPLE_LABEL,
+    })
+
+
+@login_required
+@require_POST
+def evaluation_load(request, code):
+    plan = get_for_user(Plan.objects.all(), request.user, CHANGE, code=code)
+    try:
+        evaluation.load_framework(user=request.user)
+        messages.success(request, "已载入示例指标体系（请替换为官方指标与权重）")
+    except evaluation.FrameworkError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:evaluation", code=plan.code)
