@@ -19,8 +19,14 @@ from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 
 from . import commendation, evaluation, exports, services
-from .models import (AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, EvaluationFramework,
-                     ResultStatus)
+from .models import (
+    AssessmentBonus,
+    AssessmentResult,
+    AssessmentScheme,
+    AssessmentVeto,
+    EvaluationFramework,
+    ResultStatus,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
