@@ -21,7 +21,8 @@ def test_the_office_computes_adds_a_bonus_and_a_veto_and_publishes(plan, persona
     scheme = services.ensure_scheme(plan)
     office = client_for("office")
     town = Unit.objects.get(name="武胜关镇")
-    office.post(reverse("assessment:bonus_add", args=[scheme.pk]), {"unit": town.pk, "points": "2", "reason": "省级表彰"})
+    office.post(reverse("assessment:bonus_add", args=[scheme.pk]),
+                {"unit": town.pk, "points": "2", "reason": "省级表彰"})
     office.post(reverse("assessment:veto_add", args=[scheme.pk]),
                 {"unit": Unit.objects.get(name="杨寨镇").pk, "reason": "重大失信"})
     office.post(reverse("assessment:compute", args=[scheme.pk]))
