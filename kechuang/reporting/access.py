@@ -101,3 +101,45 @@ ROUTES = [
           data={"status": "open"}),
     Route("reporting:milestones", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
 ]
+
+ACTION_OK = (200, 400, 403, 409, 422)  # in scope: the service decides (wrong role 403, wrong state 409, …)
+SEERS_SUBMITTED = {"town", "lead", "office", "leader"}
+
+
+def _report_pk(month, submit=False):
+    return lambda ctx: {"report_id": _town_report(ctx, month, submit=submit).pk}
+
+
+def _value_pk(ctx):
+    return {"value_id": _value(ctx)["pk"]}
+
+
+ROUTES += [
+    Route("api:list_task_reports", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
+    Route("api:get_task_report", allow={"town"}, kwargs=_report_pk(5)),
+    Route("api:get_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),
+    Route("api:put_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),
+    Route("api:submit_task_report", allow={"town"}, method="POST", ok=ACTION_OK, kwargs=_report_pk(5)),
+    Route("api:approve_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
+          kwargs=_report_pk(10, submit=True)),
+    Route("api:return_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
+          kwargs=_report_pk(11, submit=True)),
+    Route("api:reopen_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
+          kwargs=_report_pk(12, submit=True)),
+    Route("api:open_task_report", allow=PLAN_UNITS_SIX, method="POST",
+          kwargs=lambda ctx: {"code": ctx.plan.code, "period": "202204",
+                              "task_id": _town_report(ctx, 5).task_id}),
+    Route("api:list_indicator_values", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
+    Route("api:get_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk),
+    Route("api:put_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk),
+    Route("api:submit_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
+          kwargs=_value_pk),
+    Route("api:approve_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
+          kwargs=_value_pk),
+    Route("api:return_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
+          kwargs=_value_pk),
+    Route("api:reopen_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
+          kwargs=_value_pk),
+    Route("api:reporting_completeness", allow={"office", "leader"},
+          kwargs=lambda ctx: {"code": ctx.plan.code, "period": "202205"}),
+]
