@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("<slug:registry>/", views.registry_list, name="list"),
+    path("<slug:registry>/new/", views.edit, name="create"),
+    path("<slug:registry>/export.xlsx", views.export, name="export"),
+    path("<slug:registry>/template.xlsx", views.template, name="template"),
+    path("<slug:registry>/import/", views.import_upload, name="import"),
+    path("<slug:registry>/<int:pk>/", views.detail, name="detail"),
+    path("<slug:registry>/<int:pk>/edit/", views.edit, name="edit"),
+    path("<slug:registry>/<int:pk>/history/", views.history, name="history"),
+    path("<slug:registry>/<int:pk>/unmask/", views.unmask, name="unmask"),
+]

@@ -1,0 +1,84 @@
+from kechuang.core.access import PLAN_READERS, TOWN_USERS, Route
+
+OWN_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town"})
+OTHER_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town_b"})
+CHANGERS = frozenset({"office"}) | TOWN_USERS
+
+
+def _enterprise(town_name, uscc_seed):
+    def build(ctx):
+        from kechuang.org.models import Unit
+        from kechuang.registry.models import Enterprise
+        from kechuang.registry.validators import make_uscc
+
+        uscc = make_uscc(f"91421381MA{uscc_seed:07d}")
+        ent, _ = Enterprise.objects.get_or_create(
+            uscc=uscc, defaults={"name": f"演示{town_name}企业", "town": Unit.objects.get(name=town_name)}
+        )
+        return ent
+
+    return build
+
+
+_own = _enterprise("武胜关镇", 9000001)
+_other = _enterprise("杨寨镇", 9000002)
+
+
+def _talent(ctx):
+    from kechuang.registry.models import Talent
+    from kechuang.registry.validators import make_id_number
+
+    talent = Talent.objects.filter(name="演示人才矩阵").first()
+    if talent is None:
+        talent = Talent(name="演示人才矩阵", category="高端人才", employer=_own(ctx))
+        talent.set_id_number(make_id_number("42138119900101123"))
+        talent.set_phone("13812345678")
+        talent.save()
+    return talent
+
+
+def _job(ctx):
+    from kechuang.registry.models import ImportJob
+
+    job, _ = ImportJob.objects.get_or_create(
+        registry="enterprises",
+        user=ctx.users["town"],
+        filename="x.xlsx",
+        defaults={"content": b"", "status": "invalid"},
+    )
+    return {"pk": job.pk}
+
+
+def _detail(build, registry="enterprises"):
+    return lambda ctx: {"registry": registry, "pk": build(ctx).pk}
+
+
+ROUTES = [
+    Route("registry:index", allow=PLAN_READERS),
+    Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "experts"}),
+    # University agreements are city-level: towns have no access.
+    Route("registry:list", allow=PLAN_READERS - TOWN_USERS, kwargs=lambda ctx: {"registry": "agreements"}),
+    Route("registry:detail", allow=OWN_TOWN_READERS, kwargs=_detail(_own)),
+    Route("registry:detail", allow=OTHER_TOWN_READERS, kwargs=_detail(_other)),
+    Route("registry:detail", allow=OWN_TOWN_READERS, kwargs=_detail(_talent, "talents")),
+    Route("registry:history", allow=OWN_TOWN_READERS, kwargs=_detail(_own)),
+    Route("registry:create", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    Route("registry:edit", allow={"office", "town"}, kwargs=_detail(_own)),
+    Route("registry:edit", allow={"office", "town_b"}, kwargs=_detail(_other)),
+    # Only holders of the PII-viewer right may unmask (the talent persona); each unmask is audited.
+    Route("registry:unmask", allow={"talent"}, method="POST", kwargs=_detail(_talent, "talents")),
+    Route("registry:export", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    Route("registry:export", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "talents"}),
+    Route("registry:template", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    Route("registry:import", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    Route("registry:import_job", allow={"town"}, kwargs=_job),
+    Route("registry:import_commit", allow={"town"}, method="POST", ok=(302,), kwargs=_job),
+    Route("api:list_enterprises", allow=PLAN_READERS),
+    Route("api:get_enterprise", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _own(ctx).pk}),
+    Route("api:get_enterprise", allow=OTHER_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _other(ctx).pk}),
+    Route("api:list_platforms", allow=PLAN_READERS),
+    Route("api:list_talents", allow=PLAN_READERS),
+    Route("api:get_talent", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"talent_id": _talent(ctx).pk}),
+    Route("api:list_contracts", allow=PLAN_READERS),
+]

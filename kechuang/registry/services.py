@@ -1,0 +1,198 @@
+"""Registry services: display of rows (with masking), listing with filters and search, import jobs.
+
+Import jobs: a small upload (≤ SYNC_LIMIT bytes) is validated within the request. A larger one
+runs in a background thread started after the upload's transaction commits
+(``transaction.on_commit``); the thread uses its own database connection (Django opens one per
+thread) and closes it when done. The job row (``ImportJob``) carries status and progress, which
+the progress page polls with htmx. A job interrupted by a restart stays "校验中/写入中"; the user
+simply uploads again (nothing is written outside the single commit transaction).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import close_old_connections, connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kechuang.accounts.models import Role
+from kechuang.core.scoping import VIEW, restrict
+
+from .config import RegistryConfig
+from .importing import run_import
+from .models import JURISDICTION_KINDS, ImportJob, ImportStatus
+
+SYNC_LIMIT = 256 * 1024  # bytes
+HIDDEN_FIELDS = {"id_number_enc", "id_hash", "phone_enc", "phone_hash", "initials", "id"}
+
+
+def can_unmask(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.PII_VIEWER)
+
+
+def display_value(obj, name: str, *, unmask: bool = False):
+    """A row's field as shown on pages (PII always masked unless ``unmask``)."""
+    if name == "id_number":
+        return obj.id_number if unmask else obj.id_number_masked
+    if name == "phone":
+        return obj.phone if unmask else obj.phone_masked
+    f = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if f.choices:
+        return getattr(obj, f"get_{name}_display")()
+    if isinstance(f, models.BooleanField):
+        return "是" if value else "否"
+    return value
+
+
+def field_label(cfg: RegistryConfig, name: str) -> str:
+    if name == "id_number":
+        return "身份证号码"
+    if name == "phone":
+        return "联系电话"
+    return str(cfg.model._meta.get_field(name).verbose_name)
+
+
+def filtered_queryset(cfg: RegistryConfig, user, params) -> tuple[models.QuerySet, dict]:
+    """The scoped list for ``user`` with the filters and search in ``params`` (a QueryDict)."""
+    qs = restrict(cfg.model.objects.all(), user, VIEW)
+    if cfg.select_related:
+        qs = qs.select_related(*cfg.select_related)
+    active = {}
+    for name in cfg.filters:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        f = cfg.model._meta.get_field(name)
+        if isinstance(f, models.BooleanField):
+            if raw in ("1", "0"):
+                qs = qs.filter(**{name: raw == "1"})
+                active[name] = raw
+        elif isinstance(f, models.ForeignKey):
+            if raw.isdigit():
+                qs = qs.filter(**{f"{name}_id": int(raw)})
+                active[name] = raw
+        elif isinstance(f, models.IntegerField):
+            if raw.isdigit():
+                qs = qs.filter(**{name: int(raw)})
+                active[name] = raw
+        else:
+            qs = qs.filter(**{name: raw})
+            active[name] = raw
+    q = (params.get("q") or "").strip()
+    if q:
+        cond = Q(initials__contains=q.lower())
+        for name in cfg.search:
+            cond |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(cond)
+        active["q"] = q
+    return qs, active
+
+
+def filter_widgets(cfg: RegistryConfig, user, active: dict) -> list[dict]:
+    from kechuang.org.models import Unit
+
+    out = []
+    for name in cfg.filters:
+        f = cfg.model._meta.get_field(name)
+        item = {"name": name, "label": str(f.verbose_name), "value": active.get(name, ""), "options": None}
+        if isinstance(f, models.BooleanField):
+            item["options"] = [("1", "是"), ("0", "否")]
+        elif isinstance(f, models.ForeignKey):
+            units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
+            if user.unit_id and user.unit.kind in JURISDICTION_KINDS and not user.sees_everything:
+                units = units.filter(pk=user.unit_id)
+            item["options"] = [(str(u.pk), u.name) for u in units]
+        elif f.choices:
+            item["options"] = [(str(v), str(label)) for v, label in f.choices]
+        out.append(item)
+    return out
+
+
+# ------------------------------------------------------------------------------ import jobs
+
+
+def start_import(registry: str, user, filename: str, data: bytes) -> ImportJob:
+    job = ImportJob.objects.create(registry=registry, user=user, filename=filename[:200], content=data)
+    if len(data) <= SYNC_LIMIT:
+        process_job(job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: _spawn(job.pk))
+    return job
+
+
+def request_commit(job: ImportJob) -> ImportJob:
+    """Commit a validated job (again: the whole file is re-validated inside the commit)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportStatus.VALID:
+            return job
+        job.commit_requested = True
+        job.status = ImportStatus.PENDING
+        job.progress = 0
+        job.save(update_fields=["commit_requested", "status", "progress"])
+    if len(job.content) <= SYNC_LIMIT:
+        process_job(job.pk)
+    else:
+        transaction.on_commit(lambda: _spawn(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _spawn(job_id: int) -> None:
+    thread = threading.Thread(target=_thread_main, args=(job_id,), name=f"registry-import-{job_id}", daemon=True)
+    thread.start()
+
+
+def _thread_main(job_id: int) -> None:
+    close_old_connections()
+    try:
+        process_job(job_id)
+    finally:
+        connection.close()
+
+
+def process_job(job_id: int) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    commit = job.commit_requested
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.COMMITTING if commit else ImportStatus.VALIDATING, progress=1
+    )
+    last = {"pct": 0}
+
+    def progress(pct: int) -> None:
+        if pct - last["pct"] >= 5 or pct == 100:
+            last["pct"] = pct
+            ImportJob.objects.filter(pk=job_id).update(progress=pct)
+
+    try:
+        result = run_import(
+            job.registry, bytes(job.content), job.user, commit=commit, progress=progress, filename=job.filename
+        )
+    except Exception as exc:  # noqa: BLE001 - the job must end in a visible state
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, errors=[{"text": f"导入失败：{type(exc).__name__}"}], finished=timezone.now()
+        )
+        raise
+    if not result.ok:
+        status = ImportStatus.INVALID
+    elif commit:
+        status = ImportStatus.DONE
+    else:
+        status = ImportStatus.VALID
+    summary = result.summary()
+    summary["preview"] = result.preview
+    summary["error_total"] = result.error_count
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status,
+        progress=100,
+        total_rows=result.total_rows,
+        errors=[e.as_dict() for e in result.errors],
+        warnings=result.warnings,
+        summary=summary,
+        finished=timezone.now(),
+    )

@@ -1,0 +1,430 @@
+"""Generic registry pages driven by ``config.REGISTRIES``: list, detail, create/edit, history,
+Excel template/export/import with background jobs. Every query goes through ``restrict``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kechuang.audit.services import record_event
+from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
+
+from .config import REGISTRIES, RegistryConfig, get_registry
+from .importing import build_template, export_rows
+from .models import JURISDICTION_KINDS, Enterprise, ImportJob, ImportStatus
+from .services import (
+    HIDDEN_FIELDS,
+    can_unmask,
+    display_value,
+    field_label,
+    filter_widgets,
+    filtered_queryset,
+    request_commit,
+    start_import,
+)
+from .validators import CheckError, check_id_number, check_phone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def _can_change(cfg: RegistryConfig, user) -> bool:
+    return cfg.model.scope_rule(user, CHANGE) not in (False, None)
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def index(request):
+    cards = []
+    for cfg in sorted(REGISTRIES.values(), key=lambda c: c.order):
+        decision = cfg.model.scope_rule(request.user, VIEW)
+        if decision in (False, None):
+            continue
+        cards.append({"cfg": cfg, "count": restrict(cfg.model.objects.all(), request.user).count()})
+    if not cards:
+        raise Http404
+    return render(request, "registry/index.html", {"cards": cards})
+
+
+@login_required
+def registry_list(request, registry):
+    cfg = get_registry(registry)
+    restrict_or_404(cfg.model.objects.all(), request.user)
+    qs, active = filtered_queryset(cfg, request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"obj": obj, "cells": [display_value(obj, name) for name in cfg.list_fields]} for obj in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "cfg": cfg,
+            "rows": rows,
+            "page": page,
+            "headers": [field_label(cfg, n) for n in cfg.list_fields],
+            "filters": filter_widgets(cfg, request.user, active),
+            "q": active.get("q", ""),
+            "querystring": params.urlencode(),
+            "can_change": _can_change(cfg, request.user),
+        },
+    )
+
+
+def _detail_fields(cfg: RegistryConfig, obj, unmask: bool) -> list[tuple[str, object]]:
+    out = []
+    for f in cfg.model._meta.concrete_fields:
+        if f.name in HIDDEN_FIELDS:
+            continue
+        out.append((str(f.verbose_name), display_value(obj, f.name)))
+        if f.name == "name":
+            for v in cfg.virtual:
+                out.append((field_label(cfg, v), display_value(obj, v, unmask=unmask)))
+    return out
+
+
+RELATED = {
+    "enterprises": [
+        "years",
+        "hightech_certificates",
+        "tech_sme_registrations",
+        "labels",
+        "rd_institutions",
+        "platforms",
+        "patents",
+        "contracts",
+        "pledges",
+        "fundings",
+        "demands",
+    ],
+    "ip-trainings": ["attendances"],
+    "commissioners": ["logs"],
+}
+
+
+@login_required
+def detail(request, registry, pk, unmask=False):
+    cfg = get_registry(registry)
+    obj = get_for_user(cfg.model.objects.all(), request.user, pk=pk)
+    related = []
+    for name in RELATED.get(registry, []):
+        manager = getattr(obj, name)
+        rcfg = next(c for c in REGISTRIES.values() if c.model is manager.model)
+        items = restrict(manager.all(), request.user)[:50]
+        related.append({"cfg": rcfg, "items": items})
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "cfg": cfg,
+            "obj": obj,
+            "fields": _detail_fields(cfg, obj, unmask),
+            "related": related,
+            "can_change": restrict(cfg.model.objects.filter(pk=obj.pk), request.user, CHANGE).exists(),
+            "can_unmask": cfg.pii and can_unmask(request.user),
+            "unmasked": unmask,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unmask(request, registry, pk):
+    cfg = get_registry(registry)
+    obj = get_for_user(cfg.model.objects.all(), request.user, pk=pk)
+    if not (cfg.pii and can_unmask(request.user)):
+        raise Http404
+    record_event(f"{cfg.model._meta.model_name}.unmask", obj=obj, detail={"registry": registry})
+    return detail(request, registry, pk, unmask=True)
+
+
+# ------------------------------------------------------------------------------ forms
+
+
+class ReferenceField(forms.CharField):
+    """An enterprise (USCC or exact name) or another row (name/title), resolved within a scope."""
+
+    def __init__(self, *, queryset, label_field, **kwargs):
+        self.queryset, self.label_field = queryset, label_field
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        value = value.strip()
+        qs = self.queryset
+        if qs.model is Enterprise:
+            hit = list(qs.filter(uscc=value.upper())[:2]) or list(qs.filter(name=value)[:2])
+        else:
+            hit = list(qs.filter(**{self.label_field: value})[:2])
+        if not hit:
+            raise forms.ValidationError("找不到该记录（或不在您的管辖范围内）")
+        if len(hit) > 1:
+            raise forms.ValidationError("对应多条记录，请填写统一社会信用代码")
+        return hit[0]
+
+
+def _form_class(cfg: RegistryConfig, user, instance):
+    from kechuang.org.models import Unit
+
+    names = [f.name for f in cfg.editable_fields()]
+    extra_fields = {}
+    for f in cfg.editable_fields():
+        if isinstance(f, models.ForeignKey):
+            target = f.related_model
+            if target._meta.label == "org.Unit":
+                units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
+                if not user.has_role("office"):
+                    units = units.filter(pk=user.unit_id)
+                extra_fields[f.name] = forms.ModelChoiceField(units, label=f.verbose_name, required=not f.null)
+            else:
+                label_field = "name" if any(x.name == "name" for x in target._meta.fields) else "title"
+                scope = CHANGE if target is Enterprise else VIEW
+                help_text = (
+                    "统一社会信用代码或完整企业名称" if target is Enterprise else f"{target._meta.verbose_name}名称"
+                )
+                initial = None
+                if instance is not None and getattr(instance, f.attname):
+                    ref = getattr(instance, f.name)
+                    initial = ref.uscc if target is Enterprise else getattr(ref, label_field)
+                extra_fields[f.name] = ReferenceField(
+                    queryset=restrict(target.objects.all(), user, scope),
+                    label_field=label_field,
+                    label=f.verbose_name,
+                    required=not f.null,
+                    help_text=help_text,
+                    initial=initial,
+                )
+    if "id_number" in cfg.virtual:
+        extra_fields["id_number"] = forms.CharField(
+            label="身份证号码",
+            required=instance is None,
+            max_length=18,
+            help_text=("留空则不修改；当前：" + instance.id_number_masked) if instance is not None else "",
+        )
+    if "phone" in cfg.virtual:
+        extra_fields["phone"] = forms.CharField(
+            label="联系电话",
+            required=False,
+            max_length=20,
+            help_text=("留空则不修改；当前：" + instance.phone_masked) if instance is not None else "",
+        )
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if not value:
+            return ""
+        try:
+            return check_id_number(value)
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone")
+        if not value:
+            return ""
+        try:
+            return check_phone(value)
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_uscc(self):
+        from .validators import check_uscc
+
+        try:
+            code, warning = check_uscc(self.cleaned_data.get("uscc"))
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        self.instance.uscc_warning = warning
+        return code
+
+    attrs = {"clean_id_number": clean_id_number, "clean_phone": clean_phone, "clean_uscc": clean_uscc}
+    attrs.update(extra_fields)
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": cfg.model,
+            "fields": names,
+            "widgets": {
+                f.name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                for f in cfg.editable_fields()
+                if isinstance(f, models.DateField)
+            },
+        },
+    )
+    attrs["Meta"] = meta
+    return type(f"{cfg.model.__name__}Form", (forms.ModelForm,), attrs)
+
+
+@login_required
+def edit(request, registry, pk=None):
+    cfg = get_registry(registry)
+    if pk is None:
+        if not _can_change(cfg, request.user):
+            raise Http404
+        instance = None
+    else:
+        instance = get_for_user(cfg.model.objects.all(), request.user, CHANGE, pk=pk)
+    form_class = _form_class(cfg, request.user, instance)
+    form = form_class(request.POST or None, instance=instance)
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        if isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        field.widget.attrs.setdefault("class", css)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                obj = form.save(commit=False)
+                if form.cleaned_data.get("id_number"):
+                    obj.set_id_number(form.cleaned_data["id_number"])
+                if form.cleaned_data.get("phone"):
+                    obj.set_phone(form.cleaned_data["phone"])
+                obj.save()
+                # The saved row must still be within what the user may change (e.g. a town's own enterprise).
+                if not restrict(cfg.model.objects.filter(pk=obj.pk), request.user, CHANGE).exists():
+                    raise PermissionError
+                record_event(
+                    "registry.create" if pk is None else "registry.update", obj=obj, detail={"registry": registry}
+                )
+        except PermissionError:
+            form.add_error(None, "只能登记本辖区的记录")
+        except Exception as exc:  # an IntegrityError (duplicate) → form error
+            from django.db import IntegrityError
+
+            if not isinstance(exc, IntegrityError):
+                raise
+            form.add_error(None, "与已有记录重复（编号、代码或身份证号已存在）")
+        else:
+            messages.success(request, "已保存")
+            return redirect(obj.get_absolute_url())
+    return render(request, "registry/form.html", {"cfg": cfg, "form": form, "obj": instance})
+
+
+@login_required
+def history(request, registry, pk):
+    cfg = get_registry(registry)
+    obj = get_for_user(cfg.model.objects.all(), request.user, pk=pk)
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    rows = []
+    for i, rec in enumerate(records):
+        prev = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if prev is not None:
+            delta = rec.diff_against(prev)
+            for change in delta.changes:
+                if change.field in ("last_updated", "initials"):
+                    continue
+                secret = change.field in HIDDEN_FIELDS
+                label = {"id_number_enc": "身份证号码", "phone_enc": "联系电话"}.get(change.field, None)
+                if change.field in ("id_hash", "phone_hash"):
+                    continue
+                if label is None:
+                    try:
+                        label = str(cfg.model._meta.get_field(change.field).verbose_name)
+                    except Exception:  # noqa: BLE001
+                        label = change.field
+                changes.append(
+                    {
+                        "field": label,
+                        "old": "（已加密）" if secret else change.old,
+                        "new": "（已加密）" if secret else change.new,
+                    }
+                )
+        rows.append({"rec": rec, "changes": changes})
+    return render(request, "registry/history.html", {"cfg": cfg, "obj": obj, "rows": rows})
+
+
+@login_required
+def export(request, registry):
+    cfg = get_registry(registry)
+    restrict_or_404(cfg.model.objects.all(), request.user)
+    qs, active = filtered_queryset(cfg, request.user, request.GET)
+    unmask_requested = cfg.pii and request.GET.get("unmask") == "1" and can_unmask(request.user)
+    data = export_rows(cfg, qs, unmask=unmask_requested)
+    record_event("registry.export", detail={"registry": registry, "filters": active, "unmasked": unmask_requested})
+    if unmask_requested:
+        record_event(f"{cfg.model._meta.model_name}.unmask", detail={"registry": registry, "export": True})
+    return _xlsx_response(data, f"{cfg.title}.xlsx")
+
+
+@login_required
+def template(request, registry):
+    cfg = get_registry(registry)
+    if not _can_change(cfg, request.user):
+        raise Http404
+    record_event("registry.template", detail={"registry": registry})
+    return _xlsx_response(build_template(cfg), f"{cfg.title}导入模板.xlsx")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+MAX_UPLOAD = 30 * 1024 * 1024
+
+
+@login_required
+def import_upload(request, registry):
+    cfg = get_registry(registry)
+    if not _can_change(cfg, request.user):
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", "文件超过 30 MB，请拆分后导入")
+        else:
+            job = start_import(registry, request.user, upload.name, upload.read())
+            record_event(
+                "registry.import_upload", detail={"registry": registry, "job": job.pk, "filename": upload.name}
+            )
+            return redirect("registry:import_job", pk=job.pk)
+    jobs = restrict(ImportJob.objects.filter(registry=registry), request.user)[:10]
+    return render(request, "registry/import.html", {"cfg": cfg, "form": form, "jobs": jobs})
+
+
+def _job_context(job):
+    cfg = get_registry(job.registry)
+    return {
+        "job": job,
+        "cfg": cfg,
+        "running": job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+    }
+
+
+@login_required
+def import_job(request, pk):
+    job = get_for_user(ImportJob.objects.defer("content"), request.user, pk=pk)
+    template_name = "registry/_job_status.html" if request.htmx else "registry/job.html"
+    return render(request, template_name, _job_context(job))
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    job = get_for_user(ImportJob.objects.all(), request.user, pk=pk)
+    job = request_commit(job)
+    if job.status == ImportStatus.DONE:
+        messages.success(
+            request,
+            f"导入完成：新增 {job.summary.get('created', 0)} 条，更新 "
+            f"{job.summary.get('updated', 0)} 条，无变化 {job.summary.get('unchanged', 0)} 条",
+        )
+    return redirect(reverse("registry:import_job", kwargs={"pk": job.pk}))
