@@ -104,6 +104,12 @@ def default_year(user=None) -> int:
 
 
 # ----------------------------------------------------------------------------- lists
+# ``user`` scopes every list (pages, exports, API). ``user=None`` is the city-wide view used only by
+# the metrics layer (metrics_defs.py), which narrows by unit itself.
+
+def _scoped(qs, user):
+    return qs if user is None else restrict(qs, user)
+
 
 @dataclass
 class Row:
@@ -116,11 +122,11 @@ def rerecognition_list(user, plan_year: int) -> list[HighTechCertificate]:
     """Certificates issued three years before ``plan_year`` (they expire in it): generated from the
     certificate registry, never typed."""
     validity = hnte.params_for("hnte", plan_year)["validity_years"]
-    qs = restrict(HighTechCertificate.objects.all(), user).filter(issued_on__year=plan_year - validity)
+    qs = _scoped(HighTechCertificate.objects.all(), user).filter(issued_on__year=plan_year - validity)
     qs = qs.exclude(status=CertificateStatus.REVOKED).select_related("enterprise", "enterprise__town")
     renewed = set(
-        HighTechCertificate.objects.filter(issued_on__year__gte=plan_year - validity + 1)
-        .values_list("enterprise_id", flat=True)
+        HighTechCertificate.objects.filter(issued_on__year__gt=plan_year - validity, issued_on__year__lte=plan_year)
+        .exclude(status=CertificateStatus.REVOKED).values_list("enterprise_id", flat=True)
     )
     out = []
     for cert in qs.order_by("expires_on", "enterprise__name"):
@@ -132,7 +138,7 @@ def rerecognition_list(user, plan_year: int) -> list[HighTechCertificate]:
 def tech_sme_renewal_list(user, year: int) -> list[Row]:
     """Enterprises registered as tech SMEs in ``year - 1`` (registration valid one year only):
     each must be evaluated again in ``year``."""
-    qs = restrict(TechSMERegistration.objects.all(), user).filter(year=year - 1).select_related(
+    qs = _scoped(TechSMERegistration.objects.all(), user).filter(year=year - 1).select_related(
         "enterprise", "enterprise__town")
     renewed = set(TechSMERegistration.objects.filter(year=year).values_list("enterprise_id", flat=True))
     return [Row(r.enterprise, {"previous": r, "renewed": r.enterprise_id in renewed})
@@ -156,7 +162,7 @@ def hnte_candidates(user, year: int, limit: int | None = None) -> list[Row]:
 
 def deduction_list(user, year: int) -> list[Row]:
     """应减尽减: enterprises with R&D expense in tax ``year`` whose estimated deduction is unclaimed."""
-    qs = restrict(Enterprise.objects.all(), user).filter(
+    qs = _scoped(Enterprise.objects.all(), user).filter(
         years__year=year, years__rd_expense__gt=0, years__rd_deduction_claimed=False).distinct()
     rows = []
     for ent in enterprises_with_facts(qs):

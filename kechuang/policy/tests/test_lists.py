@@ -139,3 +139,13 @@ def test_the_api_returns_an_evaluation_with_clauses(client_for, personas):
     rd = next(c for c in data["hnte"]["checks"] if c["code"] == "HNTE-5")
     assert rd["status"] == "pass" and "第十一条（五）" in rd["clause"]
     assert client_for("town_b").get(url).status_code == 404
+
+
+def test_the_list_figures_reach_the_metrics_layer_city_wide_and_per_town(plan, personas):
+    from kechuang.metrics.registry import get_metric
+
+    certificate(enterprise(unit_of(personas, "town")), dt.date(plan.year - 3, 6, 1))
+    certificate(enterprise(unit_of(personas, "town_b")), dt.date(plan.year - 3, 7, 1))
+    fn = get_metric("hnte_rerecognition_due").fn
+    assert fn(plan, dt.date(plan.year, 6, 30)).value == 2
+    assert fn(plan, dt.date(plan.year, 6, 30), unit=unit_of(personas, "town")).value == 1
