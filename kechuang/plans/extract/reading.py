@@ -64,8 +64,44 @@ def _build(blocks: list) -> Source:
     return Source("".join(out)[:-1] if out else "", lines)
 
 
+def _row_cells(line: str) -> list[tuple[int, int]] | None:
+    """Cell offsets (within the line) when a plain-text line is a table row: "|a|b|c" or "a<TAB>b<TAB>c"."""
+    stripped = line.rstrip()
+    if stripped.startswith("|") and stripped.count("|") >= 3:
+        cells, pos = [], 1
+        for part in stripped[1:].split("|"):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        if stripped.endswith("|"):
+            cells.pop()
+        return cells
+    if line.count("\t") >= 2:
+        cells, pos = [], 0
+        for part in line.split("\t"):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        return cells
+    return None
+
+
 def read_text(text: str) -> Source:
-    return _build([("p", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")])
+    """Plain text, kept exactly; "|"- or tab-separated lines are read as table rows."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[Line] = []
+    pos = 0
+    table_no, in_table = -1, False
+    for raw in text.split("\n"):
+        cells = _row_cells(raw)
+        if cells is None:
+            lines.append(Line(pos, pos + len(raw)))
+            in_table = False
+        else:
+            if not in_table:
+                table_no += 1
+                in_table = True
+            lines.append(Line(pos, pos + len(raw), "row", table_no, [(pos + s, pos + e) for s, e in cells]))
+        pos += len(raw) + 1
+    return Source(text, lines)
 
 
 def read_txt_file(path: str | Path) -> Source:

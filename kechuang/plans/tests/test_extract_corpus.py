@@ -108,3 +108,16 @@ def test_a_draft_for_a_county_not_yet_in_the_tree_proposes_its_units_and_loads(t
     task = plan.tasks.get(number="一1")
     assert [u.name for u in task.lead_units()] == ["区科技局"]
     assert plan.indicators.count() == 8
+
+
+@pytest.mark.parametrize("name", ["table-tasks", "main-responsible-table"])
+def test_tables_in_plain_text_read_the_same_as_in_word(name, tmp_path):
+    path = CORPUS_DIR / f"{name}.txt"
+    from_docx = summary(extract_path(materialise(path, tmp_path)))
+    from_text = summary(extract_path(path))
+    assert from_text == from_docx
+    tabbed = tmp_path / f"{name}-tabs.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    tabbed.write_text("\n".join(line[1:].replace("|", "\t") if line.startswith("|") else line for line in lines),
+                      encoding="utf-8")
+    assert summary(extract_path(tabbed)) == from_docx
