@@ -35,7 +35,8 @@ def build_guangshui_half_year(seed: int = 2022):
             when = timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10))
             rows.append(TaskReport(
                 plan=plan, task_id=task_id, unit_id=unit_id, period=period, status=SubmissionStatus.APPROVED,
-                percent_complete=Decimal(min(100, month * rng.randint(5, 18))), narrative=f"{month}月按计划推进（演示）",
+                percent_complete=Decimal(min(100, month * rng.randint(5, 18))),
+                narrative=f"{month}月按计划推进（演示）",
                 submitted_at=when, first_submitted_at=when, reviewed_at=when, submitted_by=users["office"],
                 reviewed_by=users["office"],
             ))
