@@ -110,3 +110,19 @@ def mask_phone(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def make_org_code(base8: str) -> str:
+    """Complete an 8-character organisation code base with its GB 11714 check character."""
+    total = sum(ORG_ALPHABET.index(c) * w for c, w in zip(base8, ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return base8 + {10: "X", 11: "0"}.get(check, str(check))
+
+
+def synthetic_uscc(n: int, region: str = "421381") -> str:
+    """A well-formed USCC (both check characters valid) for demo data, tests and benchmarks."""
+    return make_uscc("91" + region + make_org_code(f"MA{n:06d}"))
