@@ -149,3 +149,20 @@ def test_the_list_figures_reach_the_metrics_layer_city_wide_and_per_town(plan, p
     fn = get_metric("hnte_rerecognition_due").fn
     assert fn(plan, dt.date(plan.year, 6, 30)).value == 2
     assert fn(plan, dt.date(plan.year, 6, 30), unit=unit_of(personas, "town")).value == 1
+
+
+def test_the_evaluation_and_list_pages_render_with_figures(client_for, personas):
+    ent = enterprise(unit_of(personas, "town"), "满数据企业", registered_on=dt.date(2016, 1, 1))
+    for y, rev in ((2018, 20), (2019, 26), (2020, 34), (2021, 45)):
+        year(ent, y, revenue=rev * M, rd_deduction_claimed=False)
+    sme(ent, 2021)
+    c = client_for("town")
+    body = c.get(reverse("policy:evaluate", kwargs={"pk": ent.pk}) + "?year=2021").content.decode()
+    for text in ("高新技术企业认定", "科技型中小企业评价", "研发费用加计扣除", "国科发火〔2016〕32号 第十一条（四）",
+                 "需人工核实", "尚未享受"):
+        assert text in body
+    for key, text in (("candidates", "满数据企业"), ("deduction", "满数据企业"), ("growth", "瞪羚企业"),
+                      ("sme_renewal", "满数据企业")):
+        year_q = "2022" if key == "sme_renewal" else "2021"
+        page = c.get(reverse("policy:list", kwargs={"key": key}) + f"?year={year_q}").content.decode()
+        assert text in page, key
