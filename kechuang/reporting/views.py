@@ -107,6 +107,8 @@ def _same(stored, raw, name) -> bool:
 def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch) -> None:
     """Save (and submit) one row from the posted form; raises the service errors."""
     user = request.user
+    if f"{key}-version" not in request.POST:
+        return  # this row was not on the posted form
     raw_version = request.POST.get(f"{key}-version", "")
     try:
         version = int(raw_version)
