@@ -317,21 +317,27 @@ class TaskStatus:
         return "task"
 
 
-def _latest_task_reports(plan, as_of: dt.date, frame: PeriodFrame) -> dict[int, dict[int, object]]:
-    """{task_id: {unit_id: latest submitted/approved report up to the current period}} (one query)."""
+def _latest_task_rows(plan, frame: PeriodFrame) -> dict[int, dict[int, tuple]]:
+    """{task_id: {unit_id: (report_id, period_id, percent)}} — each unit's latest submitted or
+    approved report on each task up to the current period, picked by the database (one query)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
     from kechuang.reporting.models import TaskReport
 
-    out: dict[int, dict[int, object]] = defaultdict(dict)
+    out: dict[int, dict[int, tuple]] = defaultdict(dict)
     if frame.current is None:
         return out
     qs = (
         TaskReport.objects.filter(plan=plan, status__in=_submitted_statuses(), period__year=plan.year,
                                   period__month__lte=frame.current.month)
-        .select_related("unit", "period")
-        .order_by("period__month", "pk")
+        .annotate(rn=Window(RowNumber(), partition_by=[F("task_id"), F("unit_id")],
+                            order_by=[F("period__month").desc()]))
+        .filter(rn=1)
+        .values_list("task_id", "unit_id", "pk", "period_id", "percent_complete")
     )
-    for report in qs:
-        out[report.task_id][report.unit_id] = report  # later months overwrite earlier ones
+    for task_id, unit_id, pk, period_id, percent in qs:
+        out[task_id][unit_id] = (pk, period_id, percent)
     return out
 
 
@@ -343,14 +349,18 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
     tp = time_progress(plan, as_of)
     frame = period_frame(plan, as_of)
     tasks = list(plan.tasks.order_by("seq"))
-    latest = _latest_task_reports(plan, as_of, frame)
+    latest = _latest_task_rows(plan, frame)
+    from kechuang.reporting.models import TaskReport
+
+    report_ids = [row[0] for units in latest.values() for row in units.values()]
+    by_pk = {r.pk: r for r in TaskReport.objects.filter(pk__in=report_ids).select_related("unit", "period")}
     overdue = defaultdict(list)
     for ms in Milestone.objects.filter(task__plan=plan).filter(Milestone.overdue_q(as_of)).select_related("unit"):
         overdue[ms.task_id].append(ms)
     due_soon = _due_soon(plan, frame, as_of)
     out = []
     for task in tasks:
-        reports = sorted(latest.get(task.pk, {}).values(), key=lambda r: r.unit.path)
+        reports = sorted((by_pk[row[0]] for row in latest.get(task.pk, {}).values()), key=lambda r: r.unit.path)
         percents = [r.percent_complete for r in reports if r.percent_complete is not None]
         percent = sum(percents, Decimal(0)) / len(percents) if percents else None
         gap = None if percent is None else percent - tp * HUNDRED
@@ -434,7 +444,7 @@ def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None =
     statuses = indicator_statuses(plan, as_of) if statuses is None else statuses
     tp = time_progress(plan, as_of)
     frame = period_frame(plan, as_of)
-    latest = _latest_task_reports(plan, as_of, frame)
+    latest = _latest_task_rows(plan, frame)
     from kechuang.plans.models import TaskUnit
 
     unit_tasks = defaultdict(set)
@@ -453,8 +463,8 @@ def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None =
     if tp > 0:
         for unit_id, tasks in unit_tasks.items():
             for task_id in tasks:
-                report = latest.get(task_id, {}).get(unit_id)
-                pct = report.percent_complete if report is not None else None
+                row = latest.get(task_id, {}).get(unit_id)
+                pct = row[2] if row is not None else None
                 attain[unit_id].append(Decimal(0) if pct is None else min(Decimal(1), pct / (tp * HUNDRED)))
     counts = defaultdict(lambda: {ON_TIME: 0, LATE: 0, MISSING: 0, PENDING: 0})
     for (unit_id, _month), state in cells.items():

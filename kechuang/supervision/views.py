@@ -74,43 +74,34 @@ def _sees_all(user) -> bool:
 
 @login_required
 def dashboard(request):
+    from .dashboard import dashboard_data
+
     plan = _plan(request)
     as_of = _as_of(request, plan)
     user = request.user
+    data = dashboard_data(plan, as_of)
     visible_ids = set(restrict(Indicator.objects.filter(plan=plan), user).values_list("pk", flat=True))
-    statuses = [s for s in engine.indicator_statuses(plan, as_of) if s.indicator.pk in visible_ids]
-    tp = engine.time_progress(plan, as_of)
+    rows = [r for r in data["indicators"] if r["pk"] in visible_ids]
     drill = reverse("metrics:indicator_values", args=[0]).rsplit("0/", 1)[0]
-    rows = []
-    for s in statuses:
-        rows.append({
-            "status": s, "indicator": s.indicator,
-            "actual": _fmt(s.actual, 2), "completion": _fmt(s.completion_pct), "gap": _fmt(s.gap_points),
-            "forecast": _fmt(s.forecast, 2), "expected": _fmt(s.expected, 2),
-            "url": f"{drill}{s.indicator.pk}/?date={as_of.isoformat()}",
-        })
-    counts = {light: sum(1 for s in statuses if s.light == light) for light in engine.LIGHT_LABELS}
-    cells = engine.completeness(plan, as_of)
-    units = engine.plan_units(plan)
-    if not _sees_all(user):
-        units = [u for u in units if u.pk == user.unit_id]
-    months = [m for m in MONTHS if any(k[1] == m for k in cells)]
-    heat = [
-        {"unit": u, "cells": [(m, cells.get((u.pk, m)), engine.STATE_LABELS.get(cells.get((u.pk, m)), "—"))
-                              for m in months]}
-        for u in units if any((u.pk, m) in cells for m in months)
-    ]
-    # Office and leaders see every indicator, so ``statuses`` is the whole plan's.
-    ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells) if _sees_all(user) else []
+    for r in rows:
+        r["url"] = f"{drill}{r['pk']}/?date={as_of.isoformat()}"
+    counts = {light: sum(1 for r in rows if r["light"] == light) for light in engine.LIGHT_LABELS}
+    sees_all = _sees_all(user)
+    if sees_all:
+        heat_html = data["heat_html"]
+    else:
+        from .dashboard import _heat_html
+
+        own = [h for h in data["heat"] if h["unit_id"] == user.unit_id]
+        heat_html = _heat_html(own, data["months"]) if own else ""
     orders = (restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
               .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
+    first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
-        "plan": plan, "as_of": as_of, "tp": _fmt(tp * 100), "rows": rows, "counts": counts,
-        "light_labels": engine.LIGHT_LABELS, "months": months, "heat": heat, "ranking": ranking,
-        "orders": orders, "state_labels": engine.STATE_LABELS,
-        "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
-        "first_trend": next((s.indicator.pk for s in statuses if s.light == engine.RED),
-                            statuses[0].indicator.pk if statuses else None),
+        "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
+        "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
+        "orders": orders, "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
+        "first_trend": first,
     })
 
 

@@ -1,0 +1,50 @@
+"""The dashboard runs the same number of SQL queries for 10 or 60 units and 3 or 12 months."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from kechuang.supervision.benchdata import build_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(code, n_units, months, as_of):
+    plan, user = build_dataset(code, n_units=n_units, months=months, n_indicators=17, n_tasks=4)
+    client = Client()
+    client.force_login(user)
+    url = f"/supervision/?plan={plan.code}&as_of={as_of}"
+    client.get(url)  # warm caches (session, roles)
+    cache.clear()  # count a cold request: every query the figures need
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="targets-grid"' in html and 'data-testid="heatmap"' in html
+    return len(ctx.captured_queries), html
+
+
+def test_dashboard_query_count_is_independent_of_units_and_months():
+    small, html_small = _queries("q10", 10, 3, "2022-04-10")
+    large, html_large = _queries("q60", 60, 12, "2023-01-10")
+    assert html_large.count("<tr data-indicator=") == 17
+    assert html_large.count('title="q60单位') == 60 * 12  # heatmap cells
+    assert small == large, (small, large)
+
+
+def test_dashboard_figures_change_when_a_value_is_approved():
+    from kechuang.reporting.models import IndicatorValue
+
+    plan, user = build_dataset("qa", n_units=3, months=6, n_indicators=2, n_tasks=1)
+    client = Client()
+    client.force_login(user)
+    url = f"/supervision/?plan={plan.code}&as_of=2022-07-10"
+    before = client.get(url).content.decode()
+    row = IndicatorValue.objects.filter(plan=plan, period__month=6).order_by("pk").first()
+    IndicatorValue.objects.filter(pk=row.pk).update(status="approved", value=row.value + 1000)
+    row.refresh_from_db()
+    row.save()  # bumps last_updated as every workflow service does
+    after = client.get(url).content.decode()
+    assert before != after
