@@ -242,6 +242,7 @@ def open_task_report(request, code: str, period: str, task_id: int, response: Ht
     user = request.auth
     if not is_unit_member(user):
         raise HttpError(404, "Not Found")
+    services.ensure_periods(plan)
     p = get_object_or_404(_period_filter(Period.objects.filter(plan=plan), period, ""))
     task = get_object_or_404(restrict(plan.tasks.all(), user), pk=task_id)
     try:
