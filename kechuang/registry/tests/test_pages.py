@@ -1,0 +1,164 @@
+import io
+import re
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from kechuang.audit.models import AuditEvent
+from kechuang.core.access import ALL_PERSONAS
+from kechuang.org.models import Unit
+from kechuang.registry.models import Enterprise, Expert, Talent
+from kechuang.registry.tests import factories as f
+from kechuang.registry.tests import xlsx
+
+pytestmark = pytest.mark.django_db
+
+ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+
+
+def _setup_people():
+    town = Unit.objects.get(name="武胜关镇")
+    ent = f.enterprise(name="演示华中机械有限公司", town=town)
+    talent = f.talent(name="演示人才001", employer=ent, number=f.id_number(7), phone="13912345678")
+    expert = Expert(name="演示专家001", institution="某大学")
+    expert.set_phone("13712345678")
+    expert.save()
+    return ent, talent, expert
+
+
+def _body(response):
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        wb = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return " ".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("persona", sorted(ALL_PERSONAS))
+def test_no_role_sees_a_full_id_or_phone_number_on_pages_api_or_exports(plan, personas, client_for, persona):
+    ent, talent, expert = _setup_people()
+    client = client_for(persona)
+    urls = [
+        reverse("registry:list", args=["talents"]),
+        reverse("registry:detail", args=["talents", talent.pk]),
+        reverse("registry:history", args=["talents", talent.pk]),
+        reverse("registry:export", args=["talents"]),
+        reverse("registry:list", args=["experts"]),
+        reverse("registry:detail", args=["experts", expert.pk]),
+        reverse("registry:export", args=["experts"]),
+        "/api/registry/talents",
+        f"/api/registry/talents/{talent.pk}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        body = _body(response) if response.status_code == 200 else ""
+        assert not ID_RE.search(body), (url, ID_RE.search(body))
+        assert not PHONE_RE.search(body), (url, PHONE_RE.search(body))
+    if persona in ("office", "talent", "town", "lead"):
+        page = client.get(reverse("registry:detail", args=["talents", talent.pk])).content.decode()
+        assert talent.id_number_masked in page and "139****5678" in page
+        assert re.search(r"\d{4}\*{10}[\dX]{4}", talent.id_number_masked)
+
+
+def test_a_pii_viewer_unmasks_and_every_unmask_is_audited(plan, personas, client_for):
+    _, talent, _ = _setup_people()
+    client = client_for("talent")
+    response = client.post(reverse("registry:unmask", args=["talents", talent.pk]))
+    assert talent.id_number in response.content.decode()
+    assert AuditEvent.objects.filter(action="talent.unmask", object_id=str(talent.pk)).count() == 1
+    export = client.get(reverse("registry:export", args=["talents"]) + "?unmask=1")
+    assert talent.id_number in _body(export)
+    assert AuditEvent.objects.filter(action="talent.unmask").count() == 2
+    # Without the right, ?unmask=1 still exports masked numbers.
+    office_export = client_for("office").get(reverse("registry:export", args=["talents"]) + "?unmask=1")
+    assert talent.id_number not in _body(office_export)
+
+
+def test_a_town_lists_only_its_enterprises_and_search_matches_pinyin_initials(plan, personas, client_for):
+    town, other = Unit.objects.get(name="武胜关镇"), Unit.objects.get(name="杨寨镇")
+    f.enterprise(name="演示华中机械有限公司", town=town)
+    f.enterprise(name="演示杨寨纺织有限公司", town=other)
+    page = client_for("town").get(reverse("registry:list", args=["enterprises"])).content.decode()
+    assert "演示华中机械" in page and "演示杨寨纺织" not in page
+    page = client_for("office").get(reverse("registry:list", args=["enterprises"]) + "?q=hzjx").content.decode()
+    assert "演示华中机械" in page and "演示杨寨纺织" not in page
+    page = (
+        client_for("office").get(reverse("registry:list", args=["enterprises"]) + f"?town={other.pk}").content.decode()
+    )
+    assert "演示杨寨纺织" in page and "演示华中机械" not in page
+
+
+def test_a_town_creates_an_enterprise_in_its_own_jurisdiction_only(plan, personas, client_for):
+    town = personas["town"].unit
+    other = Unit.objects.get(name="杨寨镇")
+    client = client_for("town")
+    data = {"uscc": f.uscc(), "name": "演示新建公司", "town": other.pk}
+    response = client.post(reverse("registry:create", args=["enterprises"]), data)
+    assert response.status_code == 200 and not Enterprise.objects.filter(name="演示新建公司").exists()
+    data["town"] = town.pk
+    response = client.post(reverse("registry:create", args=["enterprises"]), data)
+    assert response.status_code == 302
+    ent = Enterprise.objects.get(name="演示新建公司")
+    assert ent.town == town and ent.history.count() == 1
+
+
+def test_the_web_import_previews_then_commits(plan, personas, client_for):
+    client = client_for("office")
+    data = xlsx.workbook_bytes([xlsx.enterprise_row(f.uscc(), "演示网页导入公司")])
+    upload = io.BytesIO(data)
+    upload.name = "企业.xlsx"
+    response = client.post(reverse("registry:import", args=["enterprises"]), {"file": upload})
+    assert response.status_code == 302
+    job_page = client.get(response["Location"]).content.decode()
+    assert "校验通过" in job_page and not Enterprise.objects.exists()
+    job_id = int(response["Location"].rstrip("/").split("/")[-1])
+    client.post(reverse("registry:import_commit", args=[job_id]))
+    assert Enterprise.objects.filter(name="演示网页导入公司").exists()
+    assert AuditEvent.objects.filter(action="registry.import").exists()
+
+
+def test_the_command_line_import_is_a_dry_run_unless_commit(plan, tmp_path):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx.workbook_bytes([xlsx.enterprise_row(f.uscc(), "演示命令行公司")]))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx.workbook_bytes([xlsx.enterprise_row("123", "演示坏公司")]))
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("import", "enterprises", str(good))
+    assert not Enterprise.objects.exists()
+    call_command("import", "enterprises", str(good), "--commit")
+    assert Enterprise.objects.count() == 1
+    with pytest.raises(CommandError) as exc:
+        call_command("import", "enterprises", str(bad), "--commit")
+    assert exc.value.returncode == 1
+    assert Enterprise.objects.count() == 1
+
+
+def test_the_command_line_exits_non_zero_on_errors(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a spreadsheet")
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "import", "enterprises", str(bad)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1
+    assert ".xlsx" in proc.stderr
+
+
+def test_no_plaintext_talent_numbers_anywhere_in_the_database_tables(plan):
+    from django.db import connection
+
+    _, talent, expert = _setup_people()
+    secrets = [talent.id_number, "13912345678", "13712345678"]
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if not table.startswith("registry_"):
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            dump = repr(cursor.fetchall())
+            for secret in secrets:
+                assert secret not in dump, table
+    assert Talent.objects.get(id_hash=talent.id_hash) == talent
