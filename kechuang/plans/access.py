@@ -57,6 +57,8 @@ ROUTES += [
     Route("plans:extract_review", allow={"office"}, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("plans:extract_save", allow={"office"}, method="POST", ok=(200,), data={"draft_yaml": "code: 其他"},
           kwargs=_extracted_draft("access-extract-save")),
+    Route("plans:extract_edit", allow={"office"}, method="POST", ok=(302,),
+          kwargs=_extracted_draft("access-extract-edit")),
     Route("plans:extract_activate", allow={"office"}, method="POST", ok=(302,),
           kwargs=_extracted_draft("access-extract-activate")),
 ]

@@ -10,9 +10,16 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.scoping import CHANGE, get_for_user, restrict
 
-from .choices import PlanStatus
+from .choices import Comparator, PlanStatus
 from .extract.reading import ExtractError
-from .extract.workflow import activate_plan, create_draft, draft_yaml, read_upload, save_draft_yaml
+from .extract.workflow import (
+    activate_plan,
+    create_draft,
+    draft_yaml,
+    read_upload,
+    save_draft_form,
+    save_draft_yaml,
+)
 from .loader import PlanFileError
 from .models import Plan
 from .services import tasks_with_units
@@ -108,6 +115,7 @@ def _review_context(plan: Plan, user) -> dict:
         "indicators": indicators,
         "proposed": sorted(proposed),
         "is_draft": plan.status == PlanStatus.DRAFT,
+        "comparators": Comparator.choices,
         "counts": {"tasks": len(tasks), "targets": len(indicators),
                    "units": sum(len(t["lead"]) + len(t["responsible"]) for t in tasks)},
     }
@@ -133,6 +141,20 @@ def extract_save(request, code):
         context.update({"draft_yaml": text, "yaml_error": str(exc)})
         return render(request, "plans/extract_review.html", context)
     messages.success(request, "草稿已保存。")
+    return redirect("plans:extract_review", code=plan.code)
+
+
+@login_required
+@require_POST
+def extract_edit(request, code):
+    plan = get_for_user(Plan.objects.all(), request.user, CHANGE, code=code)
+    try:
+        plan = save_draft_form(plan, request.POST, user=request.user)
+    except PlanFileError as exc:
+        context = _review_context(plan, request.user)
+        context.update({"draft_yaml": draft_yaml(plan), "form_error": str(exc)})
+        return render(request, "plans/extract_review.html", context)
+    messages.success(request, "修改已保存。")
     return redirect("plans:extract_review", code=plan.code)
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("extract/new/", extract_views.extract_upload, name="extract_upload"),
     path("extract/<slug:code>/", extract_views.extract_review, name="extract_review"),
     path("extract/<slug:code>/save/", extract_views.extract_save, name="extract_save"),
+    path("extract/<slug:code>/edit/", extract_views.extract_edit, name="extract_edit"),
     path("extract/<slug:code>/activate/", extract_views.extract_activate, name="extract_activate"),
 ] + urlpatterns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import yaml
 from django.db import transaction
@@ -118,4 +119,57 @@ def activate_plan(plan: Plan, *, user) -> Plan:
     plan.status = PlanStatus.ACTIVE
     plan.save(update_fields=["status", "last_updated"])
     record_event("plan.activate", user=user, obj=plan)
+    return plan
+
+
+def _split(text: str) -> list[str]:
+    from kechuang.org.services import split_unit_list
+
+    return split_unit_list(text)
+
+
+@transaction.atomic
+def save_draft_form(plan: Plan, post, *, user) -> Plan:
+    """Apply the review form: task titles and units, indicator names, comparators, targets, tasks; deletions."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanFileError("只有草稿状态的方案可以修改")
+    data = dump_plan(plan)
+    data["settings"] = plan.settings or {}
+    tasks_by_number = {t.number: t.pk for t in plan.tasks.all()}
+
+    def apply(items):
+        for item in items:
+            pk = tasks_by_number.get(item["number"])
+            prefix = f"task-{pk}-"
+            if f"{prefix}title" in post:
+                title = post.get(f"{prefix}title", "").strip()
+                if not title:
+                    raise PlanFileError(f"任务{item['number']}的标题不能为空")
+                item["title"] = title
+                item["lead"] = _split(post.get(f"{prefix}lead", ""))
+                item["responsible"] = _split(post.get(f"{prefix}responsible", ""))
+            apply(item.get("children", []))
+
+    apply(data["tasks"])
+    indicators = {i.code: i.pk for i in plan.indicators.all()}
+    kept = []
+    for item in data["indicators"]:
+        prefix = f"ind-{indicators[item['code']]}-"
+        if post.get(f"{prefix}delete"):
+            continue
+        if f"{prefix}target" in post:
+            item["name"] = post.get(f"{prefix}name", "").strip() or item["name"]
+            item["comparator"] = post.get(f"{prefix}comparator", item["comparator"])
+            item["target"] = post.get(f"{prefix}target", "").strip()
+            item["measure"] = post.get(f"{prefix}measure", "").strip()
+            item["tasks"] = [n for n in re.split(r"[、,，\s]+", post.get(f"{prefix}tasks", "")) if n]
+        kept.append(item)
+    deleted = {i["code"] for i in data["indicators"]} - {i["code"] for i in kept}
+    for item in kept:
+        if item.get("part_of") in deleted:
+            item.pop("part_of")
+    data["indicators"] = kept
+    plan = load_plan(data, status=PlanStatus.DRAFT)
+    record_event("plan.draft_edit", user=user, obj=plan, detail={"deleted_indicators": sorted(deleted)})
     return plan

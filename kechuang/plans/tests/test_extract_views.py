@@ -110,3 +110,41 @@ def test_units_cannot_upload_or_see_drafts(client_for):
         assert client.get(reverse("plans:extract_review", kwargs={"code": "gs-hidden"})).status_code == 404
         assert _upload(client, SEED, code="gs-sneaky").status_code == 404
     assert not Plan.objects.filter(code="gs-sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_the_office_corrects_titles_units_and_targets_in_the_review_form(client_for):
+    office = client_for("office")
+    _upload(office, SEED, code="gs-form")
+    plan = Plan.objects.get(code="gs-form")
+    four = plan.tasks.get(number="（四）")
+    total = plan.indicators.get(target=100, measure="家")
+    coverage = plan.indicators.get(target=35)
+    url = reverse("plans:extract_edit", kwargs={"code": "gs-form"})
+    form = {
+        f"task-{four.pk}-title": "推进科技创新平台建设（核）",
+        f"task-{four.pk}-lead": "市科技经信局",
+        f"task-{four.pk}-responsible": "市人社局、市科协、市财政局",
+        f"ind-{total.pk}-name": "规上工业企业科技创新平台总数",
+        f"ind-{total.pk}-comparator": ">=",
+        f"ind-{total.pk}-target": "120",
+        f"ind-{total.pk}-measure": "家",
+        f"ind-{total.pk}-tasks": "（四）",
+        f"ind-{coverage.pk}-delete": "1",
+    }
+    response = office.post(url, form)
+    assert response.status_code == 302
+    four.refresh_from_db()
+    assert (four.title, four.responsible_text) == ("推进科技创新平台建设（核）", "市人社局、市科协、市财政局")
+    assert {u.name for u in four.responsible_units()} == {"市人社局", "市科协", "市财政局"}
+    total.refresh_from_db()
+    assert (total.name, total.target) == ("规上工业企业科技创新平台总数", 120)
+    assert plan.indicators.count() == 16 and not plan.indicators.filter(pk=coverage.pk).exists()
+    # Every other task and target is untouched.
+    assert plan.tasks.get(number="（六）").lead_text == "市科技经信局"
+    # An unknown unit is refused with the loader's Chinese message and nothing changes.
+    bad = {**form, f"task-{four.pk}-lead": "不存在局", f"ind-{coverage.pk}-delete": ""}
+    response = office.post(url, bad)
+    assert response.status_code == 200 and "不在单位名录中" in response.content.decode()
+    four.refresh_from_db()
+    assert four.lead_text == "市科技经信局"
