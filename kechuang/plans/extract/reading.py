@@ -143,10 +143,43 @@ def read_docx(path_or_file) -> Source:
     return _build(blocks)
 
 
+def convert_to_docx(path: str | Path) -> Path:
+    """Legacy Word (.doc) and WPS (.wps) files → .docx with LibreOffice, when it is installed."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ExtractError("服务器未安装 LibreOffice，无法读取 .doc/.wps 文件，请另存为 .docx 后上传")
+    outdir = Path(tempfile.mkdtemp(prefix="kc-extract-"))
+    profile = outdir / "profile"
+    try:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
+             "--outdir", str(outdir), str(path)],
+            check=True, capture_output=True, timeout=120,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise ExtractError(f"无法转换文件（{Path(path).name}），请另存为 .docx 后上传") from exc
+    converted = outdir / (Path(path).stem + ".docx")
+    if not converted.exists():
+        raise ExtractError(f"无法转换文件（{Path(path).name}），请另存为 .docx 后上传")
+    return converted
+
+
 def read_file(path: str | Path) -> Source:
     suffix = Path(path).suffix.lower()
     if suffix == ".docx":
         return read_docx(path)
+    if suffix in (".doc", ".wps", ".odt", ".rtf"):
+        converted = convert_to_docx(path)
+        try:
+            return read_docx(converted)
+        finally:
+            import shutil
+
+            shutil.rmtree(converted.parent, ignore_errors=True)
     if suffix in (".txt", ".text", ""):
         return read_txt_file(path)
-    raise ExtractError(f"不支持的文件类型“{suffix}”，请上传 .docx 或 .txt 文件")
+    raise ExtractError(f"不支持的文件类型“{suffix}”，请上传 .docx、.doc 或 .txt 文件")

@@ -35,7 +35,19 @@ def read_upload(uploaded) -> object:
         return read_docx(uploaded)
     if name.endswith(".txt"):
         return read_txt_file_like(uploaded)
-    raise ExtractError("请上传 .docx 或 .txt 格式的方案文件")
+    if name.endswith((".doc", ".wps")):
+        import tempfile
+        from pathlib import Path
+
+        from .reading import read_file
+
+        with tempfile.TemporaryDirectory(prefix="kc-upload-") as tmp:
+            path = Path(tmp) / ("upload" + Path(name).suffix)
+            with open(path, "wb") as fh:
+                for chunk in uploaded.chunks():
+                    fh.write(chunk)
+            return read_file(path)
+    raise ExtractError("请上传 .docx、.doc 或 .txt 格式的方案文件")
 
 
 def read_txt_file_like(uploaded):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -111,3 +113,14 @@ def test_the_command_writes_a_draft_yaml_and_a_json_summary(plan, tmp_path, caps
     payload = json.loads(capsys.readouterr().out)
     assert len(payload["tasks"]) == 9 and len(payload["targets"]) == 17
     assert not Plan.objects.filter(code="gs-draft").exists()  # extraction alone writes nothing
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_legacy_doc_is_converted_with_libreoffice_and_reads_the_same(tmp_path):
+    docx_path = write_docx(tmp_path / "seed.docx", seed_text().split("\n"))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "out"), str(docx_path)],
+                   check=True, capture_output=True, timeout=180)
+    result = summary(extract_path(tmp_path / "out" / "seed.doc"))
+    assert target_tuples(result) == shipped_targets()
+    assert [t["number"] for t in result["tasks"]] == [t[0] for t in shipped_tasks()]

@@ -58,7 +58,7 @@ def test_an_unreadable_upload_is_refused_with_a_chinese_message(client_for):
     upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
     response = office.post(reverse("plans:extract_upload"), {"file": upload})
     assert response.status_code == 200
-    assert "请上传 .docx 或 .txt" in response.content.decode()
+    assert "请上传 .docx、.doc 或 .txt" in response.content.decode()
     broken = SimpleUploadedFile("plan.docx", b"not a zip")
     response = office.post(reverse("plans:extract_upload"), {"file": broken})
     assert "无法读取 Word 文档" in response.content.decode()
