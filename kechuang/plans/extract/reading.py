@@ -114,6 +114,107 @@ def read_txt_file(path: str | Path) -> Source:
     raise ExtractError("无法识别文本文件的编码（应为 UTF-8 或 GB18030）")
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
+                    "taiwaneseCounting", "taiwaneseCountingThousand", "chineseLegalSimplified"}
+
+
+def _chinese_number(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _format_counter(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS:
+        return _chinese_number(n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic numbering (一、（一）1. as list levels): the markers the reader sees but python-docx
+    does not put into the paragraph text."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.nums: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {}
+        for node in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                start, fmt, text = lvl.find(qn("w:start")), lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+                levels[int(lvl.get(qn("w:ilvl")))] = (
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                )
+            abstract[node.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.nums[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def _num_pr(self, paragraph):
+        qn = self.qn
+        ppr = paragraph._p.pPr
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style = paragraph.style
+        while num_pr is None and style is not None:
+            sppr = style.element.find(qn("w:pPr"))
+            num_pr = sppr.find(qn("w:numPr")) if sppr is not None else None
+            style = style.base_style
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        if num_id is None:
+            return None
+        return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+
+    def marker(self, paragraph) -> str:
+        if not self.nums:
+            return ""
+        found = self._num_pr(paragraph)
+        if found is None or found[0] not in self.nums or found[0] == "0":
+            return ""
+        num_id, ilvl = found
+        levels = self.nums[num_id]
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        start, fmt, text = levels[ilvl]
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if fmt == "bullet":
+            return text if text and text.isprintable() and not ("\ue000" <= text[0] <= "\uf8ff") else "·"
+
+        def level_value(match):
+            k = int(match.group(1)) - 1
+            lstart, lfmt, _ = levels.get(k, (1, "decimal", ""))
+            return _format_counter(counters.get(k, lstart), lfmt)
+
+        return re.sub(r"%([1-9])", level_value, text)
+
+
 def read_docx(path_or_file) -> Source:
     try:
         import docx
@@ -124,10 +225,12 @@ def read_docx(path_or_file) -> Source:
     except Exception as exc:  # python-docx raises several kinds for a broken file
         raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
     blocks: list = []
+    numbering = _Numbering(document)
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            blocks.append(("p", Paragraph(child, document).text))
+            paragraph = Paragraph(child, document)
+            blocks.append(("p", numbering.marker(paragraph) + paragraph.text))
         elif tag == "tbl":
             rows = []
             for row in Table(child, document).rows:

@@ -124,3 +124,32 @@ def test_a_legacy_doc_is_converted_with_libreoffice_and_reads_the_same(tmp_path)
     result = summary(extract_path(tmp_path / "out" / "seed.doc"))
     assert target_tuples(result) == shipped_targets()
     assert [t["number"] for t in result["tasks"]] == [t[0] for t in shipped_tasks()]
+
+
+def test_word_automatic_numbering_is_read_as_the_markers_a_reader_sees(tmp_path):
+    """The seed as a Word file whose 一、 and （一） come from list numbering, not from the text."""
+    import re
+
+    import docx
+
+    from .extract_helpers import add_chinese_numbering, set_list_level
+
+    document = docx.Document()
+    num_id = add_chinese_numbering(document)
+    for line in seed_text().split("\n"):
+        top = re.match(r"^[一二三四五六七八九十]+、", line)
+        sub = re.match(r"^（[一二三四五六七八九十]+）", line)
+        if top:
+            set_list_level(document.add_paragraph(line[top.end():]), num_id, 0)
+        elif sub:
+            set_list_level(document.add_paragraph(line[sub.end():]), num_id, 1)
+        else:
+            document.add_paragraph(line)
+    path = tmp_path / "numbered.docx"
+    document.save(path)
+    texts = [p.text for p in docx.Document(path).paragraphs]
+    assert not any(t.startswith(("（一）", "三、")) for t in texts)  # the markers are not in the text
+    result = summary(extract_path(path))
+    got = [(t["number"], t["title"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]]
+    assert got == shipped_tasks()
+    assert target_tuples(result) == shipped_targets()
