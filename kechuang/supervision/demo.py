@@ -12,7 +12,7 @@ from kechuang.core.models import SystemFlag
 from kechuang.plans.models import Indicator
 
 from . import services
-from .models import Meeting, SupervisionOrder
+from .models import Meeting, OrderEvent, SupervisionOrder
 
 DEMO_MARK = "【演示】"
 
@@ -52,12 +52,17 @@ def _orders(plan, office, as_of):
         replier = _user(talents.owner_unit, Role.REPORTER)
         if replier is not None:
             services.reply_order(order, replier, "已与两家企业签订人才引进协议，9月底前完成1名高端人才落地。")
-            SupervisionOrder.objects.filter(pk=order.pk).update(
-                replied_at=dt.datetime(plan.year, 8, 23, 16, 0, tzinfo=dt.UTC))
+            replied = dt.datetime(plan.year, 8, 23, 8, 0, tzinfo=dt.UTC)
+            SupervisionOrder.objects.filter(pk=order.pk).update(replied_at=replied)
+            OrderEvent.objects.filter(order=order, action="replied").update(time=replied)
+        OrderEvent.objects.filter(order=order, action="issued").update(
+            time=dt.datetime(plan.year, 8, 12, 2, 0, tzinfo=dt.UTC))
     if sme is not None and sme.owner_unit_id:
-        services.issue_order(
+        order = services.issue_order(
             plan, sme, sme.owner_unit, f"{DEMO_MARK}科技型中小企业入库进度滞后，请逐镇办排查后备企业并反馈入库计划。",
             dt.date(plan.year, 9, 30), office, issued_on=dt.date(plan.year, 9, 16))
+        OrderEvent.objects.filter(order=order, action="issued").update(
+            time=dt.datetime(plan.year, 9, 16, 2, 0, tzinfo=dt.UTC))
 
 
 def _meeting(plan, office):

@@ -94,13 +94,18 @@ def dashboard(request):
 
         own = [h for h in data["heat"] if h["unit_id"] == user.unit_id]
         heat_html = _heat_html(own, data["months"]) if own else ""
-    orders = (restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
-              .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
+    open_orders = restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
+    orders = list(open_orders.exclude(status=OrderStatus.PROPOSED)
+                  .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
+    for o in orders:
+        o.overdue = o.is_overdue(as_of)
+    proposals = open_orders.filter(status=OrderStatus.PROPOSED).count() if user.is_office else 0
     first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
         "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
         "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
-        "orders": orders, "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
+        "orders": orders, "proposals": proposals,
+        "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
         "first_trend": first,
     })
 
