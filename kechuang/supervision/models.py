@@ -186,8 +186,8 @@ class OrderEvent(models.Model):
         verbose_name = _("督办记录")
         verbose_name_plural = _("督办记录")
 
-    ACTION_LABELS = {"proposed": "系统建议督办", "issued": "下发", "replied": "反馈办理情况", "returned": "退回重新办理",
-                     "closed": "办结", "dismissed": "不予督办"}
+    ACTION_LABELS = {"proposed": "系统建议督办", "issued": "下发", "replied": "反馈办理情况",
+                     "returned": "退回重新办理", "closed": "办结", "dismissed": "不予督办"}
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.action_label}"
