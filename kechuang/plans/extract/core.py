@@ -9,7 +9,7 @@ from .normalise import NormText
 from .reading import Source
 from .structure import TABLE_LEVEL, Item, classify_section, parse
 from .targets import Target, find_targets, same_target
-from .units import Assignment, find_assignments, settle_roles, split_names
+from .units import Assignment, find_assignments, find_inline_assignments, settle_roles, split_names
 
 TITLE_RE = re.compile(r"(方案|要点|计划|意见|安排|清单|任务书|细则|重点|分解表|任务表)$")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
@@ -149,6 +149,9 @@ def extract_source(source: Source) -> Extraction:
         assignments: list[Assignment] = []
         for s, e in item.body_spans:
             assignments.extend(find_assignments(norm, s, e))
+        if not assignments:
+            for s, e in item.body_spans:
+                assignments.extend(find_inline_assignments(norm, s, e))
         for role, s, e in item.table_units:
             names = split_names(norm, s, e)
             if names:

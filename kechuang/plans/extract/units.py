@@ -108,6 +108,26 @@ def find_assignments(norm, start: int, end: int) -> list[Assignment]:
     return found
 
 
+# "（市科技局牵头，市财政局、市统计局配合）": roles written after the names, without a label.
+INLINE_RE = re.compile(r"\(([^()]{2,80}?)牵头(?:,|;|，)?([^()]*?)(?:配合|参与|协同|按职责分工负责|负责)?\)")
+LEAD_MARK = "(牵头)"
+
+
+def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
+    found = []
+    for m in INLINE_RE.finditer(norm.text, start, end):
+        if ":" in m.group(0):
+            continue
+        lead = split_names(norm, m.start(1), m.end(1))
+        if not lead:
+            continue
+        found.append(Assignment(LEAD, lead, m.start(), m.end(), "牵头"))
+        responsible = split_names(norm, m.start(2), m.end(2))
+        if responsible:
+            found.append(Assignment(RESPONSIBLE, responsible, m.start(), m.end(), "配合"))
+    return found
+
+
 def column_role(header: str) -> str | None:
     for pattern, role in COLUMN_ROLES:
         if pattern.search(header):
@@ -124,8 +144,13 @@ def settle_roles(assignments: list[Assignment]) -> tuple[list[tuple[str, int, in
         role = a.role
         if role == MAIN:
             role = RESPONSIBLE if has_lead else LEAD
-        target = lead if role == LEAD else responsible
         for name in a.names:
+            target = lead if role == LEAD else responsible
+            written, s, e = name
+            # "市科技局（牵头）" inside a list of names: that unit leads.
+            if written.replace("（", "(").replace("）", ")").endswith(LEAD_MARK):
+                name = (written[: -len(LEAD_MARK)], s, e - len(LEAD_MARK))
+                target = lead
             if name[0] not in [n[0] for n in target]:
                 target.append(name)
     return lead, responsible

@@ -121,3 +121,20 @@ def test_tables_in_plain_text_read_the_same_as_in_word(name, tmp_path):
     tabbed.write_text("\n".join(line[1:].replace("|", "\t") if line.startswith("|") else line for line in lines),
                       encoding="utf-8")
     assert summary(extract_path(tabbed)) == from_docx
+
+
+@pytest.mark.parametrize("line, lead, responsible", [
+    ("（一）任务甲。（市科技局牵头，市财政局、市统计局配合）", ["市科技局"], ["市财政局", "市统计局"]),
+    ("（一）任务甲。（市科技局、市发改局牵头）", ["市科技局", "市发改局"], []),
+    ("（一）任务甲。（责任单位：市科技局（牵头）、市财政局、各镇办）", ["市科技局"], ["市财政局", "各镇办"]),
+    ("（一）任务甲。（牵头单位：市科技局；责任单位：市财政局等）", ["市科技局"], ["市财政局"]),
+    ("（一）任务甲。（责任单位：开发区（高新区）管委会、市财政局）", [], ["开发区（高新区）管委会", "市财政局"]),
+])
+def test_other_ways_of_writing_who_leads(line, lead, responsible):
+    task = summary(extract_text(f"某县2023年科技工作要点\n一、主要任务\n{line}"))["tasks"][0]
+    assert (task["lead_units"], task["responsible_units"]) == (lead, responsible)
+
+
+def test_thousands_separators_are_one_number():
+    result = summary(extract_text("某县2023年科技工作要点\n一、主要任务\n（一）任务甲。新增科技型中小企业1,200家。"))
+    assert [(t["value"], t["unit"]) for t in result["targets"]] == [(1200, "家")]
