@@ -43,7 +43,8 @@ def update_docking(docking: Docking, status: str, *, user, outcome: str = "", am
     if not restrict(Docking.objects.filter(pk=docking.pk), user, CHANGE).exists():
         raise ValidationError("无权变更该对接记录")
     with transaction.atomic():
-        current = Docking.objects.select_for_update().select_related("demand", "achievement").get(pk=docking.pk)
+        # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        current = Docking.objects.select_for_update().get(pk=docking.pk)
         if current.version != (docking.version if expected_version is None else expected_version):
             raise ConflictError()
         if status not in TRANSITIONS.get(current.status, ()):
