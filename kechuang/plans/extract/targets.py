@@ -18,7 +18,8 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点"
 MEASURES = ["亿元", "万元", "元", "个百分点", "%", "家", "个", "名", "项", "所", "件", "篇", "人", "次", "场"]
 _CN_END = "零〇一二两三四五六七八九十百千点"
 # A Chinese numeral never ends in 万/亿 here: "两亿元" is 两 + 亿元, "一万人" is 一 + 万 + 人.
-_NUM = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十](?:[{CN_DIGITS}]*[{_CN_END}])?)"
+_NUM = (rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+        rf"|[零〇一二两三四五六七八九十](?:[{CN_DIGITS}]*[{_CN_END}])?)")
 _MEASURE = "|".join(re.escape(m) for m in MEASURES)
 VALUE_RE = re.compile(rf"{_NUM}\s*(?:(?P<mult>万|亿)(?!元))?(?P<measure>{_MEASURE})")
 PERCENT_WORDS_RE = re.compile(rf"百分之(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)")
