@@ -120,3 +120,21 @@ def test_the_rollover_command_creates_the_draft(plan, tmp_path, capsys):
     call_command("rollover", "--from", plan.code, "--to", "guangshui-2023", "--year", "2023")
     assert "guangshui-2023" in capsys.readouterr().out
     assert Plan.objects.get(code="guangshui-2023").status == "draft"
+
+
+@pytest.mark.django_db
+def test_the_office_rolls_a_plan_over_from_the_web_and_lands_on_the_new_draft(plan, client_for):
+    from django.urls import reverse
+
+    office = client_for("office")
+    page = office.get(reverse("plans:extract_review", kwargs={"code": plan.code})).content.decode()
+    assert 'value="guangshui-2023"' in page and 'value="2023"' in page
+    response = office.post(reverse("plans:plan_rollover", kwargs={"code": plan.code}),
+                           {"code": "guangshui-2023", "year": "2023"})
+    assert response["Location"] == reverse("plans:extract_review", kwargs={"code": "guangshui-2023"})
+    assert Plan.objects.get(code="guangshui-2023").status == "draft"
+    assert AuditEvent.objects.filter(action="plan.rollover").count() == 1
+    response = office.post(reverse("plans:plan_rollover", kwargs={"code": plan.code}),
+                           {"code": "guangshui-2021", "year": "2021"}, follow=True)
+    assert "应晚于" in response.content.decode()
+    assert client_for("lead").post(reverse("plans:plan_rollover", kwargs={"code": plan.code})).status_code == 404
