@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.plans.choices import ValueSource
@@ -22,13 +21,9 @@ from .services import enter_statistical_value
 
 
 def _default_date() -> dt.date:
-    from kechuang.core.models import SystemFlag
+    from kechuang.reporting.services import business_date
 
-    flag = SystemFlag.get("demo_as_of")
-    try:
-        return dt.date.fromisoformat(flag) if flag else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return business_date()
 
 
 @login_required

@@ -101,6 +101,9 @@ def _ranking_html(ranking) -> str:
 
 
 def compute(plan, as_of: dt.date) -> dict:
+    from kechuang.reporting.services import ensure_periods
+
+    ensure_periods(plan)  # idempotent; the heatmap needs the year's periods
     statuses = engine.indicator_statuses(plan, as_of)
     tp = engine.time_progress(plan, as_of)
     cells = engine.completeness(plan, as_of)

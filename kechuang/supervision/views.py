@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
-from kechuang.core.models import SystemFlag
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task
@@ -27,16 +26,10 @@ MONTHS = list(range(1, 13))
 
 
 def default_as_of(plan=None) -> dt.date:
-    """The business date pages use: ``SystemFlag demo_as_of`` when demo data is loaded, else today."""
-    from django.utils import timezone
+    """The business date pages use (the reporting app's: the demo's date when demo data is loaded)."""
+    from kechuang.reporting.services import business_date
 
-    flag = SystemFlag.get("demo_as_of")
-    if flag:
-        try:
-            return dt.date.fromisoformat(flag)
-        except ValueError:
-            pass
-    return timezone.localdate()
+    return business_date()
 
 
 def _as_of(request, plan=None) -> dt.date:
@@ -107,6 +100,7 @@ def dashboard(request):
         "orders": orders, "proposals": proposals,
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
         "first_trend": first,
+        "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
     })
 
 
