@@ -77,7 +77,7 @@ def _rule(ev: Evaluation) -> dict:
 def policy_evaluation(request, enterprise_id: int, year: int | None = None):
     qs = services.enterprises_with_facts(Enterprise.objects.all())
     enterprise = get_for_user(qs, request.auth, pk=enterprise_id)
-    year = year or services.default_year(request.auth)
+    year = year or default_year_for("evaluate", request.auth)
     r = services.evaluate_enterprise(enterprise, year)
     return {"enterprise_id": enterprise.pk, "enterprise": enterprise.name, "year": year,
             "hnte": _rule(r.hnte), "tech_sme": _rule(r.tech_sme), "rd_deduction": _rule(r.deduction)}

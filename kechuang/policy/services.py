@@ -103,6 +103,14 @@ def default_year(user=None) -> int:
     return latest or (dt.date.today().year - 1)
 
 
+def active_plan_year() -> int | None:
+    from kechuang.plans.choices import PlanStatus
+    from kechuang.plans.models import Plan
+
+    plan = Plan.objects.filter(status=PlanStatus.ACTIVE).order_by("-year").first()
+    return plan.year if plan else None
+
+
 # ----------------------------------------------------------------------------- lists
 # ``user`` scopes every list (pages, exports, API). ``user=None`` is the city-wide view used only by
 # the metrics layer (metrics_defs.py), which narrows by unit itself.

@@ -33,7 +33,10 @@ def _year(request, default: int) -> int:
 
 
 def default_year_for(key: str, user) -> int:
-    data_year = services.default_year(user)
+    """The active plan's year for plan-year lists and the year before it for figures; without an
+    active plan, the latest year with figures (and the year after it)."""
+    plan_year = services.active_plan_year()
+    data_year = plan_year - 1 if plan_year else services.default_year(user)
     return data_year + 1 if key in ("rerecognition", "sme_renewal", "board") else data_year
 
 
@@ -70,7 +73,7 @@ def list_export(request, key):
 @login_required
 def evaluate(request, pk):
     enterprise = get_for_user(services.enterprises_with_facts(Enterprise.objects.all()), request.user, pk=pk)
-    year = _year(request, services.default_year(request.user))
+    year = _year(request, default_year_for("evaluate", request.user))
     result = services.evaluate_enterprise(enterprise, year)
     entries = restrict(CultivationEntry.objects.filter(enterprise=enterprise), request.user)
     can_add = restrict(Enterprise.objects.filter(pk=pk), request.user, CHANGE).exists()

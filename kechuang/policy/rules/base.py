@@ -50,6 +50,34 @@ class Check:
             return None
         return (Decimal(self.gap) / Decimal(self.required)).quantize(Decimal("0.0001"))
 
+    def _fmt(self, value) -> str:
+        if value is None:
+            return "—"
+        if self.unit == "ratio" and isinstance(value, (Decimal, int, float)):
+            return pct(Decimal(str(value)))
+        if self.unit == "yuan" and isinstance(value, (Decimal, int, float)):
+            return f"{Decimal(str(value)):,.0f}元"
+        if self.unit == "score" and isinstance(value, (Decimal, int)):
+            return f"{value}分"
+        if self.unit == "days" and isinstance(value, Decimal):
+            return f"{value}天"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    @property
+    def actual_text(self) -> str:
+        return self._fmt(self.actual)
+
+    @property
+    def required_text(self) -> str:
+        prefix = "≥" if self.unit in ("ratio", "score") else ("≤" if self.unit in ("yuan", "count") else "")
+        return (prefix + self._fmt(self.required)) if self.required is not None else "—"
+
+    @property
+    def gap_text(self) -> str:
+        return "" if self.gap is None else self._fmt(self.gap)
+
     def as_dict(self) -> dict:
         return {
             "code": self.code, "title": self.title, "status": self.status, "status_label": self.status_label,

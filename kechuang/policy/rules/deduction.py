@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import params_for, shared
-from .base import Check, D, EnterpriseFacts, Evaluation, Status
+from .base import Check, D, EnterpriseFacts, Evaluation, Status, pct
 
 _CODE = re.compile(r"^\s*([A-Za-z])?\s*(\d{2})")
 
@@ -102,7 +102,7 @@ def evaluate(facts: EnterpriseFacts, tax_year: int, *, overrides: dict | None = 
     ev.extra.update({
         "rate": rate, "category": r.category, "category_label": r.label, "rate_clause": r.clause,
         "rd_expense": rd, "extra_deduction": extra, "cit_rate": cit, "is_hnte": hnte, "tax_saved": saved,
-        "claimed": claimed, "note": note, "title": p["title"],
+        "claimed": claimed, "note": note, "title": p["title"], "rate_pct": pct(rate), "cit_rate_pct": pct(cit),
     })
     return ev
 
