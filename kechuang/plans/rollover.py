@@ -85,8 +85,11 @@ def rollover_data(source_plan: Plan, new_code: str, year: int, draft: dict | Non
         settings.pop("extraction", None)
     else:
         data = copy.deepcopy(draft)
-        data.pop("units", None)  # units persist: the source plan's tree is the one to use
-        data.pop("unit_groups", None)
+        # Units persist: the source plan's tree is the one to use; a draft may only add units under it
+        # (names the extractor proposed as new).
+        if (data.get("units") or {}).get("code") != source_plan.owner_unit.code:
+            data.pop("units", None)
+            data.pop("unit_groups", None)
         settings = copy.deepcopy(source_plan.settings or {})
         settings.pop("extraction", None)
         if (draft.get("settings") or {}).get("extraction"):

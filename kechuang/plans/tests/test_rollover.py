@@ -138,3 +138,18 @@ def test_the_office_rolls_a_plan_over_from_the_web_and_lands_on_the_new_draft(pl
                            {"code": "guangshui-2021", "year": "2021"}, follow=True)
     assert "应晚于" in response.content.decode()
     assert client_for("lead").post(reverse("plans:plan_rollover", kwargs={"code": plan.code})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_draft_naming_a_new_unit_adds_it_under_the_city(plan):
+    from kechuang.org.models import Unit
+
+    text = SEED.read_text(encoding="utf-8").replace("责任单位：市人社局、市科协）", "责任单位：市人社局、市科协、市数据局）")
+    from kechuang.plans.extract import extract_text
+
+    extracted = draft(extract_text(text), owner=plan.owner_unit, resolver=UnitResolver(plan.owner_unit))
+    assert extracted["settings"]["extraction"]["proposed_units"] == ["市数据局"]
+    new = rollover_plan(plan, "guangshui-2023", 2023, draft=extracted)
+    unit = Unit.objects.get(name="市数据局")
+    assert unit.parent == plan.owner_unit
+    assert unit in new.tasks.get(number="（四）").responsible_units()
