@@ -144,7 +144,8 @@ def test_the_office_rolls_a_plan_over_from_the_web_and_lands_on_the_new_draft(pl
 def test_a_draft_naming_a_new_unit_adds_it_under_the_city(plan):
     from kechuang.org.models import Unit
 
-    text = SEED.read_text(encoding="utf-8").replace("责任单位：市人社局、市科协）", "责任单位：市人社局、市科协、市数据局）")
+    text = SEED.read_text(encoding="utf-8").replace(
+        "责任单位：市人社局、市科协）", "责任单位：市人社局、市科协、市数据局）")
     from kechuang.plans.extract import extract_text
 
     extracted = draft(extract_text(text), owner=plan.owner_unit, resolver=UnitResolver(plan.owner_unit))
