@@ -61,7 +61,8 @@ def tokenizer():
                 words = [w.lower() for w in line.split()]
                 for w in words:
                     _synonyms[w] = words[0]
-                    tok.add_word(w, 800) if len(w) > 1 else None
+                    if len(w) > 1:
+                        tok.add_word(w, 800)
                 _surfaces.setdefault(words[0], set()).update(words)
             _stopwords.update((HERE / "stopwords.txt").read_text(encoding="utf-8").split())
             _tokenizer = tok
