@@ -22,6 +22,7 @@ class Table:
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # per row: the enterprise evaluation page
+    enterprise_ids: list[int] = field(default_factory=list)  # per row (lists of enterprises)
     note: str = ""
 
 
@@ -66,6 +67,7 @@ def candidates(user, year: int) -> Table:
         t.rows.append([i, row.enterprise.name, _town(row.enterprise), len(ev.failing), gaps or "无", ev.score,
                        unknown])
         t.links.append(_eval_url(row.enterprise, year))
+        t.enterprise_ids.append(row.enterprise.pk)
     return t
 
 

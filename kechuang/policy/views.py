@@ -51,7 +51,14 @@ def _table(request, key):
 @login_required
 def list_page(request, key):
     table = _table(request, key)
-    context = {"table": table, "tabs": TAB_ORDER, "rows": list(zip(table.rows, table.links, strict=True))}
+    ids = table.enterprise_ids or [None] * len(table.rows)
+    context = {"table": table, "tabs": TAB_ORDER, "rows": list(zip(table.rows, table.links, ids, strict=True))}
+    if key == "candidates" and CultivationEntry.scope_rule(request.user, CHANGE):
+        in_pool = set(restrict(CultivationEntry.objects.filter(year=table.year + 1), request.user)
+                      .values_list("enterprise_id", flat=True))
+        changeable = set(restrict(Enterprise.objects.filter(pk__in=table.enterprise_ids), request.user, CHANGE)
+                         .values_list("pk", flat=True))
+        context["can_add"] = changeable - in_pool
     if key == "board":
         context["stages"] = Stage.choices
         entries = restrict(CultivationEntry.objects.filter(year=table.year), request.user).select_related(

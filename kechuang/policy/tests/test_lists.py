@@ -166,3 +166,15 @@ def test_the_evaluation_and_list_pages_render_with_figures(client_for, personas)
         year_q = "2022" if key == "sme_renewal" else "2021"
         page = c.get(reverse("policy:list", kwargs={"key": key}) + f"?year={year_q}").content.decode()
         assert text in page, key
+
+
+def test_candidates_can_be_put_in_the_pool_from_the_list_by_their_own_town(client_for, personas):
+    ent = enterprise(unit_of(personas, "town"), "候选企业")
+    for y in (2019, 2020, 2021):
+        year(ent, y, tech_staff=5)
+    url = reverse("policy:list", kwargs={"key": "candidates"}) + "?year=2021"
+    assert "纳入培育库" in client_for("town").get(url).content.decode()
+    assert "纳入培育库" not in client_for("leader").get(url).content.decode()
+    r = client_for("town").post(reverse("policy:entry_add", kwargs={"pk": ent.pk}), {"year": "2022"})
+    assert r.status_code == 302
+    assert "纳入培育库" not in client_for("town").get(url).content.decode()  # already in the 2022 pool
