@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from openpyxl.utils import get_column_letter
 
 from kechuang.core.scoping import CHANGE, VIEW, restrict
@@ -316,17 +316,6 @@ def check_archive(data: bytes) -> None:
                 tail = chunk[-16:]
 
 
-def _merged_ranges(data: bytes, sheet_path: str) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        try:
-            raw = archive.read(sheet_path.lstrip("/"))
-        except KeyError:
-            return []
-    idx = raw.rfind(b"</sheetData>")
-    tail = raw[idx:] if idx >= 0 else raw
-    return [m.decode() for m in re.findall(rb'<mergeCell\s+ref="([A-Z0-9:]+)"', tail)]
-
-
 # ------------------------------------------------------------------------------ lookups
 
 
@@ -422,17 +411,16 @@ def run_import(
         result.add_error("", None, "", "", "", str(exc))
         return result
 
-    import openpyxl
+    from xml.etree.ElementTree import ParseError
+
+    from .xlsxreader import Workbook
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
-        result.add_error("", None, "", "", "", f"无法读取 Excel 文件：{type(exc).__name__}")
-        return result
-    try:
+        wb = Workbook(data)
         parsed = _parse(cfg, wb, data, user, result, progress)
-    finally:
-        wb.close()
+    except (KeyError, ParseError, ValueError, IndexError, zipfile.BadZipFile) as exc:
+        result.add_error("", None, "", "", "", f"无法读取 Excel 文件（文件结构损坏：{type(exc).__name__}）")
+        return result
     if not result.ok or parsed is None:
         return result
     plan = _plan_changes(cfg, parsed, user, result)
@@ -450,12 +438,12 @@ class ParsedRow:
     values: dict
 
 
-def _find_data_sheet(cfg: RegistryConfig, wb):
+def _find_data_sheet(cfg: RegistryConfig, wb) -> str | None:
     if cfg.title in wb.sheetnames:
-        return wb[cfg.title]
+        return cfg.title
     for name in wb.sheetnames:
         if name not in SPECIAL_SHEETS:
-            return wb[name]
+            return name
     return None
 
 
@@ -467,13 +455,12 @@ def _norm_header(value) -> str:
 
 def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRow] | None:
     columns = columns_for(cfg)
-    ws = _find_data_sheet(cfg, wb)
-    if ws is None:
+    sheet = _find_data_sheet(cfg, wb)
+    if sheet is None:
         result.add_error("", None, "", "", "", "工作簿中没有数据工作表")
         return None
-    sheet = ws.title
     if "__meta" in wb.sheetnames:
-        meta = {r[0]: r[1] for r in wb["__meta"].iter_rows(max_row=5, max_col=2, values_only=True) if r and r[0]}
+        meta = {r[0]: r[1] for _, r in wb.rows("__meta") if len(r) >= 2 and r[0]}
         if meta.get("registry") and meta.get("registry") != cfg.key:
             result.add_error(
                 sheet,
@@ -484,7 +471,7 @@ def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRo
                 f"这是“{meta.get('title') or meta.get('registry')}”的模板，不能导入到“{cfg.title}”",
             )
             return None
-    for ref in _merged_ranges(data, getattr(ws, "_worksheet_path", "")):
+    for ref in wb.merged_ranges(sheet):
         first = ref.split(":")[0]
         result.add_error(
             sheet,
@@ -497,12 +484,12 @@ def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRo
     if not result.ok:
         return None
 
-    rows = ws.iter_rows(values_only=True)
-    try:
-        header_row = next(rows)
-    except StopIteration:
-        result.add_error(sheet, 1, "", "", "", "工作表为空，缺少表头")
+    rows = wb.rows(sheet)
+    first = next(rows, None)
+    if first is None or first[0] != 1:
+        result.add_error(sheet, 1, "", "", "", "第1行应为表头（请使用模板，不要在表头上方插入行）")
         return None
+    header_row = first[1]
     expected = {_norm_header(c.header): c for c in columns}
     position: dict[int, Column] = {}
     seen_headers: dict[str, int] = {}
@@ -537,9 +524,7 @@ def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRo
     raw_refs: dict[str, set[str]] = {}
     letters = {i: get_column_letter(i + 1) for i in position}
     count = 0
-    excel_row = 1
-    for values in rows:
-        excel_row += 1
+    for excel_row, values in rows:
         if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         count += 1
@@ -758,7 +743,15 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
     own_unit = _user_jurisdiction(user, cfg)
     plan = Plan()
     fields = [f for f in cfg.editable_fields()]
-    field_names = {f.name for f in fields}
+    # name → (is a foreign key, attname, value stored for an empty cell)
+    field_info = {}
+    for f in fields:
+        empty = None
+        if not f.null:
+            empty = f.get_default()
+            if empty is None and isinstance(f, (models.CharField, models.TextField)):
+                empty = ""
+        field_info[f.name] = (isinstance(f, models.ForeignKey), f.attname, empty)
     unique_checks = _other_unique_fields(cfg)
     unique_seen: dict[str, dict] = {name: {} for name in unique_checks}
     model = cfg.model
@@ -815,19 +808,18 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                     target.uscc_warning = value
                     changed.add(name)
                 continue
-            if name not in field_names:
+            info = field_info.get(name)
+            if info is None:
                 continue
-            f = model._meta.get_field(name)
-            if isinstance(f, models.ForeignKey):
+            is_fk, attname, empty = info
+            if is_fk:
                 pk = value[0] if value else None
-                if getattr(target, f.attname) != pk:
-                    setattr(target, f.attname, pk)
-                    changed.add(f.attname)
+                if getattr(target, attname) != pk:
+                    setattr(target, attname, pk)
+                    changed.add(attname)
                 continue
             if value is None:
-                value = f.get_default() if not f.null else None
-                if value is None and not f.null:
-                    value = "" if isinstance(f, (models.CharField, models.TextField)) else value
+                value = empty
             if getattr(target, name) != value:
                 setattr(target, name, value)
                 changed.add(name)
@@ -959,11 +951,14 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
     hist_user = user if getattr(user, "pk", None) else None
     with transaction.atomic():
         done, total = 0, max(1, len(plan.create) + len(plan.update))
-        for i in range(0, len(plan.create), BATCH):
-            batch = plan.create[i : i + BATCH]
-            bulk_create_with_history(
-                batch, model, batch_size=BATCH, default_user=hist_user, default_change_reason=reason
-            )
+        for i in range(0, len(plan.create), BATCH * 5):
+            batch = plan.create[i : i + BATCH * 5]
+            if connection.vendor == "sqlite":
+                fast_insert_with_history(model, batch, getattr(hist_user, "pk", None), reason)
+            else:
+                bulk_create_with_history(
+                    batch, model, batch_size=BATCH, default_user=hist_user, default_change_reason=reason
+                )
             done += len(batch)
             progress(50 + done * 50 // total)
         fields = sorted(plan.update_fields | {"last_updated"})
@@ -979,6 +974,75 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
             progress(50 + done * 50 // total)
         record_event("registry.import", user=user, detail={"registry": cfg.key, **result.summary(), "committed": True})
     result.committed = True
+
+
+def _converter(f, conn):
+    if isinstance(f, models.DateTimeField):
+        return lambda v: conn.ops.adapt_datetimefield_value(v) if v is not None else None
+    if isinstance(f, models.DateField):
+        return lambda v: v.isoformat() if v is not None else None
+    if isinstance(f, models.DecimalField):
+        return lambda v: str(v) if v is not None else None
+    if isinstance(f, models.BooleanField):
+        return lambda v: None if v is None else int(v)
+    if isinstance(f, models.JSONField):  # pragma: no cover - registries have none
+        return lambda v: f.get_db_prep_save(v, conn)
+    return None  # stored as is (text, integers, foreign-key ids)
+
+
+def fast_insert_with_history(model, objs, user_id, reason) -> None:
+    """SQLite: insert ``objs`` and their "+" history rows with two ``executemany`` calls.
+
+    Must run inside the import's transaction. SQLite serialises writers, so the AUTOINCREMENT ids
+    handed out are consecutive; this is verified before the ids are assigned to the objects."""
+    from django.utils import timezone
+
+    if not objs:
+        return
+    connection.ensure_connection()
+    raw = connection.connection.cursor()
+    now = timezone.now()
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj in objs:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(obj, f.attname, now)
+    convs = [(f.attname, _converter(f, connection)) for f in fields]
+    rows = [tuple(c(getattr(o, a)) if c else getattr(o, a) for a, c in convs) for o in objs]
+    raw.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")  # noqa: S608
+    start = raw.fetchone()[0]
+    raw.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+    seq = raw.fetchone()
+    start = max(start, seq[0] if seq else 0)
+    cols = ", ".join(qn(f.column) for f in fields)
+    raw.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({', '.join('?' * len(fields))})", rows)  # noqa: S608
+    raw.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {qn(table)} WHERE id > ?", (start,))  # noqa: S608
+    low, high, count = raw.fetchone()
+    if (low, high, count) != (start + 1, start + len(objs), len(objs)):
+        raise RuntimeError("unexpected ids after bulk insert")
+    for offset, obj in enumerate(objs):
+        obj.pk = start + 1 + offset
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    hmodel = model.history.model
+    hfields = [f for f in hmodel._meta.concrete_fields if not f.primary_key]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    special = {"history_date": stamp, "history_change_reason": reason, "history_type": "+",
+               "history_user_id": user_id}
+    plan = []
+    for f in hfields:
+        if f.attname in special:
+            plan.append((None, special[f.attname]))
+        else:
+            plan.append((f.attname, _converter(f, connection)))
+    # (attname, converter) for copied fields; (None, constant) for the history_* fields.
+    hrows = [tuple(x if a is None else (x(getattr(o, a)) if x else getattr(o, a)) for a, x in plan) for o in objs]
+    hcols = ", ".join(qn(f.column) for f in hfields)
+    raw.executemany(
+        f"INSERT INTO {qn(hmodel._meta.db_table)} ({hcols}) VALUES ({', '.join('?' * len(hfields))})", hrows  # noqa: S608
+    )
 
 
 # ------------------------------------------------------------------------------ templates & exports
