@@ -115,7 +115,8 @@ def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=
     _require_office(user)
     now = now or timezone.now()
     with transaction.atomic():
-        current = Bulletin.objects.select_for_update().select_related("plan", "plan__office_unit").get(pk=bulletin.pk)
+        current = (Bulletin.objects.select_for_update(of=("self",)).select_related("plan", "plan__office_unit")
+                   .get(pk=bulletin.pk))
         if current.is_issued:
             raise BulletinError("通报已印发")
         if version is not None and version != current.version:
