@@ -90,9 +90,22 @@ def ensure_periods(plan) -> list[Period]:
     return [existing[(plan.year, m)] for m in range(1, 13)]
 
 
+def business_date() -> dt.date:
+    """Today, or the demo's business date (SystemFlag ``demo_as_of``) when demo data is loaded."""
+    from kechuang.core.models import SystemFlag
+
+    flag = SystemFlag.get("demo_as_of")
+    if flag:
+        try:
+            return dt.date.fromisoformat(flag)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
 def current_period(plan, today: dt.date | None = None) -> Period | None:
     """The month being reported on ``today``: the latest period already open for entry (else the first)."""
-    today = today or timezone.localdate()
+    today = today or business_date()
     periods = ensure_periods(plan)
     opened = [p for p in periods if p.opens_on <= today]
     return opened[-1] if opened else periods[0]
@@ -603,14 +616,21 @@ def workspace(plan, unit, period, *, with_system: bool = True) -> Workspace:
     milestones: dict[int, list] = {}
     for m in Milestone.objects.filter(task__plan=plan, unit=unit).order_by("deadline"):
         milestones.setdefault(m.task_id, []).append(m)
-    today = timezone.localdate()
+    today = business_date()
+    prev = _previous_period(period)
+    prev_tasks, prev_values = set(), set()
+    if prev is not None:
+        prev_tasks = set(TaskReport.objects.filter(unit=unit, period=prev).values_list("task_id", flat=True))
+        prev_values = set(
+            IndicatorValue.objects.filter(unit=unit, period=prev, value__isnull=False)
+            .values_list("indicator_id", flat=True)
+        )
     tasks = []
     for task, role in unit_task_roles(plan, unit):
         row = reports.get(task.pk)
-        prefilled = False
+        prefilled = task.pk in prev_tasks
         if row is None:
             row = _prefilled_task(plan, task, unit, period)
-            prefilled = getattr(row, "_prefilled", False)
         ms = milestones.get(task.pk, [])
         tasks.append(TaskItem(task, role, row, prefilled, ms, sum(1 for m in ms if m.overdue(today))))
     indicators = []
@@ -620,7 +640,7 @@ def workspace(plan, unit, period, *, with_system: bool = True) -> Workspace:
             row = _prefilled_value(plan, ind, unit, period)
         shared = ind.owner_unit_id != unit.pk
         system = system_value(ind, as_of, unit if shared else None) if with_system else None
-        indicators.append(IndicatorItem(ind, row, system, bool(row.prefilled_from)))
+        indicators.append(IndicatorItem(ind, row, system, bool(row.prefilled_from) or ind.pk in prev_values))
     return Workspace(plan, unit, period, tasks, indicators)
 
 
@@ -788,3 +808,64 @@ def overdue_milestones(plan, as_of: dt.date, unit=None):
     if unit is not None:
         qs = qs.filter(unit=unit)
     return qs.select_related("task", "unit")
+
+
+def burden_by_unit(plan, period, *, check_system: bool = True) -> dict[int, dict]:
+    """The burden meter for every unit at once (the office's view), with a constant number of queries
+    plus one resolution per indicator the system may know: same figures as ``Workspace.burden``.
+    ``check_system=False`` trusts the declared source (computed/statistical = system) instead of
+    resolving each figure, for a fast overview."""
+    tasks: dict[int, set[int]] = {}
+    for task_id, unit_id in TaskUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
+        tasks.setdefault(unit_id, set()).add(task_id)
+    prev = _previous_period(period)
+    prev_tasks = set(
+        TaskReport.objects.filter(plan=plan, period=prev).values_list("task_id", "unit_id")) if prev else set()
+    shares: dict[int, set[int]] = {}
+    for ind_id, unit_id in IndicatorShare.objects.filter(indicator__plan=plan).values_list("indicator_id", "unit_id"):
+        shares.setdefault(ind_id, set()).add(unit_id)
+    indicators = list(Indicator.objects.filter(plan=plan).select_related("plan"))
+    answer: dict[int, list[tuple]] = {}
+    for ind in indicators:
+        if ind.pk in shares:
+            for unit_id in shares[ind.pk]:
+                answer.setdefault(unit_id, []).append((ind, unit_id))
+        elif ind.owner_unit_id:
+            answer.setdefault(ind.owner_unit_id, []).append((ind, None))
+    units = {u.pk: u for u in _units(set(tasks) | set(answer))}
+    system_cache: dict[tuple, bool] = {}
+    current_values = dict(
+        ((i, u), v) for i, u, v in IndicatorValue.objects.filter(plan=plan, period=period).values_list(
+            "indicator_id", "unit_id", "prefilled_from"))
+    prev_values = set(
+        IndicatorValue.objects.filter(plan=plan, period=prev, value__isnull=False)
+        .values_list("indicator_id", "unit_id")
+    ) if prev else set()
+    out = {}
+    for unit_id in sorted(set(tasks) | set(answer)):
+        my_tasks = tasks.get(unit_id, set())
+        prefilled = sum(1 for t in my_tasks if (t, unit_id) in prev_tasks)
+        system = entry = 0
+        for ind, share_unit in answer.get(unit_id, []):
+            key = (ind.pk, share_unit)
+            if key not in system_cache:
+                if check_system:
+                    system_cache[key] = system_value(ind, period.end, units.get(share_unit)) is not None
+                else:
+                    system_cache[key] = ind.source != ValueSource.REPORTED
+            if system_cache[key]:
+                system += 1
+                continue
+            entry += 1
+            if current_values.get((ind.pk, unit_id)) or (ind.pk, unit_id) in prev_values:
+                prefilled += 1
+        to_fill = len(my_tasks) + entry
+        out[unit_id] = {"total": to_fill + system, "to_fill": to_fill, "prefilled": prefilled, "system": system,
+                        "typed": to_fill - prefilled}
+    return out
+
+
+def _units(ids):
+    from kechuang.org.models import Unit
+
+    return Unit.objects.filter(pk__in=ids)

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import Role
@@ -196,7 +195,7 @@ def workspace(request, code, year, month):
         messages.error(request, "未保存：请按提示修改后重试（本次提交的内容均未写入）"
                        if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
-    today = timezone.localdate()
+    today = services.business_date()
     return render(request, "reporting/workspace.html", {
         "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
         "today": today, "overdue_days": (today - period.due_on).days,
@@ -359,7 +358,7 @@ def completeness(request, code):
         raise Http404
     plan = _plan(request, code)
     periods = services.ensure_periods(plan)
-    today = timezone.localdate()
+    today = services.business_date()
     try:
         as_of = dt.date.fromisoformat(request.GET.get("as_of", "")) if request.GET.get("as_of") else today
     except ValueError:
@@ -370,14 +369,15 @@ def completeness(request, code):
     rates = services.timeliness(plan, plan.year, through, as_of)
     units = Unit.objects.filter(pk__in=rates.keys()).order_by("path")
     current = shown[-1]
+    burden = services.burden_by_unit(plan, current, check_system=False)
+    empty = {"total": 0, "to_fill": 0, "prefilled": 0, "system": 0, "typed": 0}
     rows = []
     for unit in units:
-        ws = services.workspace(plan, unit, current, with_system=False)
         rows.append({
             "unit": unit,
             "cells": [{"period": p, "status": matrix[(p.pk, unit.pk)], "label": STATUS_LABELS[matrix[(p.pk, unit.pk)]],
                        "due": p.due_on < as_of} for p in shown],
-            "rate": rates[unit.pk], "burden": ws.burden,
+            "rate": rates[unit.pk], "burden": burden.get(unit.pk, empty),
         })
     return render(request, "reporting/completeness.html", {
         "plan": plan, "periods": shown, "rows": rows, "as_of": as_of, "current": current,
@@ -398,7 +398,7 @@ def period_list(request, code):
             .select_related("task", "unit", "period").order_by("-period__month", "unit__path")[:200]
         )
     return render(request, "reporting/period_list.html", {
-        "plan": plan, "periods": periods, "approved": approved, "today": timezone.localdate(),
+        "plan": plan, "periods": periods, "approved": approved, "today": services.business_date(),
     })
 
 
@@ -435,7 +435,7 @@ def milestones(request, code):
             messages.error(request, exc.message)
         return redirect("reporting:milestones", plan.code)
     qs = restrict(Milestone.objects.filter(task__plan=plan), user).select_related("task", "unit")
-    today = timezone.localdate()
+    today = services.business_date()
     my_tasks = services.unit_task_roles(plan, user.unit) if is_unit_member(user) else []
     items = [{"m": m, "overdue": m.overdue(today), "mine": m.unit_id == user.unit_id} for m in qs]
     return render(request, "reporting/milestones.html", {
