@@ -143,8 +143,24 @@ def extract_source(source: Source) -> Extraction:
                     "text": _own_body(norm, child),
                 })
 
+    # Task numbers must be unique in a plan: when two task sections (or two tables) both count from
+    # (一) or 1, the top-level numbers get their section's number in front ("三（一）").
+    root_numbers = [r.number for r in roots]
+    prefixed = {n for n in root_numbers if root_numbers.count(n) > 1}
+    seen_numbers: set[str] = set()
+
     def build(item: Item, parent: ExtractedTask | None) -> ExtractedTask:
-        number = item.number if parent is None else f"{parent.number}{item.number}"
+        if parent is not None:
+            number = f"{parent.number}{item.number}"
+        elif prefixed and item.parent is not None and item.parent.level == 1:
+            number = f"{item.parent.number}{item.number}"
+        else:
+            number = item.number
+        base, k = number, 2
+        while number in seen_numbers:
+            number = f"{base}-{k}"
+            k += 1
+        seen_numbers.add(number)
         task = ExtractedTask(number, norm.orig(*item.title_span).strip(), item, parent=parent)
         assignments: list[Assignment] = []
         for s, e in item.body_spans:

@@ -138,3 +138,11 @@ def test_other_ways_of_writing_who_leads(line, lead, responsible):
 def test_thousands_separators_are_one_number():
     result = summary(extract_text("某县2023年科技工作要点\n一、主要任务\n（一）任务甲。新增科技型中小企业1,200家。"))
     assert [(t["value"], t["unit"]) for t in result["targets"]] == [(1200, "家")]
+
+
+def test_task_numbers_stay_unique_when_two_sections_both_count_from_one():
+    text = ("某县2023年科技工作要点\n一、重点任务\n（一）任务甲。新增企业5家。（牵头：县科技局）\n（二）任务乙。\n"
+            "二、重点工作\n（一）任务丙。新增平台2个。（牵头：县经信局）\n")
+    result = summary(extract_text(text))
+    assert [t["number"] for t in result["tasks"]] == ["一（一）", "一（二）", "二（一）"]
+    assert [(t["value"], t["task"]) for t in result["targets"]] == [(5, "一（一）"), (2, "二（一）")]
