@@ -1029,8 +1029,7 @@ def fast_insert_with_history(model, objs, user_id, reason) -> None:
     hmodel = model.history.model
     hfields = [f for f in hmodel._meta.concrete_fields if not f.primary_key]
     stamp = connection.ops.adapt_datetimefield_value(now)
-    special = {"history_date": stamp, "history_change_reason": reason, "history_type": "+",
-               "history_user_id": user_id}
+    special = {"history_date": stamp, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     plan = []
     for f in hfields:
         if f.attname in special:
@@ -1041,7 +1040,8 @@ def fast_insert_with_history(model, objs, user_id, reason) -> None:
     hrows = [tuple(x if a is None else (x(getattr(o, a)) if x else getattr(o, a)) for a, x in plan) for o in objs]
     hcols = ", ".join(qn(f.column) for f in hfields)
     raw.executemany(
-        f"INSERT INTO {qn(hmodel._meta.db_table)} ({hcols}) VALUES ({', '.join('?' * len(hfields))})", hrows  # noqa: S608
+        f"INSERT INTO {qn(hmodel._meta.db_table)} ({hcols}) VALUES ({', '.join('?' * len(hfields))})",
+        hrows,  # noqa: S608
     )
 
 

@@ -90,8 +90,7 @@ class Workbook:
     def rows(self, name: str):
         """Yield (row number as Excel shows it, tuple of values) for every row element present."""
         shared = self.shared_strings()
-        c_tag, v_tag, f_tag, is_tag, t_tag, row_tag = (f"{NS}c", f"{NS}v", f"{NS}f", f"{NS}is", f"{NS}t",
-                                                        f"{NS}row")
+        c_tag, v_tag, f_tag, is_tag, t_tag, row_tag = (f"{NS}c", f"{NS}v", f"{NS}f", f"{NS}is", f"{NS}t", f"{NS}row")
         with self.archive.open(self.sheets[name]) as f:
             row_no = 0
             for _, el in iterparse(f):
