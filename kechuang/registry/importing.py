@@ -741,6 +741,12 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                 restrict(cfg.model.objects.filter(pk__in=ids[i : i + 5000]), user, CHANGE).values_list("pk", flat=True)
             )
     own_unit = _user_jurisdiction(user, cfg)
+    # The enterprise a row belongs to: an existing row matched by its key must not silently move.
+    owner_fk = None
+    for f in cfg.model._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and f.related_model is Enterprise:
+            owner_fk = f.name
+            break
     plan = Plan()
     fields = [f for f in cfg.editable_fields()]
     # name → (is a foreign key, attname, value stored for an empty cell)
@@ -784,6 +790,20 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                     headers.get(col, key_header),
                     _shown_key(cfg, values),
                     "只能导入本辖区的记录（该记录属于其他镇办或未关联本辖区企业）",
+                )
+                continue
+        if obj is not None and owner_fk and owner_fk not in cfg.natural_key:
+            ref = values.get(owner_fk)
+            current = getattr(obj, f"{owner_fk}_id")
+            if isinstance(ref, tuple) and current is not None and ref[0] != current:
+                owner = getattr(obj, owner_fk)
+                result.add_error(
+                    sheet,
+                    prow.row,
+                    letters.get(owner_fk, key_letter),
+                    headers.get(owner_fk, key_header),
+                    _shown_key(cfg, values),
+                    f"与库中已有记录冲突：该{key_header}已登记在“{owner}”名下",
                 )
                 continue
         target = obj if obj is not None else model()

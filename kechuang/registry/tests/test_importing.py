@@ -156,10 +156,24 @@ def test_a_conflict_with_the_database_is_reported_and_nothing_written(plan, pers
         headers=headers,
         sheet="高新技术企业证书",
     )
-    # the second row's number exists → it is the natural key: updates a's certificate to b? No: it belongs to a.
     result = run_import("certificates", data, personas["office"], commit=True)
-    assert result.ok  # the office may re-assign a certificate; the natural key decides
-    assert HighTechCertificate.objects.get(number="GR202142000001").enterprise == b
+    assert not result.ok
+    err = result.errors[0]
+    assert (err.sheet, err.row, err.column) == ("高新技术企业证书", 3, "A")
+    assert "已登记在" in err.reason and a.name in err.reason
+    assert HighTechCertificate.objects.count() == 1
+    assert HighTechCertificate.objects.get().enterprise == a
+
+
+def test_a_town_cannot_overwrite_another_towns_enterprise(plan, personas):
+    other = f.enterprise(town=personas["town_b"].unit)
+    data = xlsx.workbook_bytes([xlsx.enterprise_row(other.uscc, "演示改名", town="")])
+    result = run_import("enterprises", data, personas["town"], commit=True)
+    assert not result.ok
+    assert (result.errors[0].row, result.errors[0].column) == (2, "A")
+    assert "管辖范围" in result.errors[0].reason or "本辖区" in result.errors[0].reason
+    other.refresh_from_db()
+    assert other.name != "演示改名"
 
 
 def test_reordered_headers_are_accepted_and_reported(plan, personas):
