@@ -1,0 +1,56 @@
+import time
+
+import pytest
+from django.urls import reverse
+
+from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
+from kechuang.registry.services import SYNC_LIMIT, request_commit, start_import
+from kechuang.registry.tests import xlsx
+
+RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+
+def _wait(job_id, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = ImportJob.objects.get(pk=job_id)
+        if job.status not in RUNNING:
+            return job
+        time.sleep(0.5)
+    raise AssertionError("import job did not finish")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_is_validated_and_committed_in_a_background_thread(plan, personas):
+    data = xlsx.big_enterprise_file(6000)
+    assert len(data) > SYNC_LIMIT
+    job = start_import("enterprises", personas["office"], "big.xlsx", data)
+    job = _wait(job.pk)
+    assert job.status == ImportStatus.VALID and job.progress == 100 and job.total_rows == 6000
+    assert Enterprise.objects.count() == 0
+    request_commit(job)
+    job = _wait(job.pk)
+    assert job.status == ImportStatus.DONE and job.summary["created"] == 6000
+    assert Enterprise.objects.count() == 6000
+
+
+@pytest.mark.django_db
+def test_the_progress_fragment_polls_while_running_and_stops_when_done(plan, personas, client_for):
+    job = ImportJob.objects.create(
+        registry="enterprises",
+        user=personas["town"],
+        filename="x.xlsx",
+        content=b"",
+        status=ImportStatus.VALIDATING,
+        progress=40,
+    )
+    client = client_for("town")
+    url = reverse("registry:import_job", args=[job.pk])
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment and "<html" not in fragment
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE, progress=100, summary={"created": 3, "updated": 0, "unchanged": 0}
+    )
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "导入完成" in fragment
+    assert client_for("town_b").get(url).status_code == 404
