@@ -30,7 +30,7 @@ def _audit_triggers_step_aside_for_flush(request):
 
 @pytest.fixture
 def plan(db):
-    """The bundled Guangshui 2022 plan, loaded fresh for the test."""
+    """The bundled 2022 plan, loaded fresh for the test."""
     from kechuang.core.testing import load_bundled_plan
 
     return load_bundled_plan()

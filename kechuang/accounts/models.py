@@ -142,7 +142,7 @@ class APIToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["APIToken", str]:
+    def issue(cls, user: User, name: str) -> tuple[APIToken, str]:
         key = "kc_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
         return token, key

@@ -2,7 +2,7 @@
 
 Personas, each with what it may see:
 - office      领导小组办公室, role office: everything, may change the plan.
-- leader      广水市, role leader: everything, read-only.
+- leader      the city, role leader: everything, read-only.
 - auditor     no unit, role auditor: the audit log only.
 - sysadmin    no unit, role sysadmin: accounts only.
 - secadmin    no unit, role secadmin: roles only.
@@ -17,25 +17,19 @@ Personas, each with what it may see:
 
 from __future__ import annotations
 
-from kechuang.accounts.models import Role, User, UserRole
+from pathlib import Path
+
+import yaml
+
+from kechuang.accounts.models import User, UserRole
 from kechuang.org.models import Unit
 from kechuang.plans.loader import bundled_plan_path, load_plan
 
 PASSWORD = "Kc-test-Passw0rd!"
 
 PERSONAS = {
-    "office": ("领导小组办公室", [Role.OFFICE]),
-    "leader": ("广水市", [Role.LEADER]),
-    "auditor": (None, [Role.AUDITOR]),
-    "sysadmin": (None, [Role.SYSADMIN]),
-    "secadmin": (None, [Role.SECADMIN]),
-    "lead": ("市科技经信局", [Role.REPORTER, Role.REVIEWER]),
-    "dept": ("市财政局", [Role.REPORTER]),
-    "talent": ("市委人才办", [Role.REPORTER, Role.REVIEWER, Role.PII_VIEWER]),
-    "town": ("武胜关镇", [Role.REPORTER]),
-    "town_b": ("杨寨镇", [Role.REPORTER]),
-    "zone": ("经济开发区", [Role.REPORTER]),
-    "nobody": ("武胜关镇", []),
+    name: (spec["unit"], spec["roles"])
+    for name, spec in yaml.safe_load((Path(__file__).parent / "tests" / "personas.yaml").read_text("utf-8")).items()
 }
 
 

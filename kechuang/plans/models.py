@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-from django.db.models import Q
 
 from kechuang.core.models import TimeStampedModel
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member

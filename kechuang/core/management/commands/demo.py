@@ -2,57 +2,55 @@
 
 import random
 
+import yaml
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from kechuang.accounts.models import Role, User, UserRole
+from kechuang.accounts.models import User, UserRole
 from kechuang.core.discovery import app_modules
 from kechuang.core.models import SystemFlag
 from kechuang.org.models import Unit
-from kechuang.plans.loader import bundled_plan_path, load_plan
+from kechuang.plans.loader import DATA_DIR, bundled_plan_path, load_plan
 
 DEMO_PASSWORD = "Kechuang@2022"
 
-# (username, unit name, roles, description)
-DEMO_USERS = [
-    ("office", "领导小组办公室", [Role.OFFICE], "领导小组办公室（全局管理）"),
-    ("leader", "广水市", [Role.LEADER], "市领导（只读）"),
-    ("auditor", None, [Role.AUDITOR], "审计管理员（仅审计日志）"),
-    ("sysadmin", None, [Role.SYSADMIN], "系统管理员（账号）"),
-    ("secadmin", None, [Role.SECADMIN], "安全管理员（角色）"),
-    ("kjj", "市科技经信局", [Role.REPORTER, Role.REVIEWER], "市科技经信局（牵头单位）"),
-    ("czj", "市财政局", [Role.REPORTER], "市财政局（责任单位）"),
-    ("tjj", "市统计局", [Role.REPORTER], "市统计局（责任单位）"),
-    ("rcb", "市委人才办", [Role.REPORTER, Role.REVIEWER, Role.PII_VIEWER], "市委人才办（牵头，可查看人才身份信息）"),
-    ("scjgj", "市市场监管局", [Role.REPORTER, Role.REVIEWER], "市市场监管局（牵头）"),
-    ("nyncj", "市农业农村局", [Role.REPORTER, Role.REVIEWER], "市农业农村局（牵头）"),
-    ("wsg", "武胜关镇", [Role.REPORTER], "武胜关镇（镇办）"),
-    ("yangzhai", "杨寨镇", [Role.REPORTER], "杨寨镇（镇办）"),
-    ("yingshan", "应山街道", [Role.REPORTER], "应山街道（街道）"),
-    ("kfq", "经济开发区", [Role.REPORTER], "经济开发区"),
-]
+
+def bundled_plan_codes() -> list[str]:
+    """Plan files shipped with the package (the demo loads the first unless told otherwise)."""
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml") if "." not in p.stem)
+
+
+def demo_accounts(plan_code: str) -> list[dict]:
+    """The demo accounts shipped beside the plan file (one per role)."""
+    path = DATA_DIR / f"{plan_code}.demo-accounts.yaml"
+    return yaml.safe_load(path.read_text("utf-8")) if path.exists() else []
 
 
 class Command(BaseCommand):
-    help = "加载广水市2022年方案与演示数据（可重复执行），并列出演示账号"
+    help = "加载随软件分发的方案与演示数据（可重复执行），并列出演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", default="guangshui-2022", help="随软件分发的方案编码")
+        parser.add_argument("--plan", default=None, help="随软件分发的方案编码（默认第一个）")
         parser.add_argument("--seed", type=int, default=2022)
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, **options):
+        options["plan"] = options["plan"] or bundled_plan_codes()[0]
         with transaction.atomic():
             plan = load_plan(bundled_plan_path(options["plan"]), status="active")
-            for username, unit_name, roles, _desc in DEMO_USERS:
-                user = User.objects.filter(username=username).first()
+            accounts = demo_accounts(options["plan"])
+            for account in accounts:
+                user = User.objects.filter(username=account["username"]).first()
                 if user is None:
-                    unit = Unit.objects.get(name=unit_name) if unit_name else None
+                    unit = Unit.objects.get(name=account["unit"]) if account.get("unit") else None
                     user = User.objects.create_user(
-                        username=username, password=DEMO_PASSWORD, unit=unit, display_name=_desc.split("（")[0],
+                        username=account["username"],
+                        password=DEMO_PASSWORD,
+                        unit=unit,
+                        display_name=account["label"].split("（")[0],
                         is_demo=True,
                     )
-                for role in roles:
+                for role in account["roles"]:
                     if not UserRole.objects.filter(user=user, role=role).exists():
                         UserRole.objects.create(user=user, role=role)
             SystemFlag.set("demo_data", "1")
@@ -66,5 +64,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"已加载方案：{plan.title}（演示数据）"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, _unit, _roles, desc in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {desc}")
+        for account in accounts:
+            self.stdout.write(f"  {account['username']:<10} {account['label']}")
