@@ -340,7 +340,7 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
             LIGHT_WORDS.get(r["light"], "灰"),
         ])
     doc.table(["序号", "指标", "目标", "完成值", "完成率", "序时进度", "灯"], rows,
-              widths_mm=[12, 52, 22, 22, 18, 18, 12])
+              widths_mm=[14, 50, 22, 22, 18, 18, 12])
     if charts:
         png = indicator_chart(snapshot["indicators"])
         if png:
@@ -351,7 +351,7 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
         units = "、".join(task["lead_units"])
         head = f"{task['title']}（{LIGHT_LONG.get(task['light'], '暂无数据')}"
         head += f"，完成{task['percent']}%）" if task["percent"] is not None else "）"
-        doc.heading(2, head)
+        doc.heading(2, head, mark=task["number"] if task["number"].startswith("（") else None)
         if units:
             doc.paragraph(f"牵头单位：{units}。" + (
                 f"有{task['overdue_milestones']}个节点逾期未完成。" if task["overdue_milestones"] else ""))

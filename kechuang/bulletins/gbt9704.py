@@ -1,7 +1,7 @@
 """A python-docx builder for documents in the GB/T 9704-2012 《党政机关公文格式》 layout.
 
 A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text block 156 × 225 mm); 22 lines
-of 28 characters (fixed line spacing and a document grid); title 2号 方正小标宋简体 centred; body
+of 28 characters (fixed 28.95 pt line spacing on a line grid, characters condensed to a 15.6 pt pitch); title 2号 方正小标宋简体 centred; body
 3号 仿宋_GB2312; headings 一、 黑体, （一） 楷体_GB2312, 1. and （1） 仿宋_GB2312; page numbers
 "— 1 —" in 4号 宋体 at the outer edge (odd pages right, even pages left).
 
@@ -50,7 +50,7 @@ CHARS_PER_LINE = 28
 # Text block height 225 mm = 637.8 pt over 22 lines.
 LINE_PITCH_PT = 28.95
 TABLE_FONT_SIZE = SIZE_SMALL_4
-CHAR_CONDENSE_TWIPS = -5  # −0.25 pt per character
+CHAR_CONDENSE_TWIPS = -8  # −0.4 pt per character: 28 characters of 3号 per 156 mm line
 RED = RGBColor(0xFF, 0x00, 0x00)
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -195,16 +195,15 @@ class OfficialDocument:
         section.header_distance = Mm(15)
         # The page number sits about 7 mm below the text block.
         section.footer_distance = Mm(20)
-        # Document grid: 22 lines × 28 characters.
+        # Document grid: 22 lines per page (line grid). The 28 characters per line come from the
+        # character pitch (see _setup_styles): a "linesAndChars" grid of 15.79 pt cells gives every
+        # 16 pt character two cells in LibreOffice (half-empty lines in the PDF), so it is not used.
         sectpr = section._sectPr
         for old in sectpr.findall(qn("w:docGrid")):
             sectpr.remove(old)
         grid = OxmlElement("w:docGrid")
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-        text_width_pt = (PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
-        char_pitch = text_width_pt / CHARS_PER_LINE
-        grid.set(qn("w:charSpace"), str(round((char_pitch - SIZE_3) * 4096)))
         sectpr.append(grid)
 
     def _setup_styles(self) -> None:
@@ -224,7 +223,7 @@ class OfficialDocument:
         normal = self.doc.styles["Normal"]
         _set_style_font(normal, self.fonts["body"], SIZE_3)
         # 28 characters of 16 pt need 448 pt but the text block is 442 pt wide: condense each
-        # character by 0.25 pt so that it fits the 15.79 pt grid cell (else renderers give it two).
+        # character by 0.4 pt (15.6 pt pitch → 28 characters per line in Word, WPS and LibreOffice).
         spacing = OxmlElement("w:spacing")
         spacing.set(qn("w:val"), str(CHAR_CONDENSE_TWIPS))
         normal.element.get_or_add_rPr().insert_element_before(
@@ -288,10 +287,14 @@ class OfficialDocument:
         self._paragraph(text, self.fonts["title"], SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
         self._paragraph("", self.fonts["body"], SIZE_3)
 
-    def heading(self, level: int, text: str, number: int | None = None):
-        """A heading of ``level`` 1..4, numbered automatically unless ``number`` is given."""
+    def heading(self, level: int, text: str, number: int | None = None, mark: str | None = None):
+        """A heading of ``level`` 1..4, numbered automatically unless ``number`` is given; ``mark``
+        keeps a serial written elsewhere (a plan task's own "（六）")."""
         if not 1 <= level <= 4:
             raise ValueError("level must be 1..4")
+        if mark:
+            self._counters[level - 1] += 1
+            return self._paragraph(f"{mark}{text}", self.fonts[f"h{level}"], SIZE_3, indent_chars=2)
         if number is None:
             self._counters[level - 1] += 1
             number = self._counters[level - 1]
@@ -309,6 +312,7 @@ class OfficialDocument:
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
         size = self.table_font_size
         pitch = size * 1.5
 
@@ -328,6 +332,8 @@ class OfficialDocument:
             for cell, text in zip(cells, row, strict=True):
                 fill(cell, text)
         if widths_mm:
+            for column, width in zip(table.columns, widths_mm, strict=False):
+                column.width = Mm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths_mm, strict=False):
                     cell.width = Mm(width)

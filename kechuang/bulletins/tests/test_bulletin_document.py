@@ -58,7 +58,10 @@ def test_the_bulletin_has_the_gbt9704_page_and_the_official_fonts(q2):
     assert abs(section.left_margin - Mm(28)) < Mm(0.1)
     assert abs(section.right_margin - Mm(26)) < Mm(0.1)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
+    # 28 characters per 156 mm line: 3号 condensed to a pitch of at most 442.2 pt / 28.
+    condense = int(doc.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert (16 + condense) * 28 <= 156 / 25.4 * 72 < (16 + condense) * 29
 
     assert_font(paragraph_starting(doc, "关于2022年第二季度"), "方正小标宋简体", 22)
     assert_font(paragraph_starting(doc, "一、主要指标完成情况"), "黑体", 16)
