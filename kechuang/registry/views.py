@@ -283,6 +283,9 @@ def edit(request, registry, pk=None):
         instance = get_for_user(cfg.model.objects.all(), request.user, CHANGE, pk=pk)
     form_class = _form_class(cfg, request.user, instance)
     form = form_class(request.POST or None, instance=instance)
+    for name, field in form.fields.items():
+        if isinstance(field, ReferenceField) and field.initial is not None:
+            form.initial[name] = field.initial  # the USCC or name, not the primary key
     for field in form.fields.values():
         css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         if isinstance(field.widget, forms.CheckboxInput):

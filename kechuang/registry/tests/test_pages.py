@@ -162,3 +162,32 @@ def test_no_plaintext_talent_numbers_anywhere_in_the_database_tables(plan):
             for secret in secrets:
                 assert secret not in dump, table
     assert Talent.objects.get(id_hash=talent.id_hash) == talent
+
+
+def test_a_town_edits_a_linked_row_by_uscc_and_cannot_move_it_to_another_town(plan, personas, client_for):
+    import datetime as dt
+
+    from kechuang.registry.models import HighTechCertificate
+
+    own = f.enterprise(town=personas["town"].unit)
+    other = f.enterprise(town=personas["town_b"].unit)
+    cert = f.certificate(own, dt.date(2022, 3, 1))
+    client = client_for("town")
+    url = reverse("registry:edit", args=["certificates", cert.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{own.uscc}"' in page
+    data = {
+        "enterprise": own.uscc,
+        "number": cert.number,
+        "issued_on": "2022-03-02",
+        "expires_on": "2025-03-02",
+        "status": "valid",
+        "is_first_recognition": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    assert HighTechCertificate.objects.get(pk=cert.pk).issued_on == dt.date(2022, 3, 2)
+    data["enterprise"] = other.uscc
+    response = client.post(url, data)
+    assert response.status_code == 200 and "找不到" in response.content.decode()
+    assert HighTechCertificate.objects.get(pk=cert.pk).enterprise == own
+    assert HighTechCertificate.history.filter(id=cert.pk).count() == 2
