@@ -1,9 +1,10 @@
 """A python-docx builder for documents in the GB/T 9704-2012 《党政机关公文格式》 layout.
 
-A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text block 156 × 225 mm); 22 lines
-of 28 characters (fixed 28.95 pt line spacing on a line grid, characters condensed to a 15.6 pt
-pitch); title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312; headings 一、 黑体, （一） 楷体_GB2312, 1. and （1） 仿宋_GB2312; page numbers
-"— 1 —" in 4号 宋体 at the outer edge (odd pages right, even pages left).
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text block 156 × 225 mm);
+22 lines of 28 characters (fixed 28.95 pt line spacing on a line grid, characters condensed
+to a 15.6 pt pitch); title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312;
+headings 一、 黑体, （一） 楷体_GB2312, 1. and （1） 仿宋_GB2312;
+page numbers "— 1 —" in 4号 宋体 at the outer edge (odd pages right, even pages left).
 
 python-docx writes only ``w:ascii``/``w:hAnsi`` for a font name; Word and WPS pick the font of
 Chinese text from ``w:eastAsia``, so every run (and the Normal style) gets it explicitly.
