@@ -219,15 +219,20 @@ def draft_summary(snapshot: dict) -> str:
         f"{c['behind']}项滞后于序时进度（黄灯{c['yellow']}项、红灯{c['red']}项）"
     )
     text += f"，{c['no_data']}项暂无数据。" if c["no_data"] else "。"
-    ranked = sorted(snapshot["rankings"], key=lambda r: r["rank"])
-    if ranked:
-        top = [r["unit"] for r in ranked[:3]]
-        text += f"各单位工作推进和报送情况中，{'、'.join(top)}表现突出"
-        bottom = [r["unit"] for r in ranked[-3:] if r["unit"] not in top]
-        text += f"；{'、'.join(bottom)}相对滞后，需加快进度。" if bottom else "。"
+    ranked = sorted(snapshot["rankings"], key=lambda r: (r["rank"], r["unit"]))
+    top = [r for r in ranked if r["rank"] <= 3 and r["score"] and Decimal(r["score"]) > 0][:3]
+    if top:
+        text += f"综合报送及时率和任务完成率，{'、'.join(r['unit'] for r in top)}表现突出"
+        worst = ranked[-1]["rank"] if ranked else 0
+        bottom = [r["unit"] for r in ranked if r["rank"] == worst and r["rank"] > top[-1]["rank"]]
+        if bottom:
+            names = "、".join(bottom[:3]) + (f"等{len(bottom)}个单位" if len(bottom) > 3 else "")
+            text += f"；{names}相对滞后，需加快进度。"
+        else:
+            text += "。"
     if snapshot["red_items"]:
-        text += f"目前有{len(snapshot['red_items'])}项红灯事项"
-        text += f"、{len(snapshot['orders'])}份督办单尚未办结。" if snapshot["orders"] else "。"
+        text += f"目前红灯事项{len(snapshot['red_items'])}项"
+        text += f"，未办结督办单{len(snapshot['orders'])}份。" if snapshot["orders"] else "。"
     return text
 
 
