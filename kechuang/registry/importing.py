@@ -11,10 +11,13 @@ only a file without errors is committed, in ONE transaction, with bulk_create/bu
 their simple_history counterparts), keyed by the natural key: re-importing updates, never
 duplicates, and unchanged rows are counted as such.
 
-Hostile files are refused before openpyxl parses anything: not a zip/xlsx; uncompressed size
-over ``MAX_UNCOMPRESSED`` or a suspicious compression ratio (zip bomb); any DOCTYPE/ENTITY in
-an XML part (entity bomb; defusedxml is not installed). The data sheet is read in read-only
-(streaming) mode and reading stops at ``MAX_ROWS`` + 1 data rows.
+Hostile files are refused before any XML is parsed: not a zip/xlsx; uncompressed size over
+``MAX_UNCOMPRESSED`` or a suspicious compression ratio (zip bomb); any DOCTYPE/ENTITY in an XML
+part (entity bomb; defusedxml is not installed). The data sheet is then streamed by
+``xlsxreader`` (values only, one row in memory at a time — several times faster than openpyxl's
+read-only mode, which is still used to write templates and exports) and reading stops at
+``MAX_ROWS`` + 1 data rows. On SQLite, new rows and their "+" history rows are written with
+``executemany`` (``fast_insert_with_history``); on PostgreSQL with simple_history's bulk helpers.
 """
 
 from __future__ import annotations
@@ -436,6 +439,7 @@ def run_import(
 class ParsedRow:
     row: int
     values: dict
+    key: tuple = ()
 
 
 def _find_data_sheet(cfg: RegistryConfig, wb) -> str | None:
@@ -718,7 +722,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
     # Duplicates within the file.
     first_row: dict[tuple, int] = {}
     for prow in parsed:
-        key = _key_of(cfg, prow.values)
+        key = prow.key = _key_of(cfg, prow.values)
         if key in first_row:
             result.add_error(
                 sheet,
@@ -763,7 +767,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
     model = cfg.model
     for prow in parsed:
         values = prow.values
-        key = _key_of(cfg, values)
+        key = prow.key
         obj = existing.get(key)
         if obj is not None and user is not None and obj.pk not in changeable:
             result.add_error(

@@ -22,11 +22,14 @@ class CheckError(ValueError):
     """A value that cannot be accepted (Chinese message)."""
 
 
+# Full-width letters and digits (people paste them from Word) → ASCII.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_code(value) -> str:
-    text = str(value or "").strip().upper()
-    # Full-width letters and digits (people paste them from Word).
-    text = text.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
-    return re.sub(r"\s+", "", text)
+    text = str(value or "").translate(_FULLWIDTH).strip().upper()
+    return _SPACES.sub("", text)
 
 
 def uscc_check_char(first17: str) -> str:
