@@ -214,6 +214,7 @@ def compute(scheme, as_of: dt.date | None = None) -> dict:
 def refresh_draft(scheme, *, user=None, as_of: dt.date | None = None, now=None) -> AssessmentResult:
     """Compute from the current data and store it as the draft result."""
     _require_office(user)
+    _check_open(scheme)
     as_of = as_of or default_as_of(scheme)
     data = compute(scheme, as_of)
     with transaction.atomic():
@@ -244,7 +245,7 @@ def publish_assessment(scheme, *, user, as_of: dt.date | None = None, now=None) 
 
 def _check_open(scheme) -> None:
     if AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists():
-        raise AssessmentError("考核结果已公布，不能再修改加分或否决")
+        raise AssessmentError("考核结果已公布，不能再重新计算或修改加分、否决")
 
 
 def add_bonus(scheme, *, user, unit, points, reason: str) -> AssessmentBonus:
