@@ -44,7 +44,7 @@ def generate(plan, rng):
 
 def _orders(plan, office, as_of):
     talents = Indicator.objects.filter(plan=plan, code="HIGH_END_TALENTS").first()
-    sme = Indicator.objects.filter(plan=plan, code="TECH_SME_REGISTERED").first()
+    platforms = Indicator.objects.filter(plan=plan, code="PLATFORMS_FILED").first()
     if talents is not None and talents.owner_unit_id:
         order = services.issue_order(
             plan, talents, talents.owner_unit, f"{DEMO_MARK}高端人才引进连续两个月落后序时进度，请制定追赶措施。",
@@ -57,9 +57,10 @@ def _orders(plan, office, as_of):
             OrderEvent.objects.filter(order=order, action="replied").update(time=replied)
         OrderEvent.objects.filter(order=order, action="issued").update(
             time=dt.datetime(plan.year, 8, 12, 2, 0, tzinfo=dt.UTC))
-    if sme is not None and sme.owner_unit_id:
+    if platforms is not None and platforms.owner_unit_id:
         order = services.issue_order(
-            plan, sme, sme.owner_unit, f"{DEMO_MARK}科技型中小企业入库进度滞后，请逐镇办排查后备企业并反馈入库计划。",
+            plan, platforms, platforms.owner_unit,
+            f"{DEMO_MARK}新备案创新平台进度滞后于序时进度，请逐企业排查后备平台并反馈备案计划。",
             dt.date(plan.year, 9, 30), office, issued_on=dt.date(plan.year, 9, 16))
         OrderEvent.objects.filter(order=order, action="issued").update(
             time=dt.datetime(plan.year, 9, 16, 2, 0, tzinfo=dt.UTC))
