@@ -76,3 +76,9 @@ ROUTES = [
     Route("assessment:scheme_detail", allow=READERS | {"town", "town_b", "zone", "lead", "dept", "talent"},
           kwargs=_pk, note="units see their own published row"),
 ]
+
+ROUTES += [
+    Route("api:get_assessment_result", allow={"office", "leader", "town", "town_b", "zone", "lead", "dept", "talent"},
+          kwargs=lambda ctx: {"scheme_id": _published_town_result(ctx)["pk"]},
+          note="units get their own published row only"),
+]

@@ -48,3 +48,9 @@ ROUTES = [
     Route("bulletins:bulletin_pdf", allow=OFFICE_AND_LEADER, kwargs=_issued,
           note="404 for everyone when LibreOffice is absent"),
 ]
+
+ROUTES += [
+    Route("api:list_bulletins", allow=OFFICE_AND_LEADER),
+    Route("api:get_bulletin", allow={"office"}, kwargs=lambda ctx: {"bulletin_id": _draft(ctx)["pk"]}),
+    Route("api:get_bulletin", allow=OFFICE_AND_LEADER, kwargs=lambda ctx: {"bulletin_id": _issued(ctx)["pk"]}),
+]
