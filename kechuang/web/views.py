@@ -16,6 +16,9 @@ def home(request):
         return redirect("audit:event_list")
     if user.has_role(Role.SYSADMIN, Role.SECADMIN) and not user.sees_everything:
         return redirect("accounts:user_list")
+    if user.sees_everything:
+        # Leaders and the office start on the supervision dashboard (the ten-second view).
+        return redirect("supervision:dashboard")
     plan = current_plan(user)
     context = {"plan": plan}
     if plan is not None:
