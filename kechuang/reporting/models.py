@@ -243,6 +243,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
     objects = ScopedManager()
 
     class Meta:

@@ -371,16 +371,24 @@ def completeness(request, code):
     current = shown[-1]
     burden = services.burden_by_unit(plan, current, check_system=False)
     empty = {"total": 0, "to_fill": 0, "prefilled": 0, "system": 0, "typed": 0}
+    quarters = sorted({p.quarter for p in shown})
     rows = []
     for unit in units:
+        by_q = []
+        for q in quarters:
+            due = [p for p in shown if p.quarter == q and p.due_on < as_of]
+            on_time = sum(1 for p in due if matrix[(p.pk, unit.pk)] == "on_time")
+            submitted = sum(1 for p in due if matrix[(p.pk, unit.pk)] in ("on_time", "late"))
+            by_q.append({"quarter": q, "due": len(due), "on_time": on_time, "submitted": submitted})
         rows.append({
+            "quarters": by_q,
             "unit": unit,
             "cells": [{"period": p, "status": matrix[(p.pk, unit.pk)], "label": STATUS_LABELS[matrix[(p.pk, unit.pk)]],
                        "due": p.due_on < as_of} for p in shown],
             "rate": rates[unit.pk], "burden": burden.get(unit.pk, empty),
         })
     return render(request, "reporting/completeness.html", {
-        "plan": plan, "periods": shown, "rows": rows, "as_of": as_of, "current": current,
+        "plan": plan, "periods": shown, "rows": rows, "as_of": as_of, "current": current, "quarters": quarters,
     })
 
 
