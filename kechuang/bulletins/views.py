@@ -26,6 +26,13 @@ from .pdf import PdfUnavailable, pdf_available
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _version(request, default: int = 0) -> int:
+    try:
+        return int(request.POST.get("version") or default)
+    except ValueError:
+        return -1  # never matches: the save is refused as a conflict
+
+
 @login_required
 def bulletin_list(request):
     bulletins = restrict_or_404(Bulletin.objects.select_related("plan"), request.user)
@@ -68,7 +75,7 @@ def bulletin_edit(request, pk):
     try:
         services.update_narrative(bulletin, user=request.user, summary=request.POST.get("summary", ""),
                                   next_steps=request.POST.get("next_steps", ""),
-                                  version=int(request.POST.get("version") or 0))
+                                  version=_version(request))
         messages.success(request, "已保存")
     except ConflictError as exc:
         messages.error(request, exc.message)
@@ -83,7 +90,7 @@ def bulletin_issue(request, pk):
     bulletin = get_for_user(Bulletin.objects.all(), request.user, CHANGE, pk=pk)
     try:
         bulletin = services.issue_bulletin(bulletin, user=request.user,
-                                           version=int(request.POST.get("version") or bulletin.version))
+                                           version=_version(request, bulletin.version))
         messages.success(request, f"已印发：{bulletin.issue_label}")
     except (ConflictError, services.BulletinError) as exc:
         messages.error(request, exc.message)
