@@ -174,7 +174,7 @@ def _years(rng, enterprises, year):
         for y in range(year - 3, year + 1):
             growth = Decimal(100 + rng.randint(-5, 25)) / 100
             base = (base * growth).quantize(Decimal("1"))
-            rd = (base * rd_ratio * (Decimal("1.15") if y == year else 1)).quantize(Decimal("1"))
+            rd = (base * rd_ratio).quantize(Decimal("1"))
             rows.append(
                 m.EnterpriseYear(
                     enterprise=ent,
@@ -343,7 +343,7 @@ def _talents(rng, enterprises, year):
         employer = enterprises[(i * 7) % len(enterprises)]
         introduced = (
             dt.date(year, 1 + i % 9, 1 + i % 27)
-            if i % 8 == 0
+            if i % 37 == 0
             else _day(rng, dt.date(2015, 1, 1), dt.date(year - 1, 12, 31))
         )
         t = m.Talent(
@@ -366,7 +366,7 @@ def _talents(rng, enterprises, year):
             name=f"演示{fields[i]}创新团队",
             leader=f"演示带头人{i + 1:02d}",
             category="高端团队",
-            introduced_on=dt.date(year, 2 + i, 15) if i < 4 else dt.date(year - 1, 5, 1),
+            introduced_on=dt.date(year, 2 + i, 15) if i < 1 else dt.date(year - 1, 5, 1),
             employer=enterprises[i * 11],
             employer_name=enterprises[i * 11].name,
         )
@@ -428,7 +428,7 @@ def _transactions(rng, enterprises, above, hnte, year, towns):
             enterprise=enterprises[(i * 23) % len(enterprises)],
             way=["转让", "许可", "作价投资", "合作实施"][i % 4],
             amount=Decimal(rng.randint(10, 200) * 10000),
-            transferred_on=dt.date(year, 1 + i % 9, 5) if i < 14 else dt.date(year - 1, 1 + i % 12, 5),
+            transferred_on=dt.date(year, 1 + i % 9, 5) if i < 9 else dt.date(year - 1, 1 + i % 12, 5),
         )
         for i in range(30)
     ]
@@ -436,7 +436,7 @@ def _transactions(rng, enterprises, above, hnte, year, towns):
     agreements = [
         m.UniversityAgreement(
             university=UNIVERSITIES[i],
-            signed_on=dt.date(year if i < 6 else year - 1, 3 + i, 12),
+            signed_on=dt.date(year if i < 3 else year - 1, 3 + i, 12),
             scope="产学研合作、人才培养、平台共建",
             results="共建研发平台、联合攻关" if i % 3 != 2 else "",
             has_substantive_results=i % 3 != 2,
