@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from django.db import close_old_connections, connection, models, transaction
+from django.db import OperationalError, close_old_connections, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -165,9 +165,13 @@ def process_job(job_id: int) -> None:
     last = {"pct": 0}
 
     def progress(pct: int) -> None:
+        # Progress is cosmetic: a busy database (e.g. SQLite while a poll reads) must not fail the import.
         if pct - last["pct"] >= 5 or pct == 100:
             last["pct"] = pct
-            ImportJob.objects.filter(pk=job_id).update(progress=pct)
+            try:
+                ImportJob.objects.filter(pk=job_id).update(progress=pct)
+            except OperationalError:
+                pass
 
     try:
         result = run_import(

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
@@ -13,7 +14,11 @@ RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTIN
 def _wait(job_id, timeout=300):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = ImportJob.objects.get(pk=job_id)
+        try:
+            job = ImportJob.objects.get(pk=job_id)
+        except OperationalError:  # the in-memory test database is briefly locked by the worker
+            time.sleep(0.5)
+            continue
         if job.status not in RUNNING:
             return job
         time.sleep(0.5)
