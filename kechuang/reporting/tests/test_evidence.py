@@ -98,3 +98,19 @@ def test_other_units_cannot_attach_or_delete(plan, personas):
         ev.delete_evidence(e, user=personas["town_b"])
     ev.delete_evidence(e, user=personas["town"])
     assert not Evidence.objects.exists()
+
+
+def test_the_upload_and_delete_pages_respect_the_lock(plan, personas, client_for):
+    row = filled(town_report(plan, personas), personas["town"])
+    c = client_for("town")
+    upload_url = reverse("reporting:evidence_upload", args=[plan.code, plan.year, 5, row.task_id])
+    c.post(upload_url, {"file": upload("纪要.pdf", pdf_bytes())})
+    e = Evidence.objects.get()
+    services.submit(row, user=personas["town"])
+    services.approve(row, user=personas["lead"])
+    resp = c.post(upload_url, {"file": upload("补充.pdf", pdf_bytes())}, follow=True)
+    assert "锁定" in resp.content.decode()
+    c.post(reverse("reporting:evidence_delete", args=[e.pk]))
+    assert list(Evidence.objects.values_list("original_name", flat=True)) == ["纪要.pdf"]
+    resp = c.post(upload_url, {"file": upload("病毒.pdf", exe_bytes())}, follow=True)
+    assert Evidence.objects.count() == 1
