@@ -98,3 +98,21 @@ def test_the_assess_cli_prints_ranks_and_writes_the_workbook(plan, tmp_path):
                  stdout=buf)
     assert "【镇（街道）】" in buf.getvalue()
     assert load_workbook(str(out)).sheetnames[0] == "汇总"
+
+
+def test_the_evaluation_shows_the_change_on_last_year_from_registry_data(plan):
+    from kechuang.org.models import Unit
+    from kechuang.registry.models import Enterprise, HighTechCertificate
+
+    town = Unit.objects.get(name="杨寨镇")
+    for i, issued in enumerate((dt.date(2021, 6, 1), dt.date(2022, 3, 1)), 1):
+        ent = Enterprise.objects.create(uscc=f"91421381MA49000{i:02d}X", name=f"演示企业{i}", town=town)
+        HighTechCertificate.objects.create(enterprise=ent, number=f"GR20224200000{i}", issued_on=issued)
+    fw = evaluation.load_framework()
+    result = evaluation.evaluate(fw, plan, dt.date(2022, 12, 31))
+    row = next(r for r in result["rows"] if r["code"] == "HNTE_COUNT")
+    assert (row["value"], row["last_value"]) == (D(2), D(1))
+    assert row["score"] == D("0.75")  # 15 × 2/40
+    assert row["last_score"] == D("0.38")  # 15 × 1/40, rounded
+    assert row["change"] == D("0.37")
+    assert result["change"] == result["total"] - result["last_total"]
