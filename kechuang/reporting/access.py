@@ -50,15 +50,6 @@ def _value(ctx):
     return {"pk": row.pk}
 
 
-def _town_reporter_only(ctx, kwargs):
-    """The accounts routes grant the town a reviewer role earlier in the matrix; take it back so the
-    town is the plain reporter these declarations describe."""
-    from kechuang.accounts.models import Role, UserRole
-
-    UserRole.objects.filter(user=ctx.users["town"], role=Role.REVIEWER).delete()
-    return kwargs
-
-
 def _fill(ctx):
     return {"code": ctx.plan.code, "year": ctx.plan.year, "month": 5}
 
@@ -71,7 +62,7 @@ def _period(ctx):
 
 ROUTES = [
     Route("reporting:home", allow=UNIT_USERS | {"office", "leader"}, ok=(302,)),
-    Route("reporting:review_home", allow=REVIEWERS, ok=(302,), kwargs=lambda ctx: _town_reporter_only(ctx, {})),
+    Route("reporting:review_home", allow=REVIEWERS, ok=(302,)),
     Route("reporting:workspace", allow=UNIT_USERS, kwargs=_fill),
     Route("reporting:excel_download", allow=UNIT_USERS, kwargs=_fill),
     Route("reporting:excel_upload", allow=UNIT_USERS, kwargs=_fill, method="POST", ok=(302,)),
@@ -85,7 +76,7 @@ ROUTES = [
     Route("reporting:evidence_delete", allow={"town"}, method="POST", ok=(302,),
           kwargs=lambda ctx: _evidence(ctx, 9)),
     Route("reporting:review_queue", allow=REVIEWERS,
-          kwargs=lambda ctx: _town_reporter_only(ctx, {"code": ctx.plan.code})),
+          kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("reporting:task_report_detail", allow={"town"}, kwargs=lambda ctx: {"pk": _town_report(ctx, 5).pk}),
     Route("reporting:task_report_detail", allow={"town", "lead", "office", "leader"},
           kwargs=lambda ctx: {"pk": _town_report(ctx, 6, submit=True).pk}),

@@ -26,8 +26,8 @@ def test_every_concrete_data_model_keeps_history(plan):
     for model in apps.get_models():
         if not model.__module__.startswith("kechuang.") or model.__name__.startswith("Historical"):
             continue
-        # Event rows are themselves the history of a workflow (append-only).
-        if model._meta.auto_created or model.__name__ in exempt or model.__name__.endswith("Event"):
+        # Event rows are themselves the history of a workflow (append-only); job rows track a run.
+        if model._meta.auto_created or model.__name__ in exempt or model.__name__.endswith(("Event", "Job")):
             continue
         if not hasattr(model, "history"):
             untracked.append(model._meta.label)
