@@ -979,6 +979,8 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
             batch = plan.create[i : i + BATCH * 5]
             if connection.vendor == "sqlite":
                 fast_insert_with_history(model, batch, getattr(hist_user, "pk", None), reason)
+            elif connection.vendor == "postgresql":
+                copy_insert_with_history(model, batch, getattr(hist_user, "pk", None), reason)
             else:
                 bulk_create_with_history(
                     batch, model, batch_size=BATCH, default_user=hist_user, default_change_reason=reason
@@ -1067,6 +1069,43 @@ def fast_insert_with_history(model, objs, user_id, reason) -> None:
         f"INSERT INTO {qn(hmodel._meta.db_table)} ({hcols}) VALUES ({', '.join('?' * len(hfields))})",
         hrows,  # noqa: S608
     )
+
+
+def copy_insert_with_history(model, objs, user_id, reason) -> None:
+    """PostgreSQL: reserve ids from the table's sequence, then ``COPY`` the rows and their "+"
+    history rows (psycopg 3 adapts dates, decimals and booleans). Runs inside the import's transaction."""
+    from django.utils import timezone
+
+    if not objs:
+        return
+    connection.ensure_connection()
+    raw = connection.connection.cursor()
+    now = timezone.now()
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    raw.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (table, len(objs)))
+    ids = [r[0] for r in raw.fetchall()]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(obj, f.attname, now)
+    attnames = ["id"] + [f.attname for f in fields]
+    cols = ", ".join(qn(c) for c in ["id"] + [f.column for f in fields])
+    with raw.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([getattr(obj, a) for a in attnames])
+    hmodel = model.history.model
+    hfields = [f for f in hmodel._meta.concrete_fields if not f.primary_key]
+    special = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
+    hcols = ", ".join(qn(f.column) for f in hfields)
+    plan = [(f.attname in special, special.get(f.attname, f.attname)) for f in hfields]
+    with raw.copy(f"COPY {qn(hmodel._meta.db_table)} ({hcols}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([x if is_const else getattr(obj, x) for is_const, x in plan])
 
 
 # ------------------------------------------------------------------------------ templates & exports
