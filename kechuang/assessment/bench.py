@@ -19,7 +19,7 @@ def run(db_label: str) -> None:
     if plan is None:  # run alone: build the data set
         plan, _users = build_guangshui_half_year()
     scheme = services.ensure_scheme(plan)
-    dataset = f"Guangshui 2022 demo data, {db_label}"
+    dataset = f"bundled 2022 plan with demo data, {db_label}"
     as_of = dt.date(2022, 6, 30)
     times = []
     n = 0

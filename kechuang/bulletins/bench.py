@@ -14,7 +14,7 @@ def run(db_label: str) -> None:
     from . import services
 
     plan, users = build_guangshui_half_year()
-    dataset = f"Guangshui 2022 demo data, {db_label}"
+    dataset = f"bundled 2022 plan with demo data, {db_label}"
     office = users["office"]
     times = []
     for _ in range(3):

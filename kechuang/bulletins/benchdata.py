@@ -1,4 +1,4 @@
-"""The Guangshui 2022 plan with half a year of approved monthly reports from every unit (for
+"""The bundled 2022 plan with half a year of approved monthly reports from every unit (for
 the bulletin and assessment benchmarks). Rows are bulk-inserted; they carry the states the
 workflow would have given them."""
 

@@ -1,7 +1,7 @@
 """Name resolution: the loose unit names of documents and spreadsheets → units.
 
 One helper for every caller (plan loader, extractor, Excel imports), so that "市科技经信局",
-"科技经信局" and "广水市科技经信局" all resolve the same way.
+"科技经信局" and "<city>市科技经信局" all resolve the same way.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class UnitResolver:
                 if not key:
                     continue
                 self._by_name.setdefault(key, unit)
-                # "广水市科技经信局" ↔ "市科技经信局" ↔ "科技经信局"
+                # "<city>科技经信局" ↔ "市科技经信局" ↔ "科技经信局"
                 stripped = self._strip_prefixes(key, root_name)
                 for variant in stripped:
                     self._by_name.setdefault(variant, unit)
