@@ -67,7 +67,9 @@ def parse_database_url(url: str, data_dir: Path) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": None},
+            # A file, not memory: background threads and the live test server then share the database
+            # through WAL and the busy timeout, as in production.
+            "TEST": {"NAME": str(data_dir / f"test_kechuang_{os.getpid()}.sqlite3")},
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
