@@ -26,7 +26,7 @@ demo: migrate
 	$(PY) manage.py demo
 
 run: demo
-	-./scripts/system-deps.sh
+	-./scripts/system-deps.sh run
 	@echo "科创督办已启动：http://$(HOST):$(PORT)/ （Ctrl+C 退出）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -4,7 +4,10 @@
 # Also installs the fontconfig aliases that map the official 公文 font names to installed fonts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp chromium libreoffice-writer-nogui poppler-utils)
+# `system-deps.sh run` installs only what serving needs (CJK fonts for charts and PDFs, LibreOffice for
+# bulletin PDFs); the default installs what the tests need as well (chromium, poppler).
+PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp libreoffice-writer-nogui)
+[ "${1:-test}" = "run" ] || PACKAGES+=(chromium poppler-utils)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
