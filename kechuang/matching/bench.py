@@ -54,7 +54,7 @@ def run(db_label: str) -> None:
     docs = synthetic_docs(N)
     start = time.perf_counter()
     indexes = {kind: Index(items) for kind, items in docs.items()}
-    report("matching index build", time.perf_counter() - start, "s", DATASET)
+    report("matching_index_build", time.perf_counter() - start, "s", DATASET)
     rng = random.Random(7)
     queries = [f"{_phrase(rng)}需求：现有{_phrase(rng)}不足，希望{_phrase(rng)}" for _ in range(50)]
     times = []
@@ -64,5 +64,5 @@ def run(db_label: str) -> None:
         for index in indexes.values():
             index.search(tokens, k=10)
         times.append((time.perf_counter() - t) * 1000)
-    report("matching query median", statistics.median(times), "ms", DATASET)
-    report("matching query p95", sorted(times)[int(len(times) * 0.95) - 1], "ms", DATASET)
+    report("matching_query_median", statistics.median(times), "ms", DATASET)
+    report("matching_query_p95", sorted(times)[int(len(times) * 0.95) - 1], "ms", DATASET)

@@ -35,14 +35,14 @@ def run(db_label: str) -> None:
     result = run_import("enterprises", data, None, commit=True)
     elapsed = time.perf_counter() - start
     assert result.ok and result.created == N, result.errors[:3]
-    report("registry import rows/s", N / elapsed, "rows/s", dataset)
+    report("registry_import_rate", N / elapsed, "rows/s", dataset)
 
     tracemalloc.start()
     again = run_import("enterprises", data, None, commit=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert again.ok and again.unchanged == N
-    report("registry import peak memory", peak / 1024 / 1024, "MB", dataset)
+    report("registry_import_peak_memory", peak / 1024 / 1024, "MB", dataset)
 
     office = make_user("bench-office", Unit.objects.get(name="领导小组办公室"), ["office"])
     client = Client()
@@ -57,4 +57,4 @@ def run(db_label: str) -> None:
             response = client.get(url)
             timings.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
-    report("registry enterprise list (filtered) median", statistics.median(timings), "ms", dataset)
+    report("registry_enterprise_list_filtered_median", statistics.median(timings), "ms", dataset)
