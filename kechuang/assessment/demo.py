@@ -9,7 +9,7 @@ def generate(plan, rng) -> None:
     from kechuang.org.models import Unit
 
     from . import evaluation, services
-    from .models import AssessmentBonus, AssessmentResult, ResultStatus
+    from .models import AssessmentBonus, AssessmentResult, EvaluationFramework, ResultStatus
 
     office = User.objects.filter(role_assignments__role=Role.OFFICE, is_active=True).order_by("pk").first()
     if office is None:
@@ -17,7 +17,8 @@ def generate(plan, rng) -> None:
     scheme = services.ensure_scheme(plan, user=office)
     if scheme is None:
         return
-    if evaluation.EXAMPLE_FILE.exists():
+    # Load and compute only once, so running the demo again writes no new history rows.
+    if evaluation.EXAMPLE_FILE.exists() and not EvaluationFramework.objects.exists():
         evaluation.load_framework(user=office)
     if AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists():
         return
@@ -25,4 +26,5 @@ def generate(plan, rng) -> None:
     if towns and not AssessmentBonus.objects.filter(scheme=scheme, reason__startswith="【演示】").exists():
         services.add_bonus(scheme, user=office, unit=rng.choice(towns), points="2",
                            reason="【演示】获评省级科技创新示范镇")
-    services.refresh_draft(scheme, user=office)
+    if not AssessmentResult.objects.filter(scheme=scheme).exists():
+        services.refresh_draft(scheme, user=office)
