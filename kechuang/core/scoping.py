@@ -64,6 +64,20 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
+def plan_work_rule(user, action, unit_rule):
+    """The common shape of a plan-work scope: the office does everything, nobody else changes,
+    leaders read everything, and a unit's reporters and reviewers read what ``unit_rule(user)`` gives."""
+    if user.is_office:
+        return True
+    if action == CHANGE:
+        return False
+    if user.sees_everything:
+        return True
+    if is_unit_member(user):
+        return unit_rule(user)
+    return False
+
+
 def unit_member_roles():
     from kechuang.accounts.models import Role
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
-from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
+from kechuang.core.scoping import ScopedManager, plan_work_rule
 
 from .choices import Comparator, IndicatorKind, PlanStatus, ProgressMode, TaskUnitRole, ValueSource
 
@@ -64,18 +64,13 @@ class Plan(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        if user.is_office:
-            return True
-        if action == CHANGE:
-            return False
-        if user.sees_everything:
-            return True
-        if is_unit_member(user):
-            # Units see the plans they have work in.
-            return Q(pk__in=TaskUnit.objects.filter(unit_id=user.unit_id).values("task__plan_id")) | Q(
-                pk__in=Indicator.objects.filter(owner_unit_id=user.unit_id).values("plan_id")
-            )
-        return False
+        # Units see the plans they have work in.
+        return plan_work_rule(
+            user,
+            action,
+            lambda u: Q(pk__in=TaskUnit.objects.filter(unit_id=u.unit_id).values("task__plan_id"))
+            | Q(pk__in=Indicator.objects.filter(owner_unit_id=u.unit_id).values("plan_id")),
+        )
 
     def setting(self, name: str):
         return {**DEFAULT_SETTINGS, **(self.settings or {})}.get(name)
@@ -110,16 +105,10 @@ class Task(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        if user.is_office:
-            return True
-        if action == CHANGE:
-            return False
-        if user.sees_everything:
-            return True
-        if is_unit_member(user):
-            # A unit sees the tasks it leads or answers for.
-            return Q(pk__in=TaskUnit.objects.filter(unit_id=user.unit_id).values("task_id"))
-        return False
+        # A unit sees the tasks it leads or answers for.
+        return plan_work_rule(
+            user, action, lambda u: Q(pk__in=TaskUnit.objects.filter(unit_id=u.unit_id).values("task_id"))
+        )
 
     def lead_units(self):
         return [tu.unit for tu in self.task_units.all() if tu.role == TaskUnitRole.LEAD]
@@ -192,20 +181,17 @@ class Indicator(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        if user.is_office:
-            return True
-        if action == CHANGE:
-            return False
-        if user.sees_everything:
-            return True
-        if is_unit_member(user):
-            # A unit sees the indicators it owns and those of the tasks it works on.
-            return Q(owner_unit_id=user.unit_id) | Q(
+        # A unit sees the indicators it owns and those of the tasks it works on.
+        return plan_work_rule(
+            user,
+            action,
+            lambda u: Q(owner_unit_id=u.unit_id)
+            | Q(
                 pk__in=Indicator.tasks.through.objects.filter(
-                    task__in=TaskUnit.objects.filter(unit_id=user.unit_id).values("task_id")
+                    task__in=TaskUnit.objects.filter(unit_id=u.unit_id).values("task_id")
                 ).values("indicator_id")
-            )
-        return False
+            ),
+        )
 
     @property
     def target_display(self) -> str:
