@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench venv system-deps migrate demo lint check-deploy
+.PHONY: run test test-fast bench venv system-deps migrate demo lint check-deploy
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: demo
 
 test: system-deps venv
 	./scripts/test.sh
+
+# The edit-test loop: SQLite only, no browser tests (CI and `make test` run everything).
+test-fast: venv
+	KECHUANG_TEST_DATABASES=sqlite ./scripts/test.sh -m "not browser"
 
 bench: venv
 	$(PY) -m kechuang.bench

@@ -4,6 +4,16 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+BUNDLED_PLAN = "guangshui-2022"
+BROWSER_FIXTURES = {"page", "live_server", "login_page"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives a browser or a live server carries the `browser` mark (`-m "not browser"` skips them)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
 
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
@@ -12,6 +22,23 @@ def _is_transactional(request) -> bool:
         or "transactional_db" in request.fixturenames
         or "live_server" in request.fixturenames
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The bundled plan, its units and the personas, created once per test session (once per xdist worker) and
+    committed. Each ordinary test runs inside a transaction that is rolled back, so it sees them unchanged and
+    whatever it changes (the plan included) is undone. Transactional tests flush the database when they end;
+    pytest-django runs them after the others, and the `plan`/`personas` fixtures create the data again."""
+    from kechuang.audit.testing import enable_append_only
+    from kechuang.core.testing import load_bundled_plan, make_personas
+
+    with django_db_blocker.unblock():
+        # The schema comes from the models (--no-migrations; core/tests/test_migrations.py applies the real
+        # migrations); the one thing a migration adds beyond the models is the audit log's append-only triggers.
+        enable_append_only()
+        load_bundled_plan(BUNDLED_PLAN)
+        make_personas()
 
 
 @pytest.fixture(autouse=True)
@@ -30,18 +57,24 @@ def _audit_triggers_step_aside_for_flush(request):
 
 @pytest.fixture
 def plan(db):
-    """The bundled 2022 plan, loaded fresh for the test."""
+    """The bundled 2022 plan (created once per session; see django_db_setup). Changes a test makes are rolled
+    back with its transaction."""
     from kechuang.core.testing import load_bundled_plan
+    from kechuang.plans.models import Plan
 
-    return load_bundled_plan()
+    return Plan.objects.filter(code=BUNDLED_PLAN).first() or load_bundled_plan(BUNDLED_PLAN)
 
 
 @pytest.fixture
 def personas(plan):
-    """One user per role (see kechuang.core.testing.PERSONAS)."""
-    from kechuang.core.testing import make_personas
+    """One user per role (see kechuang.core.testing.PERSONAS), created once per session."""
+    from kechuang.accounts.models import User
+    from kechuang.core.testing import PERSONAS, make_personas
 
-    return make_personas()
+    users = {u.username: u for u in User.objects.filter(username__in=list(PERSONAS))}
+    if len(users) != len(PERSONAS):
+        return make_personas()
+    return {name: users[name] for name in PERSONAS}
 
 
 @pytest.fixture

@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
-# The whole test suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or KECHUANG_TEST_PG_URL).
+# The whole test suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or KECHUANG_TEST_PG_URL), each spread over
+# the CPUs with pytest-xdist (one test database per worker). Extra arguments go to pytest.
 # With CI=true an unreachable PostgreSQL is a failure, not a skip.
+# KECHUANG_TEST_DATABASES=sqlite runs SQLite only (make test-fast); KECHUANG_TEST_WORKERS sets the worker count.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL="${KECHUANG_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/kechuang}"
+WORKERS="${KECHUANG_TEST_WORKERS:-auto}"
+DATABASES="${KECHUANG_TEST_DATABASES:-sqlite postgresql}"
+# Every test over 5 s is listed at the end of each run (each one is explained in a comment at the test).
+PYTEST_ARGS=(-n "$WORKERS" --durations=25 --durations-min=5)
 status=0
+timings=()
 
-echo "== pytest on SQLite =="
-env -u DATABASE_URL KECHUANG_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@" || status=1
+run_pytest() {  # run_pytest LABEL [env assignments…] -- pytest args
+  local label=$1; shift
+  local started=$SECONDS
+  env "$@" "${PYTEST_ARGS[@]}" || status=1
+  local secs=$((SECONDS - started))
+  timings+=("$(printf '%s: %d min %02d s' "$label" $((secs / 60)) $((secs % 60)))")
+}
+
+if [[ " $DATABASES " == *" sqlite "* ]]; then
+  echo "== pytest on SQLite =="
+  run_pytest SQLite -u DATABASE_URL KECHUANG_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@"
+fi
 
 pg_ok() { $PY - "$PG_URL" <<'PYEOF'
 import sys, psycopg
@@ -19,17 +36,21 @@ except Exception as exc:
     print(exc, file=sys.stderr); sys.exit(1)
 PYEOF
 }
-if ! pg_ok 2>/dev/null && [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start 2>/dev/null || true
-  sleep 2
+if [[ " $DATABASES " == *" postgresql "* ]]; then
+  if ! pg_ok 2>/dev/null && [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start 2>/dev/null || true
+    sleep 2
+  fi
+  if pg_ok; then
+    echo "== pytest on PostgreSQL ($PG_URL) =="
+    run_pytest PostgreSQL DATABASE_URL="$PG_URL" KECHUANG_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "PostgreSQL at $PG_URL is unreachable: failing (CI=true)." >&2
+    status=1
+  else
+    echo "WARNING: PostgreSQL at $PG_URL is unreachable: the PostgreSQL run was skipped." >&2
+  fi
 fi
-if pg_ok; then
-  echo "== pytest on PostgreSQL ($PG_URL) =="
-  DATABASE_URL="$PG_URL" KECHUANG_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@" || status=1
-elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL at $PG_URL is unreachable: failing (CI=true)." >&2
-  status=1
-else
-  echo "WARNING: PostgreSQL at $PG_URL is unreachable: the PostgreSQL run was skipped." >&2
-fi
+echo "== test time per database =="
+printf '%s\n' "${timings[@]}"
 exit $status

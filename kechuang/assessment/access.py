@@ -74,7 +74,7 @@ ROUTES = [
     # After publication: a town sees its own result, not another town's.
     Route("assessment:unit_result", allow={"office", "leader", "town"}, kwargs=_published_town_result),
     Route("assessment:scheme_detail", allow=READERS | {"town", "town_b", "zone", "lead", "dept", "talent"},
-          kwargs=_pk, note="units see their own published row"),
+          kwargs=lambda ctx: {"pk": _published_town_result(ctx)["pk"]}, note="units see their own published row"),
 ]
 
 ROUTES += [

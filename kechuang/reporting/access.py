@@ -54,6 +54,14 @@ def _fill(ctx):
     return {"code": ctx.plan.code, "year": ctx.plan.year, "month": 5}
 
 
+def _month(ctx, month):
+    """The period key (YYYYMM) of ``month``, with the plan's periods created."""
+    from kechuang.reporting import services
+
+    services.ensure_periods(ctx.plan)
+    return f"{ctx.plan.year}{month:02d}"
+
+
 def _period(ctx):
     from kechuang.reporting import services
 
@@ -132,5 +140,5 @@ ROUTES += [
     Route("api:reopen_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
           kwargs=_value_pk),
     Route("api:reporting_completeness", allow={"office", "leader"},
-          kwargs=lambda ctx: {"code": ctx.plan.code, "period": "202205"}),
+          kwargs=lambda ctx: {"code": ctx.plan.code, "period": _month(ctx, 5)}),
 ]

@@ -34,7 +34,9 @@ def test_booleans_are_parsed_strictly(monkeypatch):
 
 
 def _manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("KECHUANG_", "DJANGO_ALLOW_ASYNC"))}
+    # Production settings: the suite's own settings module (fast hasher) must not leak into the child.
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("KECHUANG_", "DJANGO_ALLOW_ASYNC", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"))}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=full_env, capture_output=True,
                           text=True, timeout=120)
@@ -46,6 +48,22 @@ def test_production_settings_pass_check_deploy(tmp_path):
                      KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
                      KECHUANG_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_test_suite_uses_the_fast_password_hasher(tmp_path):
+    from django.conf import settings
+
+    import kechuang.settings as production
+
+    fast = "django.contrib.auth.hashers.MD5PasswordHasher"
+    assert settings.PASSWORD_HASHERS == [fast]
+    assert fast not in getattr(production, "PASSWORD_HASHERS", [])
+    result = _manage("shell", "-c", "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)",
+                     KECHUANG_DEBUG="false", KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdef",
+                     KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
+                     KECHUANG_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() not in {"", "md5"}
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

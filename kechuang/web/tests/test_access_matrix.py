@@ -55,30 +55,36 @@ def test_every_route_has_a_declared_expected_access():
     assert not unknown, f"declarations for routes that do not exist: {unknown}"
 
 
+def _route_id(route) -> str:
+    return f"{route.method} {route.name}" + (f" ({route.note})" if route.note else "")
+
+
+# One test per declared route (every persona inside it): failures name the route, and xdist spreads the routes
+# over the workers instead of running ~2,200 requests in one test function.
 @pytest.mark.django_db
-def test_every_route_behaves_as_declared_for_every_role(plan, personas):
+@pytest.mark.parametrize("route", _declared(), ids=_route_id)
+def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
     ctx = SimpleNamespace(plan=plan, users=personas)
     failures = []
-    for route in _declared():
-        kwargs = route.kwargs(ctx) if route.kwargs else {}
-        url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
-        data = route.data(ctx) if callable(route.data) else (route.data or {})
-        is_api = route.name.startswith("api:")
-        for persona in sorted(ALL_PERSONAS | {"anonymous"}):
-            client = Client()
-            if persona != "anonymous":
-                client.force_login(personas[persona])
-            response = client.post(url, data) if route.method == "POST" else client.get(url)
-            if persona in route.allow:
-                expected = route.ok
-            elif persona == "anonymous":
-                expected = (401,) if is_api else (302,)
-            else:
-                expected = (*route.denied, 401) if is_api else route.denied
-            if response.status_code not in expected:
-                failures.append(f"{route.method} {url} [{route.name}] as {persona}: {response.status_code}, "
-                                f"expected {expected}")
-            if persona == "anonymous" and not is_api and response.status_code == 302:
-                if "/login/" not in response["Location"]:
-                    failures.append(f"{url} as anonymous redirected to {response['Location']}")
+    kwargs = route.kwargs(ctx) if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
+    data = route.data(ctx) if callable(route.data) else (route.data or {})
+    is_api = route.name.startswith("api:")
+    for persona in sorted(ALL_PERSONAS | {"anonymous"}):
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(personas[persona])
+        response = client.post(url, data) if route.method == "POST" else client.get(url)
+        if persona in route.allow:
+            expected = route.ok
+        elif persona == "anonymous":
+            expected = (401,) if is_api else (302,)
+        else:
+            expected = (*route.denied, 401) if is_api else route.denied
+        if response.status_code not in expected:
+            failures.append(f"{route.method} {url} [{route.name}] as {persona}: {response.status_code}, "
+                            f"expected {expected}")
+        if persona == "anonymous" and not is_api and response.status_code == 302:
+            if "/login/" not in response["Location"]:
+                failures.append(f"{url} as anonymous redirected to {response['Location']}")
     assert not failures, "\n".join(failures)
