@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kechuang.audit.middleware.AuditContextMiddleware",
     "kechuang.core.middleware.SecurityHeadersMiddleware",
+    "kechuang.accounts.middleware.MustChangePasswordMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -209,6 +210,12 @@ AXES_VERBOSE = False
 
 # Idle timeout: the session expires after 30 minutes without a request.
 SESSION_COOKIE_AGE = env_int("KECHUANG_SESSION_IDLE_SECONDS", 1800)
+# API tokens expire; a new token is valid this many days (tokens are listed and revoked on 我的接口令牌).
+KECHUANG_API_TOKEN_DAYS = env_int("KECHUANG_API_TOKEN_DAYS", 90)
+# The OpenAPI document and docs page need a signed-in user unless this is true.
+KECHUANG_API_DOCS_PUBLIC = env_bool("KECHUANG_API_DOCS_PUBLIC", False)
+# A password reset link issued by the system administrator is valid this long (one use).
+PASSWORD_RESET_TIMEOUT = env_int("KECHUANG_PASSWORD_RESET_SECONDS", 24 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

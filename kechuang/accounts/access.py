@@ -1,4 +1,4 @@
-from kechuang.core.access import Route
+from kechuang.core.access import ALL_PERSONAS, Route
 
 
 def _role_target(ctx):
@@ -6,6 +6,13 @@ def _role_target(ctx):
     from kechuang.core.testing import make_user
 
     return {"pk": make_user(f"grant-target-{len(ctx.users)}", None, ()).pk}
+
+
+def _town_token(ctx):
+    from kechuang.accounts.models import APIToken
+
+    token, _ = APIToken.issue(ctx.users["town"], "对接")
+    return {"pk": token.pk}
 
 
 ROUTES = [
@@ -19,4 +26,12 @@ ROUTES = [
         kwargs=_role_target,
         data={"role": "reviewer", "action": "grant"},
     ),
+    Route("accounts:user_reset_link", allow={"sysadmin"}, method="POST", kwargs=_role_target),
+    Route("accounts:user_active", allow={"sysadmin"}, method="POST", ok=(302,), kwargs=_role_target,
+          data={"active": "0"}),
+    Route("accounts:password_change", allow=ALL_PERSONAS),
+    Route("accounts:password_reset_confirm", allow=ALL_PERSONAS | {"anonymous"},
+          kwargs=lambda ctx: {"uidb64": "MQ", "token": "invalid-token"}, note="an invalid link says so to anyone"),
+    Route("accounts:token_list", allow=ALL_PERSONAS),
+    Route("accounts:token_revoke", allow={"town"}, method="POST", ok=(302,), kwargs=_town_token),
 ]

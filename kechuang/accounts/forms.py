@@ -27,3 +27,8 @@ class UserCreateForm(forms.ModelForm):
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     action = forms.ChoiceField(choices=[("grant", "授予"), ("revoke", "撤销")])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100)
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=365, initial=90)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -31,8 +34,9 @@ class Role(models.TextChoices):
     PII_VIEWER = "pii_viewer", _("个人信息查看")
 
 
-# 三员分立: no account may hold two of these.
+# 三员分立: no account may hold two of these, nor one of these and a business role.
 SEPARATED_ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+BUSINESS_ROLES = frozenset(set(Role) - SEPARATED_ADMIN_ROLES)
 
 
 class User(AbstractUser):
@@ -45,6 +49,8 @@ class User(AbstractUser):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     is_demo = models.BooleanField(_("演示账号"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Set when the system administrator issues a reset link: the next sign-in must choose a new password.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -104,14 +110,14 @@ class UserRole(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
     def clean(self):
+        held = set(UserRole.objects.filter(user_id=self.user_id).exclude(pk=self.pk).values_list("role", flat=True))
         if self.role in SEPARATED_ADMIN_ROLES:
-            others = (
-                UserRole.objects.filter(user_id=self.user_id, role__in=SEPARATED_ADMIN_ROLES)
-                .exclude(pk=self.pk)
-                .exclude(role=self.role)
-            )
-            if others.exists():
+            if held & (SEPARATED_ADMIN_ROLES - {self.role}):
                 raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不得由同一账号兼任"))
+            if held & BUSINESS_ROLES:
+                raise ValidationError(_("三员分立：管理员账号不得兼任业务角色"))
+        elif held & SEPARATED_ADMIN_ROLES:
+            raise ValidationError(_("三员分立：管理员账号不得兼任业务角色"))
 
     def save(self, *args, **kwargs):
         self.full_clean(exclude=["user"])
@@ -128,6 +134,11 @@ class APIToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_active and self.expires_at is not None and self.expires_at > timezone.now()
 
     class Meta:
         ordering = ["-created"]
@@ -142,7 +153,10 @@ class APIToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[APIToken, str]:
+    def issue(cls, user: User, name: str, days: int | None = None) -> tuple[APIToken, str]:
+        """A new token valid for ``days`` (default KECHUANG_API_TOKEN_DAYS); returns the row and the key."""
+        days = days or settings.KECHUANG_API_TOKEN_DAYS
         key = "kc_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8],
+                                   expires_at=timezone.now() + timedelta(days=days))
         return token, key

@@ -1,4 +1,6 @@
-"""API authentication: the browser session (CSRF-checked) or a bearer token."""
+"""API authentication: a bearer token (no CSRF: it is not sent by browsers on their own) or the browser session
+(CSRF-checked for unsafe methods). The token is tried first so that a token request never meets the session's
+CSRF check."""
 
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -22,7 +24,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         row = (
             APIToken.objects.select_related("user")
-            .filter(key_hash=APIToken.hash_key(token), is_active=True, user__is_active=True)
+            .filter(key_hash=APIToken.hash_key(token), is_active=True, user__is_active=True,
+                    expires_at__gt=timezone.now())
             .first()
         )
         if row is None:

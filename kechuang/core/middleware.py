@@ -1,6 +1,7 @@
 """Response headers that Django's SecurityMiddleware does not set."""
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -20,4 +21,8 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.setdefault("Content-Security-Policy", self.policy)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            # Pages and downloads of a signed-in user hold scoped (and sometimes personal) data: no cache keeps them.
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -11,9 +11,13 @@ from kechuang.audit.models import AuditEvent
 @pytest.mark.django_db
 @pytest.mark.parametrize("first,second", [("sysadmin", "secadmin"), ("secadmin", "auditor"), ("auditor", "sysadmin")])
 def test_no_account_may_hold_two_of_the_three_admin_roles(personas, first, second):
+    from kechuang.core.testing import make_user
+
     user = personas[first]
+    # A second security administrator acts, so the refusal is the 三员分立 rule, not the no-self-grant rule.
+    actor = make_user("secadmin2", None, [Role.SECADMIN])
     with pytest.raises(ValidationError, match="三员分立"):
-        grant_role(user, second, by=personas["secadmin"])
+        grant_role(user, second, by=actor)
     assert set(user.role_assignments.values_list("role", flat=True)) == {first}
 
 

@@ -18,7 +18,8 @@ def test_a_bearer_token_sees_what_its_user_sees(personas):
 
 
 @pytest.mark.django_db
-def test_the_openapi_document_and_offline_docs_load(client):
+def test_the_openapi_document_and_offline_docs_load(client_for):
+    client = client_for("office")
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/api/plans/" in spec["paths"]
     docs = client.get("/api/docs").content.decode()
