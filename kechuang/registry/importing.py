@@ -34,6 +34,7 @@ from django.db import connection, models, transaction
 from openpyxl.utils import get_column_letter
 
 from kechuang.core.scoping import CHANGE, VIEW, restrict
+from kechuang.core.uploads import UploadRefused, check_ooxml
 
 from .config import RegistryConfig, get_registry
 from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
@@ -281,42 +282,11 @@ def parse_bool(value) -> bool:
 
 
 def check_archive(data: bytes) -> None:
-    """Refuse anything that is not a sane .xlsx before openpyxl reads it."""
-    if not data.startswith(b"PK"):
-        raise ImportRefused("文件不是 Excel 2007 及以上格式（.xlsx）；请在 Excel 中“另存为”.xlsx 后再导入")
+    """Refuse anything that is not a sane .xlsx before openpyxl reads it (the shared upload guard)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise ImportRefused("文件已损坏或不是 .xlsx 文件") from exc
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ImportRefused("文件不是 .xlsx 工作簿")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportRefused(f"文件压缩比异常（{info.filename}），疑似压缩炸弹，已拒绝")
-        if total > MAX_UNCOMPRESSED:
-            raise ImportRefused(f"文件解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，已拒绝；请拆分后导入")
-    # No DTDs or entity declarations anywhere (XML entity bomb, external entities).
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        tail = b""
-        with archive.open(info) as stream:
-            read = 0
-            while True:
-                chunk = stream.read(1 << 20)
-                if not chunk:
-                    break
-                read += len(chunk)
-                if read > info.file_size + 1024:
-                    raise ImportRefused("文件内容与声明大小不符，已拒绝")
-                window = (tail + chunk).upper()
-                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    raise ImportRefused("文件包含 DOCTYPE/ENTITY 声明（可能是恶意 XML），已拒绝")
-                tail = chunk[-16:]
+        check_ooxml(data, kind="xlsx", max_uncompressed=MAX_UNCOMPRESSED)
+    except UploadRefused as exc:
+        raise ImportRefused(str(exc)) from exc
 
 
 # ------------------------------------------------------------------------------ lookups

@@ -4,8 +4,10 @@ with units and months."""
 
 from __future__ import annotations
 
+import io
 import statistics
 import time
+import tracemalloc
 
 from django.db import connection
 from django.test import Client
@@ -52,3 +54,29 @@ def run(db_label: str) -> None:
     report("reporting_workspace_queries", ws_queries, "queries", dataset)
     small = figures["rbench-small"]
     report("reporting_completeness_queries_small", small[1], "queries", f"20 units × 6 months, {db_label}")
+    _hostile_upload(plan_code="rbench-big", db_label=db_label)
+
+
+def _hostile_upload(plan_code: str, db_label: str) -> None:
+    """The monthly Excel upload of a 1.5 M-row workbook (a unit filer can send it): refused from the archive's
+    directory, with the time and the memory the refusal takes (tracemalloc peak, the uploaded bytes excluded)."""
+    from kechuang.accounts.models import User
+    from kechuang.plans.models import Plan
+    from kechuang.reporting.excel import import_workbook
+    from kechuang.reporting.models import Period
+    from kechuang.reporting.tests.files import huge_sheet_xlsx
+
+    plan = Plan.objects.get(code=plan_code)
+    reporter = User.objects.get(username=f"{plan_code}-rep")
+    period = Period.objects.filter(plan=plan).order_by("month").first()
+    data = huge_sheet_xlsx(1_500_000)
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = import_workbook(plan, reporter.unit, period, user=reporter, fileobj=io.BytesIO(data))
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not result.ok, "the 1.5 M-row workbook was not refused"
+    dataset = f"1.5 M rows, {len(data) / 1024 / 1024:.1f} MB file, {db_label}"
+    report("reporting_hostile_upload_refusal_seconds", seconds, "s", dataset)
+    report("reporting_hostile_upload_peak_memory", peak / 1024 / 1024, "MB", dataset)

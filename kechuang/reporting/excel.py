@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.uploads import UploadRefused, check_ooxml, read_limited
 
 from . import rules, services
 from .choices import ReportAction
@@ -27,6 +28,11 @@ FORMAT = "kechuang-monthly/1"
 TASK_SHEET = "任务进展"
 VALUE_SHEET = "指标数据"
 META_SHEET = "__meta"
+# A unit's monthly form has one row per task and indicator: a few hundred rows and well under a megabyte of XML.
+# Anything far larger is refused from the archive's directory before openpyxl reads it (a 1.5 M-row file once
+# took the server to 3.8 GB).
+FORM_MAX_UNCOMPRESSED = 10 * 1024 * 1024
+FORM_MAX_ROWS = 2000
 TASK_COLUMNS = [
     "任务序号", "任务名称", "本单位角色", "状态", "完成进度（%）", "进展情况", "存在问题", "下步打算", "操作",
 ]
@@ -179,14 +185,21 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
     """Validate the whole file first; write only when there is no error at all."""
     result = ImportResult()
     err = result.errors
-    data = fileobj.read(settings.IMPORT_MAX_BYTES + 1)
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        err.append(CellError("", 0, "", "文件过大"))
+    try:
+        data = read_limited(fileobj, settings.IMPORT_MAX_BYTES)
+        check_ooxml(data, kind="xlsx", max_uncompressed=FORM_MAX_UNCOMPRESSED)
+    except UploadRefused as exc:
+        err.append(CellError("", 0, "", f"无法读取该文件：{exc}（请上传从本系统下载的 .xlsx 填报表）"))
         return result
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is one Chinese error
         err.append(CellError("", 0, "", "无法读取该文件，请上传从本系统下载的 .xlsx 填报表"))
+        return result
+    for ws_ in wb.worksheets:
+        if ws_.max_row > FORM_MAX_ROWS:
+            err.append(CellError(ws_.title, FORM_MAX_ROWS + 1, "", f"行数超过 {FORM_MAX_ROWS}，不是本系统的填报表"))
+    if err:
         return result
     for name in (TASK_SHEET, VALUE_SHEET, META_SHEET):
         if name not in wb.sheetnames:

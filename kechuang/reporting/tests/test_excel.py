@@ -2,6 +2,7 @@
 approved rows locked, formula injection escaped."""
 
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -167,3 +168,34 @@ def test_garbage_is_one_clear_error(plan, personas, client_for):
     buf.name = "x.xlsx"
     resp = client_for("town").post(reverse("reporting:excel_upload", args=[plan.code, 2022, 5]), {"file": buf})
     assert resp.status_code == 422 and "无法读取" in resp.content.decode()
+
+
+def _upload_bytes(client_for, plan, data, name="form.xlsx"):
+    buf = io.BytesIO(data)
+    buf.name = name
+    return client_for("town").post(reverse("reporting:excel_upload", args=[plan.code, plan.year, 5]), {"file": buf})
+
+
+def test_a_file_with_too_many_rows_is_refused_from_the_archive_directory(plan, personas, client_for):
+    from .files import huge_sheet_xlsx
+
+    resp = _upload_bytes(client_for, plan, huge_sheet_xlsx(150_000))
+    assert resp.status_code == 422 and "解压后超过" in resp.content.decode()
+    assert not TaskReport.objects.exists()
+
+
+def test_hostile_xml_in_the_monthly_form_is_refused(plan, personas, client_for):
+    wb = _download(client_for, plan)
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                content = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + content.split(b"?>", 1)[-1]
+            dst.writestr(info, content)
+    resp = _upload_bytes(client_for, plan, out.getvalue())
+    assert resp.status_code == 422 and "DOCTYPE" in resp.content.decode()
+    assert not TaskReport.objects.exists()
