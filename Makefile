@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast bench venv system-deps migrate demo lint check-deploy
+.PHONY: run test test-fast fuzz bench venv system-deps migrate demo lint check-deploy
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: system-deps venv
 # The edit-test loop: SQLite only, no browser tests (CI and `make test` run everything).
 test-fast: venv
 	KECHUANG_TEST_DATABASES=sqlite ./scripts/test.sh -m "not browser"
+
+# schemathesis over the API with many more examples than CI (about 15 minutes per database on 2 CPUs).
+fuzz: venv
+	KECHUANG_FUZZ_EXAMPLES=$${KECHUANG_FUZZ_EXAMPLES:-250} KECHUANG_TEST_WORKERS=auto ./scripts/test.sh kechuang/api/tests/test_fuzz.py
 
 bench: venv
 	$(PY) -m kechuang.bench

@@ -154,6 +154,7 @@ MIDDLEWARE = [
     "kechuang.audit.middleware.AuditContextMiddleware",
     "kechuang.core.middleware.SecurityHeadersMiddleware",
     "kechuang.accounts.middleware.MustChangePasswordMiddleware",
+    "kechuang.core.middleware.BadInputMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -3,9 +3,12 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import DataError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from kechuang.core.discovery import app_modules
+from kechuang.core.params import BadParameter
 
 from .auth import SessionAuth, TokenAuth
 
@@ -19,6 +22,23 @@ api = NinjaAPI(
     docs_decorator=None if settings.KECHUANG_API_DOCS_PUBLIC else login_required,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(BadParameter)
+def _bad_parameter(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    # An id or number beyond what the database stores (e.g. 2**64): the input is wrong, not the server.
+    return api.create_response(request, {"detail": "参数超出允许范围"}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_body(request, exc):
+    return api.create_response(request, {"detail": "请求体格式不正确"}, status=400)
 
 
 def _register():

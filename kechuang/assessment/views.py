@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
+from kechuang.core.params import parse_date
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
@@ -227,13 +228,7 @@ def evaluation_page(request, code):
     result = None
     if framework is not None:
         as_of = min(timezone.localdate(), services.default_as_of(plan))
-        if request.GET.get("as_of"):
-            try:
-                import datetime as dt
-
-                as_of = dt.date.fromisoformat(request.GET["as_of"])
-            except ValueError:
-                messages.error(request, "日期格式应为 2022-12-31")
+        as_of = parse_date(request.GET.get("as_of"), "as_of") or as_of
         result = evaluation.evaluate(framework, plan, as_of)
     return render(request, "assessment/evaluation.html", {
         "plan": plan, "framework": framework, "r": result, "can_edit": request.user.is_office,

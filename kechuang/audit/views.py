@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from kechuang.accounts.models import Role
+from kechuang.core.params import parse_date
 from kechuang.core.scoping import restrict
 
 from .models import AuditEvent
@@ -22,10 +23,11 @@ def event_list(request):
         events = events.filter(action__startswith=filters["action"])
     if filters["result"]:
         events = events.filter(result=filters["result"])
-    if filters["since"]:
-        events = events.filter(time__date__gte=filters["since"])
-    if filters["until"]:
-        events = events.filter(time__date__lte=filters["until"])
+    since, until = parse_date(filters["since"], "起始日期"), parse_date(filters["until"], "截止日期")
+    if since:
+        events = events.filter(time__date__gte=since)
+    if until:
+        events = events.filter(time__date__lte=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request, "audit/event_list.html", {"page": page, "filters": filters, "results": AuditEvent.Result.choices}

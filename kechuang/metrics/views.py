@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator
@@ -103,10 +104,7 @@ def indicator_values(request, pk):
     """Drill-down: the resolved value of one indicator on one date and the records behind it."""
     indicator = get_for_user(Indicator.objects.select_related("plan", "owner_unit"), request.user, pk=pk)
     raw = request.GET.get("date")
-    try:
-        day = dt.date.fromisoformat(raw) if raw else _default_date()
-    except ValueError as exc:
-        raise Http404 from exc
+    day = parse_date(raw, "date") or _default_date()
     resolved = resolve(indicator, day)
     records = _visible_records(resolved.records, request.user)
     detail = {k: v for k, v in (resolved.detail or {}).items() if v not in (None, "", [], {})}

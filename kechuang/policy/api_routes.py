@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Router, Schema
 
+from kechuang.core.params import year_in_range
 from kechuang.core.scoping import get_for_user, restrict_or_404
 from kechuang.registry.models import Enterprise
 
 from . import services, tables
+from .rules import supported_years
 from .rules.base import Evaluation
 from .views import default_year_for
 
@@ -77,7 +79,7 @@ def _rule(ev: Evaluation) -> dict:
 def policy_evaluation(request, enterprise_id: int, year: int | None = None):
     qs = services.enterprises_with_facts(Enterprise.objects.all())
     enterprise = get_for_user(qs, request.auth, pk=enterprise_id)
-    year = year or default_year_for("evaluate", request.auth)
+    year = year_in_range(year, "year", *supported_years()) or default_year_for("evaluate", request.auth)
     r = services.evaluate_enterprise(enterprise, year)
     return {"enterprise_id": enterprise.pk, "enterprise": enterprise.name, "year": year,
             "hnte": _rule(r.hnte), "tech_sme": _rule(r.tech_sme), "rd_deduction": _rule(r.deduction)}
@@ -88,6 +90,7 @@ def policy_list(request, key: str, year: int | None = None):
     if key not in tables.TABLES:
         raise Http404
     restrict_or_404(Enterprise.objects.all(), request.auth)
+    year = year_in_range(year, "year", *supported_years())
     t = tables.TABLES[key](request.auth, year or default_year_for(key, request.auth))
     return {"key": t.key, "title": t.title, "year": t.year, "year_label": t.year_label, "note": t.note,
             "headers": t.headers, "rows": [[_plain(v) for v in row] for row in t.rows]}

@@ -18,6 +18,7 @@ from . import services, tables
 from .choices import TRANSITIONS, Stage
 from .exports import xlsx_response
 from .models import CultivationEntry
+from .rules import supported_years
 from .rules.base import Status
 
 TAB_ORDER = [("board", "培育库"), ("candidates", "培育候选"), ("rerecognition", "重新认定"),
@@ -29,7 +30,8 @@ def _year(request, default: int) -> int:
         year = int(request.GET.get("year", default))
     except (TypeError, ValueError):
         return default
-    return year if 2000 <= year <= 2100 else default
+    low, high = supported_years()
+    return year if low <= year <= high else default
 
 
 def default_year_for(key: str, user) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from kechuang.core.params import DbId, Limit, Offset
 from kechuang.core.scoping import restrict, restrict_or_404
 
 from .models import Enterprise, Platform, Talent, TechContract
@@ -101,7 +102,7 @@ def _page(qs, offset: int, limit: int):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
-def list_enterprises(request, q: str = "", town: int | None = None, offset: int = 0, limit: int = 100):
+def list_enterprises(request, q: str = "", town: DbId | None = None, offset: Offset = 0, limit: Limit = 100):
     qs = restrict_or_404(Enterprise.objects.select_related("town"), request.auth)
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(uscc=q.upper()) | qs.filter(initials__contains=q.lower())
@@ -116,12 +117,12 @@ def get_enterprise(request, enterprise_id: int):
 
 
 @router.get("/platforms", response=list[PlatformOut])
-def list_platforms(request, offset: int = 0, limit: int = 100):
+def list_platforms(request, offset: Offset = 0, limit: Limit = 100):
     return _page(restrict_or_404(Platform.objects.select_related("host"), request.auth), offset, limit)
 
 
 @router.get("/talents", response=list[TalentOut])
-def list_talents(request, offset: int = 0, limit: int = 100):
+def list_talents(request, offset: Offset = 0, limit: Limit = 100):
     return _page(restrict_or_404(Talent.objects.select_related("employer"), request.auth), offset, limit)
 
 
@@ -131,5 +132,5 @@ def get_talent(request, talent_id: int):
 
 
 @router.get("/contracts", response=list[ContractOut])
-def list_contracts(request, offset: int = 0, limit: int = 100):
+def list_contracts(request, offset: Offset = 0, limit: Limit = 100):
     return _page(restrict_or_404(TechContract.objects.select_related("enterprise"), request.auth), offset, limit)

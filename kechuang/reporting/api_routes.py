@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.params import date_in_range
 from kechuang.core.scoping import is_unit_member, restrict
 from kechuang.plans.models import Plan
 
@@ -317,6 +318,7 @@ def reporting_completeness(request, code: str, period: str, as_of: dt.date | Non
     user = request.auth
     if not user.sees_everything:
         raise HttpError(404, "Not Found")
+    as_of = date_in_range(as_of, "as_of")
     plan = _plan(request, code)
     p = get_object_or_404(_period_filter(Period.objects.filter(plan=plan), period, ""))
     from kechuang.org.models import Unit

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
@@ -359,10 +360,7 @@ def completeness(request, code):
     plan = _plan(request, code)
     periods = services.ensure_periods(plan)
     today = services.business_date()
-    try:
-        as_of = dt.date.fromisoformat(request.GET.get("as_of", "")) if request.GET.get("as_of") else today
-    except ValueError:
-        as_of = today
+    as_of = parse_date(request.GET.get("as_of"), "as_of") or today
     shown = [p for p in periods if p.opens_on <= as_of] or periods[:1]
     matrix = services.status_matrix(plan, shown, as_of)
     through = shown[-1].month

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from kechuang.core.params import date_in_range
 from kechuang.core.scoping import restrict, restrict_or_404
 from kechuang.plans.models import Indicator, Plan
 
@@ -83,7 +84,7 @@ def _q(value):
 @router.get("/{code}/indicators", response=list[IndicatorStatusOut])
 def indicator_status(request, code: str, as_of: dt.date | None = None):
     plan = _plan(request, code)
-    as_of = as_of or default_as_of(plan)
+    as_of = date_in_range(as_of, "as_of") or default_as_of(plan)
     visible = set(restrict(Indicator.objects.filter(plan=plan), request.auth).values_list("pk", flat=True))
     return [
         {"indicator_id": s.indicator.pk, "code": s.indicator.code, "name": s.indicator.name,
@@ -97,7 +98,7 @@ def indicator_status(request, code: str, as_of: dt.date | None = None):
 @router.get("/{code}/tasks", response=list[TaskStatusOut])
 def task_status(request, code: str, as_of: dt.date | None = None):
     plan = _plan(request, code)
-    as_of = as_of or default_as_of(plan)
+    as_of = date_in_range(as_of, "as_of") or default_as_of(plan)
     visible = set(restrict(plan.tasks.all(), request.auth).values_list("pk", flat=True))
     return [
         {"task_id": s.task.pk, "number": s.task.number, "title": s.task.title, "light": s.light,
@@ -114,7 +115,7 @@ def rankings(request, code: str, as_of: dt.date | None = None):
         from django.http import Http404
 
         raise Http404
-    as_of = as_of or default_as_of(plan)
+    as_of = date_in_range(as_of, "as_of") or default_as_of(plan)
     return [
         {"unit": r.unit.name, "unit_code": r.unit.code, "on_time": r.on_time, "late": r.late, "missing": r.missing,
          "timeliness_rate": r.timeliness_rate, "completion_rate": r.completion_rate, "score": r.score,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
+from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task
@@ -33,13 +34,7 @@ def default_as_of(plan=None) -> dt.date:
 
 
 def _as_of(request, plan=None) -> dt.date:
-    raw = request.GET.get("as_of")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError as exc:
-            raise Http404 from exc
-    return default_as_of(plan)
+    return parse_date(request.GET.get("as_of"), "as_of") or default_as_of(plan)
 
 
 def _plan(request) -> Plan:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def params_for(rule: str, year: int, overrides: dict | None = None) -> dict:
     if overrides:
         params.update(overrides)
     return params
+
+
+def supported_years() -> tuple[int, int]:
+    """Years every rule has a version for: from the latest first version up to next year."""
+    first = max(versions[0]["effective_from"] for versions in _all_versions().values())
+    return first, dt.date.today().year + 1
 
 
 def versions_of(rule: str) -> list[dict]:
