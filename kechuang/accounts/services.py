@@ -109,6 +109,24 @@ def revoke_token(token: APIToken, *, by: User, request=None) -> None:
         record_event("token.revoke", user=by, request=request, obj=token.user, detail={"token": token.prefix})
 
 
+REAUTH_SECONDS = 300
+_REAUTH_KEY = "kc_reauth_at"
+
+
+def reauthenticate(request, password: str) -> bool:
+    """Confirm the signed-in user's password for a sensitive action; valid for a few minutes in this session."""
+    if not password or not request.user.check_password(password):
+        record_event("reauth", request=request, result="failure")
+        return False
+    request.session[_REAUTH_KEY] = timezone.now().timestamp()
+    return True
+
+
+def recently_reauthenticated(request) -> bool:
+    at = request.session.get(_REAUTH_KEY)
+    return bool(at) and timezone.now().timestamp() - float(at) < REAUTH_SECONDS
+
+
 def security_problems() -> list[str]:
     """What `kechuang check-security` and the production system check refuse, in Chinese."""
     problems = []

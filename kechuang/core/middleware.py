@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import DataError
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -34,13 +35,43 @@ class SecurityHeadersMiddleware:
 
 
 class BadInputMiddleware:
-    """A page asked with an out-of-range or malformed parameter answers 400 with the reason, not 500."""
+    """A page asked with an out-of-range or malformed parameter answers 400 with the reason, not 500. Bodies
+    larger than any upload may be are refused from the Content-Length header before a byte is read, and NUL
+    characters (which PostgreSQL cannot store) are refused in query strings and in form or JSON bodies."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.KECHUANG_MAX_REQUEST_BYTES:
+            return self._refuse(request, f"上传内容超过 {settings.KECHUANG_MAX_REQUEST_BYTES // 1024 // 1024} MB", 413)
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            return self._refuse(request, "参数中不能包含空字符（NUL）", 400)
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
+            ("application/json", "application/x-www-form-urlencoded")
+        ):
+            body = request.body
+            if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
+                return self._refuse(request, "提交的内容中不能包含空字符（NUL）", 400)
+        elif request.method == "POST" and content_type.startswith("multipart/form-data"):
+            try:
+                fields = request.POST
+            except MultiPartParserError:
+                return self._refuse(request, "提交的内容格式不正确", 400)
+            if any("\x00" in value for _, values in fields.lists() for value in values):
+                return self._refuse(request, "提交的内容中不能包含空字符（NUL）", 400)
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str, status: int):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        return render(request, "400.html", {"message": message}, status=status)
 
     def process_exception(self, request, exception):
         if isinstance(exception, BadParameter):

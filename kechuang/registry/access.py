@@ -1,4 +1,5 @@
 from kechuang.core.access import PLAN_READERS, TOWN_USERS, Route
+from kechuang.core.testing import PASSWORD
 
 OWN_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town"})
 OTHER_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town_b"})
@@ -70,6 +71,8 @@ ROUTES = [
     Route("registry:unmask", allow={"talent"}, method="POST", kwargs=_detail(_talent, "talents")),
     Route("registry:export", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:export", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "talents"}),
+    Route("registry:export_unmasked", allow={"talent"}, method="POST", kwargs=lambda ctx: {"registry": "talents"},
+          data={"reason": "人才津贴发放核对", "password": PASSWORD}),
     Route("registry:template", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import_job", allow={"town"}, kwargs=_job),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:registry>/", views.registry_list, name="list"),
     path("<slug:registry>/new/", views.edit, name="create"),
     path("<slug:registry>/export.xlsx", views.export, name="export"),
+    path("<slug:registry>/export-unmasked.xlsx", views.export_unmasked, name="export_unmasked"),
     path("<slug:registry>/template.xlsx", views.template, name="template"),
     path("<slug:registry>/import/", views.import_upload, name="import"),
     path("<slug:registry>/<int:pk>/", views.detail, name="detail"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kechuang.accounts.services import reauthenticate, recently_reauthenticated
 from kechuang.audit.services import record_event
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 
@@ -81,6 +82,7 @@ def registry_list(request, registry):
             "q": active.get("q", ""),
             "querystring": params.urlencode(),
             "can_change": _can_change(cfg, request.user),
+            "can_unmask_export": cfg.pii and can_unmask(request.user),
         },
     )
 
@@ -359,12 +361,38 @@ def export(request, registry):
     cfg = get_registry(registry)
     restrict_or_404(cfg.model.objects.all(), request.user)
     qs, active = filtered_queryset(cfg, request.user, request.GET)
-    unmask_requested = cfg.pii and request.GET.get("unmask") == "1" and can_unmask(request.user)
-    data = export_rows(cfg, qs, unmask=unmask_requested)
-    record_event("registry.export", detail={"registry": registry, "filters": active, "unmasked": unmask_requested})
-    if unmask_requested:
-        record_event(f"{cfg.model._meta.model_name}.unmask", detail={"registry": registry, "export": True})
+    # Always masked: a plaintext export is a POST with a reason and a fresh password (export_unmasked).
+    data = export_rows(cfg, qs, unmask=False)
+    record_event("registry.export", detail={"registry": registry, "filters": active, "unmasked": False})
     return _xlsx_response(data, f"{cfg.title}.xlsx")
+
+
+class UnmaskForm(forms.Form):
+    reason = forms.CharField(label="用途说明", min_length=4, max_length=200)
+    password = forms.CharField(label="本人登录密码", widget=forms.PasswordInput, required=False)
+
+
+@login_required
+@require_POST
+def export_unmasked(request, registry):
+    """Bulk plaintext export for a PII viewer: a stated reason, the password confirmed within the last few
+    minutes, and one audit event with the number of people exported."""
+    cfg = get_registry(registry)
+    if not (cfg.pii and can_unmask(request.user)):
+        raise Http404
+    qs, active = filtered_queryset(cfg, request.user, request.POST)
+    form = UnmaskForm(request.POST)
+    back = reverse("registry:list", args=[registry])
+    if not form.is_valid():
+        messages.error(request, "导出明文须填写用途说明（至少 4 个字）")
+        return redirect(back)
+    if not (recently_reauthenticated(request) or reauthenticate(request, form.cleaned_data["password"])):
+        messages.error(request, "密码验证未通过，未导出")
+        return redirect(back)
+    data = export_rows(cfg, qs, unmask=True)
+    record_event(f"{cfg.model._meta.model_name}.unmask_export", detail={
+        "registry": registry, "filters": active, "count": qs.count(), "reason": form.cleaned_data["reason"]})
+    return _xlsx_response(data, f"{cfg.title}（明文）.xlsx")
 
 
 @login_required

@@ -69,3 +69,36 @@ def test_bad_dates_on_pages_are_a_400_page_naming_the_parameter(personas, plan, 
     c.force_login(personas[persona])
     resp = c.get(url)
     assert resp.status_code == 400 and "请求有误" in resp.content.decode()
+
+
+def test_nul_characters_are_refused_on_the_api_and_in_forms(plan, personas, client_for):
+    import json
+
+    from kechuang.reporting.tests.helpers import town_report
+
+    row = town_report(plan, personas)
+    c = client_for("town")
+    got = c.get(f"/api/reporting/task-reports/{row.pk}")
+    resp = c.put(f"/api/reporting/task-reports/{row.pk}", json.dumps({"narrative": "进展\u0000"}),
+                 content_type="application/json", HTTP_IF_MATCH=got["ETag"])
+    assert resp.status_code == 400 and "空字符" in resp.json()["detail"]
+    row.refresh_from_db()
+    assert "\x00" not in row.narrative
+    assert c.get("/registry/enterprises/?q=a%00b").status_code == 400
+    page = c.post(f"/reporting/{plan.code}/fill/{plan.year}/5/", {"narrative": "a\x00b"})
+    assert page.status_code == 400
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(personas, client_for):
+    from django.conf import settings
+
+    c = client_for("town")
+    resp = c.generic("POST", "/registry/enterprises/import/", b"x",
+                     CONTENT_LENGTH=str(settings.KECHUANG_MAX_REQUEST_BYTES + 1), content_type="multipart/form-data")
+    assert resp.status_code == 413
+
+
+def test_a_form_post_without_a_multipart_boundary_is_a_bad_request(personas, client_for):
+    resp = client_for("town").generic("POST", "/registry/enterprises/import/", b"--x\r\n",
+                                      content_type="multipart/form-data")
+    assert resp.status_code == 400 and "格式不正确" in resp.content.decode()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kechuang.audit.models import AuditEvent
 from kechuang.core.access import ALL_PERSONAS
+from kechuang.core.testing import PASSWORD
 from kechuang.org.models import Unit
 from kechuang.registry.models import Enterprise, Expert, Talent
 from kechuang.registry.tests import factories as f
@@ -69,12 +70,21 @@ def test_a_pii_viewer_unmasks_and_every_unmask_is_audited(plan, personas, client
     response = client.post(reverse("registry:unmask", args=["talents", talent.pk]))
     assert talent.id_number in response.content.decode()
     assert AuditEvent.objects.filter(action="talent.unmask", object_id=str(talent.pk)).count() == 1
-    export = client.get(reverse("registry:export", args=["talents"]) + "?unmask=1")
+    # A GET never exports plaintext, not even for the PII viewer (a cross-site link cannot unmask).
+    assert talent.id_number not in _body(client.get(reverse("registry:export", args=["talents"]) + "?unmask=1"))
+    url = reverse("registry:export_unmasked", args=["talents"])
+    # Without a reason, or with a wrong password: nothing exported, nothing unmasked.
+    assert client.post(url, {"reason": "", "password": PASSWORD}).status_code == 302
+    assert client.post(url, {"reason": "津贴发放核对", "password": "wrong"}).status_code == 302
+    assert not AuditEvent.objects.filter(action="talent.unmask_export").exists()
+    export = client.post(url, {"reason": "津贴发放核对", "password": PASSWORD})
     assert talent.id_number in _body(export)
-    assert AuditEvent.objects.filter(action="talent.unmask").count() == 2
-    # Without the right, ?unmask=1 still exports masked numbers.
-    office_export = client_for("office").get(reverse("registry:export", args=["talents"]) + "?unmask=1")
-    assert talent.id_number not in _body(office_export)
+    event = AuditEvent.objects.get(action="talent.unmask_export")
+    assert event.detail["count"] == Talent.objects.count() and event.detail["reason"] == "津贴发放核对"
+    # Within a few minutes of the password check, the reason alone is enough.
+    assert talent.id_number in _body(client.post(url, {"reason": "再次核对"}))
+    # Without the right, the plaintext export does not exist.
+    assert client_for("office").post(url, {"reason": "津贴发放核对", "password": PASSWORD}).status_code == 404
 
 
 def test_a_town_lists_only_its_enterprises_and_search_matches_pinyin_initials(plan, personas, client_for):
