@@ -4,7 +4,8 @@ Each app lists its routes in ``access.py`` as ``ROUTES = [Route(...), ...]``. Th
 (kechuang/web/tests/test_access_matrix.py) fails when a route has no declaration, and requests
 every declared route as every persona (and anonymously), expecting ``ok`` for the personas in
 ``allow`` and ``denied`` (404 by default) for the rest. Declare a route several times to cover
-own-unit and other-unit objects (out-of-scope objects must give 404).
+own-unit and other-unit objects (out-of-scope objects must give 404). For a POST route, a persona outside
+``allow`` must leave every table's row count unchanged (history tables included, so updates count too).
 
 ``kwargs(ctx)`` builds the URL arguments; ``ctx`` has ``plan`` and ``users`` (personas by name,
 see kechuang.core.testing) and may create the objects the route needs.

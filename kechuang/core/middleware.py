@@ -58,7 +58,8 @@ class BadInputMiddleware:
             body = request.body
             if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
                 return self._refuse(request, "提交的内容中不能包含空字符（NUL）", 400)
-        elif request.method == "POST" and content_type.startswith("multipart/form-data"):
+        elif (request.method == "POST" and content_type.startswith("multipart/form-data")
+              and not request.path.startswith("/api/")):  # the API reads the raw body itself
             try:
                 fields = request.POST
             except MultiPartParserError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
@@ -22,6 +24,26 @@ EXEMPT = {
 }
 OUR_NAMESPACES = {"web", "plans", "accounts", "audit", "api", "reporting", "supervision", "registry", "metrics",
                   "bulletins", "assessment", "policy", "matching", "org"}
+
+
+# Tables a request may write to whoever sends it: the audit log records denied attempts, sessions and lockout
+# records follow sign-ins.
+UNWATCHED_TABLES = {"audit_auditevent", "django_session", "axes_accessattempt", "axes_accesslog",
+                    "axes_accessfailurelog"}
+
+
+def _fingerprint() -> dict[str, int]:
+    """Row counts of every watched table in one query. Every data model keeps history (django-simple-history),
+    so an update shows as a new history row, not only inserts and deletes."""
+    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)} - UNWATCHED_TABLES)
+    sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def _changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return [f"{t} {before[t]}→{after[t]}" for t in before if before[t] != after[t]]
 
 
 def _named_routes(resolver=None, namespace=""):
@@ -74,7 +96,12 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
         client = Client()
         if persona != "anonymous":
             client.force_login(personas[persona])
+        before = _fingerprint() if route.method == "POST" else None
         response = client.post(url, data) if route.method == "POST" else client.get(url)
+        if before is not None:
+            changed = _changed(before, _fingerprint())
+            if persona not in route.allow and changed:
+                failures.append(f"POST {url} [{route.name}] as {persona} was refused but changed: {changed}")
         if persona in route.allow:
             expected = route.ok
         elif persona == "anonymous":
