@@ -154,3 +154,18 @@ def settle_roles(assignments: list[Assignment]) -> tuple[list[tuple[str, int, in
             if name[0] not in [n[0] for n in target]:
                 target.append(name)
     return lead, responsible
+
+
+UNIT_SUFFIX = re.compile(
+    r"(局|委|办|院|部|会|所|站|中心|政府|街道|办事处|镇|乡|公司|行|队|团|社|处|科|室|馆|厂|集团|园区|管委会|开发区|高新区|"
+    r"法院|检察院|科协|联|校|大学|学院|医院|台|分局|支行|单位|部门|组|协会|商会|工会|妇联|团委|总工会|人大|政协)"
+    r"(\(牵头\))?$")
+
+
+def looks_like_units(text: str) -> bool:
+    """True when ``text`` (normalised) is one or more unit names: "县科技局", "县财政局、县税务局", "各乡镇"."""
+    text = text.strip().rstrip("。;,")
+    if not text or len(text) > 60 or re.search(r"[。:]|\d", text):
+        return False
+    names = [n for n in re.split(r"[、,;/\s]+", re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", ""), text)) if n]
+    return bool(names) and all(len(n) <= 20 and (UNIT_SUFFIX.search(n) or n.startswith("各")) for n in names)
