@@ -35,7 +35,7 @@ def read_upload(uploaded) -> object:
         return read_docx(uploaded)
     if name.endswith(".txt"):
         return read_txt_file_like(uploaded)
-    if name.endswith((".doc", ".wps")):
+    if name.endswith((".doc", ".wps", ".pdf")):
         import tempfile
         from pathlib import Path
 
@@ -47,7 +47,7 @@ def read_upload(uploaded) -> object:
                 for chunk in uploaded.chunks():
                     fh.write(chunk)
             return read_file(path)
-    raise ExtractError("请上传 .docx、.doc 或 .txt 格式的方案文件")
+    raise ExtractError("请上传 .docx、.doc、.pdf 或 .txt 格式的方案文件")
 
 
 def read_txt_file_like(uploaded):
@@ -85,6 +85,7 @@ def create_draft(source, *, user, code: str = "", filename: str = "") -> Plan:
     record_event("plan.extract", user=user, obj=plan, detail={
         "file": filename, "tasks": len(result.all_tasks()), "targets": len(result.targets),
         "proposed_units": data["settings"]["extraction"]["proposed_units"],
+        "warnings": len(data["settings"]["extraction"]["warnings"]),
     })
     return plan
 

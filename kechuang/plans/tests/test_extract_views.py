@@ -55,10 +55,13 @@ def test_a_table_docx_upload_works_too(client_for, tmp_path):
 @pytest.mark.django_db
 def test_an_unreadable_upload_is_refused_with_a_chinese_message(client_for):
     office = client_for("office")
-    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    upload = SimpleUploadedFile("plan.xls", b"PK")
     response = office.post(reverse("plans:extract_upload"), {"file": upload})
     assert response.status_code == 200
-    assert "请上传 .docx、.doc 或 .txt" in response.content.decode()
+    assert "请上传 .docx、.doc、.pdf 或 .txt" in response.content.decode()
+    broken_pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    response = office.post(reverse("plans:extract_upload"), {"file": broken_pdf})
+    assert "无法读取 PDF 文件" in response.content.decode()
     broken = SimpleUploadedFile("plan.docx", b"not a zip")
     response = office.post(reverse("plans:extract_upload"), {"file": broken})
     assert "无法读取 Word 文档" in response.content.decode()
