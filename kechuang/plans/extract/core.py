@@ -181,6 +181,10 @@ def extract_source(source: Source) -> Extraction:
         roots = [c for s in task_sections for c in s.children]
     else:
         roots = [s for s in sections if s.section == "other"]
+    # Table rows outside every section (a 任务分解表 before or without headings) are tasks too.
+    loose_rows = [i for i in items if i.parent is None and i.level == TABLE_LEVEL]
+    if sections and loose_rows:
+        roots = sorted(roots + loose_rows, key=lambda i: i.start)
     for section in sections:
         if section.section == "guiding":
             result.guiding_text = _section_body(norm, section)
@@ -250,15 +254,19 @@ def extract_source(source: Source) -> Extraction:
                 body_targets.append(target)
     covered = [(t.item.start, t.item.own_end) for t in result.all_tasks()]
     other_targets: list[Target] = []
+    repeated: list[tuple[int, int]] = []  # goals restated from a task body: placed already
     for section in sections:
         for s, e in _uncovered(section.title_span[1], section.end, covered):
             for target in find_targets(text, s, e, result.year, rejected):
                 target.in_goals = True
                 if any(same_target(o, target) for o in body_targets + other_targets):
+                    repeated.append((target.start, target.end))
                     continue
                 other_targets.append(target)
     result.targets = body_targets + other_targets
-    _report(result, layout, sections, items, unread_tables, rejected, first_section)
+    # Nothing numbered at all: everything after the title is what could not be read.
+    report_from = first_section if items else (result.title_span[1] if result.title_span else 0)
+    _report(result, layout, sections, items, unread_tables, rejected, report_from, repeated)
     return result
 
 
@@ -267,7 +275,7 @@ def _excerpt(norm: NormText, start: int, end: int, limit: int = 40) -> str:
     return written if len(written) <= limit else written[:limit] + "…"
 
 
-def _report(result: Extraction, layout, sections, items, unread_tables, rejected, first_section) -> None:
+def _report(result: Extraction, layout, sections, items, unread_tables, rejected, first_section, repeated) -> None:
     """What the run could not read or place, for the office to check (never an empty success)."""
     norm, text = result.norm, result.norm.text
     warnings = result.warnings
@@ -293,7 +301,7 @@ def _report(result: Extraction, layout, sections, items, unread_tables, rejected
                 and not re.search(r"(局|委|办|院|部|会|所|政府|街道|镇|乡|中心|单位|部门)$", content):
             warnings.append({"kind": "heading", "start": line.start, "end": line.end,
                              "message": f"未识别的标题或段落：{_excerpt(norm, line.start, line.end)}"})
-    placed = [(t.start, t.end) for t in result.targets]
+    placed = [(t.start, t.end) for t in result.targets] + repeated
     skipped = [span for i in items for span in i.skipped_spans]
     reasons = {(s, e): reason for s, e, reason in rejected}
     for s, e in quantities(text, first_section, len(text)):

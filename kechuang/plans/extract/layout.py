@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .normalise import NormText, nfkc
@@ -124,6 +125,27 @@ class _Reader:
         return chunks, kinds
 
     def aligned_table(self, index: int, chunks, kinds) -> _Table:
+        """Rows under a header aligned by spaces. Columns line up by characters (a PDF's text layer) or by
+        display width (text typed or copied where a Chinese character is two columns wide): both are tried."""
+        best = None
+        for wide in (False, True):
+            self.wide = wide
+            table = self._aligned_table(index, [(self._pos(index, p), t) for p, t in chunks], kinds)
+            cells = sum(1 for row in table.rows for cell in row if cell.fragments)
+            score = (len(table.rows) > 0, table.last - index, cells)
+            if best is None or score > best[0]:
+                best = (score, table)
+        self.wide = False
+        return best[1]
+
+    def _pos(self, index: int, npos: int) -> int:
+        """A position in line ``index`` (characters) in the measure being tried."""
+        if not getattr(self, "wide", False):
+            return npos
+        content = self.content[index]
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in content[:npos])
+
+    def _aligned_table(self, index: int, chunks, kinds) -> _Table:
         starts = [p for p, _ in chunks]
         ends = [p + len(t) for p, t in chunks]
         bounds = [0] + [(ends[i - 1] + starts[i]) / 2 for i in range(1, len(chunks))] + [10 ** 6]
@@ -131,7 +153,9 @@ class _Reader:
         header_line = self.lines[index]
         raw = self.original[header_line.start:header_line.end]
         header = [(header_line.start + _orig_pos(raw, p), header_line.start + _orig_pos(raw, p + len(t)))
-                  for p, t in chunks]
+                  for p, t in _chunks(self.content[index].replace("\f", " "))]
+        if len(header) != len(chunks):  # a header of words separated by single spaces
+            header = [(header_line.start + raw.find(t), header_line.start + raw.find(t) + len(t)) for _, t in chunks]
         number_col = 0 if kinds.get(0, ("",))[0] == "number" else None
         rows: list[list[_Cell]] = []
         last = index
@@ -154,7 +178,8 @@ class _Reader:
             content = self.content[j]
             raw = self.original[line.start:line.end]
             pieces = _chunks(content.replace("\f", " "))
-            columns = [self._column(p, len(t), bounds) for p, t in pieces]
+            columns = [self._column(self._pos(j, p), self._pos(j, p + len(t)) - self._pos(j, p), bounds)
+                       for p, t in pieces]
             new_row = (number_col is not None and columns and columns[0] == number_col
                        and NUMBER_LINE.match(pieces[0][1])) or (number_col is None and 0 in columns)
             if new_row or not rows:
@@ -175,13 +200,14 @@ class _Reader:
             return False
         if _is_marker(content) and pieces[0][0] == 0 and len(pieces) == 1:
             return False
-        columns = [self._column(p, len(t), bounds) for p, t in pieces]
+        columns = [self._column(self._pos(j, p), self._pos(j, p + len(t)) - self._pos(j, p), bounds)
+                   for p, t in pieces]
         if number_col is not None and columns[0] == number_col:
             return NUMBER_LINE.match(pieces[0][1]) is not None
         if any(c > 0 for c in columns):
             return True
         # Only the first column: a wrapped cell, unless it is as long as a paragraph.
-        return len(pieces[0][1]) <= (bounds[1] - pieces[0][0]) * 1.5 and number_col is None
+        return len(pieces[0][1]) <= (bounds[1] - self._pos(j, pieces[0][0])) * 1.5 and number_col is None
 
     @staticmethod
     def _column(pos: int, length: int, bounds) -> int:
@@ -306,14 +332,21 @@ class _Reader:
             return False
         if re.fullmatch(r"(牵头|责任|配合|主要责任|协同配合|协办)(单位|部门)?", text):
             return False
+        heading = _is_marker(text) and len(text) <= 40 and not re.search("[,，;。]", text)
+        if heading and not CONTINUES.search(text):
+            return False
         if CONTINUES.search(text) or STARTS_INSIDE.match(following) or text.count("(") > text.count(")"):
             return True
-        heading = _is_marker(text) and len(text) <= 40 and not re.search("[,，;]", text)
-        if heading:
-            return False
         if width and len(text) >= 0.7 * width and width >= 16:
             return True
         return False
+
+
+def _names_one_per_line(texts: list[str]) -> bool:
+    """Whether the lines of a units cell are whole names one per line (else one text wrapped over lines)."""
+    texts = [t.strip() for t in texts]
+    return all(looks_like_units(t) and len(t) >= 3 and not re.search(r"[、,，;；]", t)
+               and not re.match(r"[局委办院部会所站心府道镇乡司行队团社处科室馆厂]", t) for t in texts)
 
 
 def nfkc_line(text: str) -> str:
@@ -395,7 +428,7 @@ def build(source: Source) -> Layout:
                 cs = norm.pos
                 kind = table.kinds.get(col, ("skip", ""))[0]
                 texts = [nfkc_line(source.text[a:b]) for a, b in cell.fragments]
-                joiner = "、" if kind == "units" and all(looks_like_units(t) for t in texts) else ""
+                joiner = "、" if kind == "units" and _names_one_per_line(texts) else ""
                 for f, (a, b) in enumerate(cell.fragments):
                     if f and joiner:
                         norm.add_inserted(joiner, a)

@@ -151,3 +151,17 @@ def test_the_office_corrects_titles_units_and_targets_in_the_review_form(client_
     assert response.status_code == 200 and "不在单位名录中" in response.content.decode()
     four.refresh_from_db()
     assert four.lead_text == "市科技经信局"
+
+
+@pytest.mark.django_db
+def test_the_review_page_lists_and_marks_what_could_not_be_placed(client_for, tmp_path):
+    office = client_for("office")
+    path = tmp_path / "plan.txt"
+    path.write_text("某县2024年科技创新工作方案\n一、重点任务\n（一）培育企业。2023年新认定高新技术企业6家，"
+                    "2024年新认定高新技术企业9家。（牵头单位：县科技局）\n", encoding="utf-8")
+    response = _upload(office, path, code="warn-2024")
+    page = office.get(response["Location"]).content.decode()
+    assert 'data-testid="extract-warnings"' in page
+    assert "未作为目标的数值“6家”（往年的数值）" in page
+    mark = re.search(r'<mark class="kc-mark kc-warn" id="(src-w\d+)"[^>]*>([^<]*)</mark>', page)
+    assert mark.group(2) == "6家" and f'data-src="{mark.group(1)}"' in page
