@@ -16,6 +16,7 @@ TITLE_RE = re.compile(r"(方案|要点|计划|意见|安排|清单|任务书|细
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 DATE_LINE_RE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 ARTEFACT_RE = re.compile(r"\[bookmark:[^\]]*\]")
+CELL_LEAD_RE = re.compile(r"^\s*([^()]+?)\s*牵头\s*[,;、]?\s*([^()]*?)\s*(?:配合|参与|协同|协助|负责)?\s*$")
 
 
 @dataclass
@@ -224,6 +225,17 @@ def extract_source(source: Source) -> Extraction:
             for s, e in item.body_spans:
                 assignments.extend(find_inline_assignments(norm, s, e))
         for role, s, e in item.table_units:
+            cell = text[s:e]
+            inline = CELL_LEAD_RE.match(cell)
+            if inline:
+                # "县科技局牵头，县财政局、县税务局配合" in one column.
+                lead = split_names(norm, s + inline.start(1), s + inline.end(1))
+                others = split_names(norm, s + inline.start(2), s + inline.end(2))
+                if lead:
+                    assignments.append(Assignment("lead", lead, s, e, "column"))
+                if others:
+                    assignments.append(Assignment("responsible", others, s, e, "column"))
+                continue
             names = split_names(norm, s, e)
             if names:
                 assignments.append(Assignment(role, names, s, e, "column"))

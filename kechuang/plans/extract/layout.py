@@ -169,7 +169,7 @@ class _Reader:
                 k = j
                 while k < len(self.lines) and self.lines[k].kind == "p" and self.blank(k):
                     k += 1
-                if k < len(self.lines) and rows and self._table_line(k, bounds, number_col, ncols):
+                if k < len(self.lines) and rows and self._table_line(k, bounds, number_col, ncols, after_gap=True):
                     j = k
                     continue
                 break
@@ -180,8 +180,15 @@ class _Reader:
             pieces = _chunks(content.replace("\f", " "))
             columns = [self._column(self._pos(j, p), self._pos(j, p + len(t)) - self._pos(j, p), bounds)
                        for p, t in pieces]
-            new_row = (number_col is not None and columns and columns[0] == number_col
-                       and NUMBER_LINE.match(pieces[0][1])) or (number_col is None and 0 in columns)
+            if number_col is not None:
+                new_row = bool(columns and columns[0] == number_col and NUMBER_LINE.match(pieces[0][1]))
+            else:
+                # Without a 序号 column a line opens a row when it has a first cell and either follows a first
+                # cell that ended its sentence or fills the first units (or date) column too.
+                previous = "".join(nfkc_line(self.original[a:b]) for a, b in rows[-1][0].fragments) if rows else ""
+                opening = [c for c, (kind, _) in sorted(kinds.items()) if kind in ("units", "date")][:1]
+                new_row = 0 in columns and (not previous or previous.rstrip()[-1:] in "。;；!?"
+                                            or bool(opening) and opening[0] in columns)
             if new_row or not rows:
                 rows.append([_Cell() for _ in range(ncols)])
             for (p, t), col in zip(pieces, columns):
@@ -191,7 +198,7 @@ class _Reader:
             j += 1
         return _Table(header, kinds, rows, index, last)
 
-    def _table_line(self, j, bounds, number_col, ncols) -> bool:
+    def _table_line(self, j, bounds, number_col, ncols, after_gap: bool = False) -> bool:
         if self.lines[j].kind != "p":
             return False
         content = self.content[j].replace("\f", " ")
@@ -204,6 +211,9 @@ class _Reader:
                    for p, t in pieces]
         if number_col is not None and columns[0] == number_col:
             return NUMBER_LINE.match(pieces[0][1]) is not None
+        if after_gap:
+            # After a blank line only a line spread over columns goes on with the table.
+            return len(set(columns)) > 1 and number_col is None
         if any(c > 0 for c in columns):
             return True
         # Only the first column: a wrapped cell, unless it is as long as a paragraph.
@@ -330,6 +340,10 @@ class _Reader:
             return False
         if _is_marker(following) or LABEL_RE.match(following) or LABEL_RE.fullmatch(text + "\n"):
             return False
+        # An indented line opens a paragraph (first-line indent), unless the line before is cut mid-phrase.
+        indent = _indent(self.content[i])
+        if _indent(self.content[k]) >= indent + 2 and not CONTINUES.search(text):
+            return False
         if re.fullmatch(r"(牵头|责任|配合|主要责任|协同配合|协办)(单位|部门)?", text):
             return False
         heading = _is_marker(text) and len(text) <= 40 and not re.search("[,，;。]", text)
@@ -347,6 +361,11 @@ def _names_one_per_line(texts: list[str]) -> bool:
     texts = [t.strip() for t in texts]
     return all(looks_like_units(t) and len(t) >= 3 and not re.search(r"[、,，;；]", t)
                and not re.match(r"[局委办院部会所站心府道镇乡司行队团社处科室馆厂]", t) for t in texts)
+
+
+def _indent(content: str) -> int:
+    stripped = content.replace("\f", "")
+    return len(stripped) - len(stripped.lstrip(" \t\u3000"))
 
 
 def nfkc_line(text: str) -> str:

@@ -142,6 +142,7 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
     stack: list[Item] = []
     columns: dict[int, dict] = {}
     unread: dict[int, dict] = {}
+    rows_before: dict[int, int] = {}
     table_counters: dict[int, int] = {}
     bullet_counters: dict[int, int] = {}
     for line in lines:
@@ -150,18 +151,21 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
         if line.kind == "row":
             cells = list(line.cells)
             cell_texts = [text[s:e] for s, e in cells]
-            if line.table not in columns and line.table not in unread:
+            if line.table not in columns:
+                # The header is the first row that names the columns; a title row above it (merged over the
+                # table's width) is allowed.
                 header = header_columns(cell_texts)
-                if header is not None:
+                seen = rows_before.get(line.table, 0)
+                rows_before[line.table] = seen + 1
+                if header is not None and seen < 3:
                     columns[line.table] = header
+                    unread.pop(line.table, None)
                     continue
-                unread[line.table] = {"kind": "table", "start": start, "end": end}
-            header = columns.get(line.table)
-            if not header:
-                unread[line.table]["end"] = end
+                unread.setdefault(line.table, {"kind": "table", "start": start, "end": end})["end"] = end
                 if stack:
                     stack[-1].own_end = end
                 continue
+            header = columns[line.table]
             number_span = title_span = measure_span = target_span = None
             units, bodies, skipped = [], [], []
             for index, (kind, role) in header.items():
