@@ -182,10 +182,16 @@ def extract_source(source: Source) -> Extraction:
         roots = [c for s in task_sections for c in s.children]
     else:
         roots = [s for s in sections if s.section == "other"]
-    # Table rows outside every section (a 任务分解表 before or without headings) are tasks too.
+    # Table rows outside every section (a 任务分解表 before or without headings) are tasks too; rows of a
+    # table of indicators with no responsible units are goals, not tasks.
     loose_rows = [i for i in items if i.parent is None and i.level == TABLE_LEVEL]
     if sections and loose_rows:
         roots = sorted(roots + loose_rows, key=lambda i: i.start)
+    indicator_rows = [i for i in items if i.indicator_row]
+    roots = [r for r in roots if not r.indicator_row]
+    for item in indicator_rows:
+        if item.parent is not None and item in item.parent.children:
+            item.parent.children.remove(item)
     for section in sections:
         if section.section == "guiding":
             result.guiding_text = _section_body(norm, section)
@@ -264,7 +270,14 @@ def extract_source(source: Source) -> Extraction:
                     continue
                 target.task = task
                 body_targets.append(target)
-    covered = [(t.item.start, t.item.own_end) for t in result.all_tasks()]
+    for item in indicator_rows:
+        name = norm.orig(*item.title_span).strip()
+        target = target_from_cells(text, name, item.target_span, item.measure_span, (item.start, item.own_end))
+        if target is not None and not any(same_target(o, target) for o in body_targets):
+            target.in_goals = True
+            body_targets.append(target)
+    covered = [(t.item.start, t.item.own_end) for t in result.all_tasks()] + [
+        (i.start, i.own_end) for i in indicator_rows]
     other_targets: list[Target] = []
     repeated: list[tuple[int, int]] = []  # goals restated from a task body: placed already
     for section in sections:

@@ -26,7 +26,7 @@ CONTINUES = re.compile(
 STARTS_INSIDE = re.compile(r"^(\d|[%‰),，。、;:]|以上|以下|以内|左右|个|家|项|件|名|亿|万|元|人|次)")
 PAGE_NUMBER = re.compile(r"^\s*[-—–]+\s*\d{1,3}\s*[-—–]+\s*$|^\s*第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?\s*$")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
-PDF_SPACE = re.compile(rf"(?<=[{CJK}%，。、；：（）“”])[ \t]+(?=[\d{CJK}])|(?<=[\d{CJK}])[ \t]+(?=[{CJK}%，。、；：（）“”])")
+PDF_SPACE = re.compile(rf"(?<=[{CJK}%,.、;:()“”])[ \t]+(?=[\d{CJK}(“])|(?<=[\d{CJK}])[ \t]+(?=[{CJK}%,.、;:()“”])")
 NUMBER_LINE = re.compile(r"^\s*(\d{1,3})\s*[.、]?\s*$")
 DATE_LIKE = re.compile(r"(\d{4}\s*年|\d{1,2}\s*月|月底|年底|季度|长期|持续|全年|常态|每年|每月|前$|底$)")
 CHUNK_SPLIT = re.compile(r"[ \t\u3000]{2,}")

@@ -58,6 +58,7 @@ class Item:
     measure_span: tuple[int, int] | None = None  # indicator tables: the unit-of-measure cell
     target_span: tuple[int, int] | None = None  # indicator tables: the target cell
     skipped_spans: list = field(default_factory=list)  # table cells read on purpose as no targets (完成情况 …)
+    indicator_row: bool = False  # a row of a table of indicators without responsible units: a goal, not a task
 
 
 def _marker(line: str) -> tuple[int, re.Match] | None:
@@ -206,7 +207,8 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
                 number = str(table_counters[line.table])
             item = Item(TABLE_LEVEL, "", number, start, end, title_span, parent=parent,
                         table_units=units, body_spans=bodies, measure_span=measure_span,
-                        target_span=target_span, skipped_spans=skipped)
+                        target_span=target_span, skipped_spans=skipped,
+                        indicator_row=target_span is not None and not any(k == "units" for k, _ in header.values()))
             if parent:
                 parent.children.append(item)
             items.append(item)

@@ -113,8 +113,18 @@ INLINE_RE = re.compile(r"\(([^()]{2,80}?)牵头(?:,|;|，)?([^()]*?)(?:配合|�
 LEAD_MARK = "(牵头)"
 
 
+# "（县科技局、县财政局负责）" or "（县科技局、县财政局）" closing a task: the units, no role named.
+BARE_RE = re.compile(r"\(((?:[^()]|\([^()]*\))+?)(?:按职责分工负责|分别负责|共同负责|负责落实|负责|落实)?\)(?=\s*[。;]?\s*$)")
+
+
 def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
     found = []
+    text = norm.text[start:end]
+    bare = BARE_RE.search(text.rstrip())
+    if bare and "牵头" not in bare.group(1) and looks_like_units(bare.group(1)):
+        names = split_names(norm, start + bare.start(1), start + bare.end(1))
+        if names:
+            return [Assignment(RESPONSIBLE, names, start + bare.start(), start + bare.end(), "")]
     for m in INLINE_RE.finditer(norm.text, start, end):
         if ":" in m.group(0):
             continue

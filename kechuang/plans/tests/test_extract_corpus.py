@@ -97,6 +97,7 @@ def test_precision_and_recall_are_at_least_95_percent_in_every_layout(tmp_path):
     ("进一步优化四个平台，建好两大中心。", []),
     ("新建四个平台。", [(4, "个", ">=")]),
     ("每季度召开1次调度会。", []),
+    ("培育科技型中小企业50余家。", [(50, "家", ">=")]),
     ("考核结果纳入年度综合考评，权重不低于5%。", []),
     ("对新认定企业奖励10万元。", []),
     ("开展“百名博士进企业”活动，实行“一人一策”。", []),
@@ -248,3 +249,19 @@ def test_the_command_warns_and_exits_2_when_the_document_has_numbers_but_no_targ
     assert payload["targets"] == [] and any("没有识别出任何量化目标" in w["message"] for w in payload["warnings"])
     assert "没有识别出任何任务" in captured.err and "未作为目标的数值“12家”" in captured.err
     assert "原文第 3 行" in captured.err
+
+
+def test_a_table_of_indicators_without_responsible_units_gives_goals_not_tasks():
+    text = ("某县2024年科技创新工作方案\n一、主要目标\n|序号|指标|单位|2023年完成值|2024年目标\n"
+            "|1|高新技术企业数|家|42|50\n|2|研发投入强度|%|1.6|2.0\n"
+            "二、重点任务\n（一）培育高企。新认定高新技术企业12家。（牵头单位：县科技局）\n")
+    result = summary(extract_text(text))
+    assert [t["number"] for t in result["tasks"]] == ["（一）"]
+    assert [(t["value"], t["unit"], t["task"]) for t in result["targets"]] == [
+        (12, "家", "（一）"), (50, "家", None), (2, "%", None)]
+
+
+def test_units_in_a_closing_parenthesis_without_a_label_are_the_responsible_units():
+    text = "某县2024年科技创新工作方案\n一、重点任务\n（一）促进转化。技术合同成交额达到3亿元。（县科技局、各乡镇（街道）负责）\n"
+    task = summary(extract_text(text))["tasks"][0]
+    assert (task["lead_units"], task["responsible_units"]) == ([], ["县科技局", "各乡镇（街道）"])
