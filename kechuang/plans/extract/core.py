@@ -174,6 +174,11 @@ def extract_source(source: Source) -> Extraction:
         year = re.search(r"(20\d\d)\s*年", text)
     result.year = int(year.group(1)) if year else None
 
+    if any(s.section == "tasks" for s in sections):
+        # Beside a 任务 section, a section of another title that assigns work to units holds tasks too.
+        for section in sections:
+            if section.section == "other" and section.children and _holds_assignments(norm, section):
+                section.section = "tasks"
     task_sections = [s for s in sections if s.section == "tasks"]
     roots: list[Item]
     if not sections:

@@ -76,6 +76,13 @@ def _row_cells(line: str) -> list[tuple[int, int]] | None:
         if stripped.endswith("|"):
             cells.pop()
         return cells
+    if stripped.count("|") >= 2 and not stripped.startswith("|"):
+        # "序号 | 工作任务 | 牵头单位" (a table written without the outer bars)
+        cells, pos = [], 0
+        for part in line.split("|"):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        return cells
     if line.count("\t") >= 2:
         cells, pos = [], 0
         for part in line.split("\t"):

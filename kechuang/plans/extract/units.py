@@ -139,6 +139,8 @@ def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
 
 
 def column_role(header: str) -> str | None:
+    if "领导" in header or "责任人" in header:
+        return None  # 牵头领导, 责任人: people, not units
     for pattern, role in COLUMN_ROLES:
         if pattern.search(header):
             return role

@@ -265,3 +265,19 @@ def test_units_in_a_closing_parenthesis_without_a_label_are_the_responsible_unit
     text = "某县2024年科技创新工作方案\n一、重点任务\n（一）促进转化。技术合同成交额达到3亿元。（县科技局、各乡镇（街道）负责）\n"
     task = summary(extract_text(text))["tasks"][0]
     assert (task["lead_units"], task["responsible_units"]) == ([], ["县科技局", "各乡镇（街道）"])
+
+
+def test_a_section_of_another_title_that_assigns_work_holds_tasks_beside_the_task_section():
+    text = ("某县2024年科技创新工作方案\n一、重点任务\n（一）培育高企。新认定高新技术企业9家。（牵头单位：县科技局）\n"
+            "二、强化人才支撑\n（一）引进人才。引进人才20名。（牵头单位：县人社局）\n")
+    result = summary(extract_text(text))
+    assert [t["number"] for t in result["tasks"]] == ["一（一）", "二（一）"]
+    assert [(t["value"], t["task"]) for t in result["targets"]] == [(9, "一（一）"), (20, "二（一）")]
+
+
+def test_a_table_written_with_inner_bars_only_and_a_leader_column_reads_units_not_people():
+    text = ("某县2024年科技创新工作任务表\n序号 | 工作任务 | 牵头领导 | 牵头单位 | 完成时限\n"
+            "1 | 技术合同成交额达到3亿元。 | 张三 | 县科技局 | 12月\n")
+    result = summary(extract_text(text))
+    assert [(t["number"], t["lead_units"]) for t in result["tasks"]] == [("1", ["县科技局"])]
+    assert [(t["value"], t["unit"], t["task"]) for t in result["targets"]] == [(3, "亿元", "1")]
