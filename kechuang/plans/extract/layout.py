@@ -130,9 +130,10 @@ class _Reader:
         best = None
         for wide in (False, True):
             self.wide = wide
+            self.misfit = 0.0
             table = self._aligned_table(index, [(self._pos(index, p), t) for p, t in chunks], kinds)
-            cells = sum(1 for row in table.rows for cell in row if cell.fragments)
-            score = (len(table.rows) > 0, table.last - index, cells)
+            # The better measure keeps more lines in the table and starts its cells nearer the header's columns.
+            score = (len(table.rows) > 0, table.last - index, -self.misfit)
             if best is None or score > best[0]:
                 best = (score, table)
         self.wide = False
@@ -147,6 +148,7 @@ class _Reader:
 
     def _aligned_table(self, index: int, chunks, kinds) -> _Table:
         starts = [p for p, _ in chunks]
+        header_starts = list(starts)
         ends = [p + len(t) for p, t in chunks]
         bounds = [0] + [(ends[i - 1] + starts[i]) / 2 for i in range(1, len(chunks))] + [10 ** 6]
         ncols = len(chunks)
@@ -178,8 +180,15 @@ class _Reader:
             content = self.content[j]
             raw = self.original[line.start:line.end]
             pieces = _chunks(content.replace("\f", " "))
+            if len(pieces) == ncols and (number_col is None or NUMBER_LINE.match(pieces[0][1])):
+                # A line filling every column places the columns anew (a new page may shift them).
+                starts = [self._pos(j, p) for p, _ in pieces]
+                ends = [self._pos(j, p + len(t)) for p, t in pieces]
+                bounds = [0] + [(ends[i - 1] + starts[i]) / 2 for i in range(1, ncols)] + [10 ** 6]
             columns = [self._column(self._pos(j, p), self._pos(j, p + len(t)) - self._pos(j, p), bounds)
                        for p, t in pieces]
+            # How far the cells start from the header's columns (cells and headers are left-aligned).
+            self.misfit += sum(min(abs(self._pos(j, p) - start) for start in header_starts) for p, _ in pieces)
             if number_col is not None:
                 new_row = bool(columns and columns[0] == number_col and NUMBER_LINE.match(pieces[0][1]))
             else:
@@ -219,8 +228,7 @@ class _Reader:
         # Only the first column: a wrapped cell, unless it is as long as a paragraph.
         return len(pieces[0][1]) <= (bounds[1] - self._pos(j, pieces[0][0])) * 1.5 and number_col is None
 
-    @staticmethod
-    def _column(pos: int, length: int, bounds) -> int:
+    def _column(self, pos: int, length: int, bounds) -> int:
         best, overlap = 0, -1
         for col in range(len(bounds) - 1):
             lo, hi = bounds[col], bounds[col + 1]

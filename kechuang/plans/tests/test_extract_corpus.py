@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import docx
 import pytest
@@ -281,3 +283,32 @@ def test_a_table_written_with_inner_bars_only_and_a_leader_column_reads_units_no
     result = summary(extract_text(text))
     assert [(t["number"], t["lead_units"]) for t in result["tasks"]] == [("1", ["县科技局"])]
     assert [(t["value"], t["unit"], t["task"]) for t in result["targets"]] == [(3, "亿元", "1")]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler is not installed")
+def test_a_task_table_over_two_pdf_pages_keeps_its_columns(tmp_path):
+    # ~7 s: LibreOffice prints the Word table to PDF (a real text layer whose columns shift on page 2).
+    document = docx.Document()
+    document.add_paragraph("某县2024年科技创新重点工作任务分解表")
+    rows = [["序号", "重点工作任务", "主要责任单位", "协同配合单位", "完成期限"]] + [
+        [str(i), f"新增第{i}类科技型企业{i + 10}家，技术合同成交额达到{i}.5亿元，举办对接活动{i}场。",
+         "县科技局", "县财政局、县税务局", "2024年12月"] for i in range(1, 31)]
+    table = document.add_table(rows=len(rows), cols=5)
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    document.add_paragraph("二、工作要求")
+    document.save(tmp_path / "long.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "long.docx")],
+                   check=True, capture_output=True, timeout=180)
+    assert "\f" in subprocess.run(["pdftotext", str(tmp_path / "long.pdf"), "-"], capture_output=True,
+                                  text=True).stdout.strip("\f")  # two pages at least
+    result = summary(extract_path(tmp_path / "long.pdf"))
+    assert [t["number"] for t in result["tasks"]] == [str(i) for i in range(1, 31)]
+    assert all((t["lead_units"], t["responsible_units"]) == (["县科技局"], ["县财政局", "县税务局"])
+               for t in result["tasks"])
+    assert sorted((t["value"], t["unit"], t["task"]) for t in result["targets"]) == sorted(
+        v for i in range(1, 31) for v in ((i + 10, "家", str(i)), (i + 0.5, "亿元", str(i)), (i, "场", str(i))))
