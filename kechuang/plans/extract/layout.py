@@ -23,6 +23,7 @@ TERMINAL = "。;!?:"
 CONTINUES = re.compile(
     r"([\d.,、(“《]|达到|达|突破|超过|不少于|不低于|不超过|提高到|提升到|提升至|提高至|增长|新增|力争|确保|实现|"
     r"完成|培育|引进|建设|新建|认定|控制在|保持在|稳定在|的|和|与|及|为|在|对|将|把|其中|共|约|累计)$")
+CUT = re.compile(r"([\d.,、(“《]|的|和|与|及)$")  # a line cut mid-phrase, whatever it is
 STARTS_INSIDE = re.compile(r"^(\d|[%‰),，。、;:]|以上|以下|以内|左右|个|家|项|件|名|亿|万|元|人|次)")
 PAGE_NUMBER = re.compile(r"^\s*[-—–]+\s*\d{1,3}\s*[-—–]+\s*$|^\s*第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?\s*$")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -355,8 +356,8 @@ class _Reader:
         if re.fullmatch(r"(牵头|责任|配合|主要责任|协同配合|协办)(单位|部门)?", text):
             return False
         heading = _is_marker(text) and len(text) <= 40 and not re.search("[,，;。]", text)
-        if heading and not CONTINUES.search(text):
-            return False
+        if heading and not (CUT.search(text) or text.count("(") > text.count(")")):
+            return False  # "（四）推进科技创新平台建设": a heading, even though it ends in a verb
         if CONTINUES.search(text) or STARTS_INSIDE.match(following) or text.count("(") > text.count(")"):
             return True
         if width and len(text) >= 0.7 * width and width >= 16:

@@ -312,3 +312,22 @@ def test_a_task_table_over_two_pdf_pages_keeps_its_columns(tmp_path):
                for t in result["tasks"])
     assert sorted((t["value"], t["unit"], t["task"]) for t in result["targets"]) == sorted(
         v for i in range(1, 31) for v in ((i + 10, "家", str(i)), (i + 0.5, "亿元", str(i)), (i, "场", str(i))))
+
+
+def test_a_heading_on_its_own_line_keeps_its_break_even_when_it_ends_in_a_verb():
+    text = ("某县2024年科技创新工作方案\n一、重点任务\n（一）推进科技创新平台建设\n新建省级平台3个。（牵头单位：县科技局）\n"
+            "（二）加强人才队伍建设\n引进人才20名。（牵头单位：县人社局）\n")
+    result = summary(extract_text(text))
+    assert [(t["number"], t["title"], t["lead_units"]) for t in result["tasks"]] == [
+        ("（一）", "推进科技创新平台建设", ["县科技局"]), ("（二）", "加强人才队伍建设", ["县人社局"])]
+    assert [(t["value"], t["task"]) for t in result["targets"]] == [(3, "（一）"), (20, "（二）")]
+
+
+@pytest.mark.django_db
+def test_a_draft_with_an_index_and_a_rank_target_loads(tmp_path):
+    data = draft(extract_path(CORPUS_DIR / "goals-bullets-guiding.txt"), code="jiangkou-2023-draft")
+    plan = load_plan(data, status="draft")
+    index = plan.indicators.get(target=165)
+    assert (index.measure, index.comparator) == ("—", ">=")
+    rank = plan.indicators.get(measure="位")
+    assert (rank.target, rank.comparator) == (8, "<=")
