@@ -302,9 +302,7 @@ class _Reader:
                 last_text = col == text_cols[-1]
                 while j < n and not ends_row(j) or (j < n and not row[col].fragments and not self.blank(j)):
                     text = self.text(j)
-                    if row[col].fragments and (following == "units" and looks_like_units(text)
-                                               or following in ("date",) and DATE_LIKE.search(text) and len(text) <= 16
-                                               or following == "measure" and len(text) <= 6):
+                    if row[col].fragments and _fits(following, text):
                         break
                     if not row[col].fragments and following == "units" and looks_like_units(text) and last_text:
                         break
@@ -321,6 +319,9 @@ class _Reader:
                     take(col)
             elif kind in ("measure", "target"):
                 if not ends_row(j) and len(text) <= 12:
+                    take(col)
+            elif kind == "person":
+                if not ends_row(j) and _fits("person", text):
                     take(col)
             else:  # remarks, progress: what is left of the row, a few short lines at most
                 taken = 0
@@ -363,6 +364,22 @@ class _Reader:
         if width and len(text) >= 0.7 * width and width >= 16:
             return True
         return False
+
+
+PERSON = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,10}}(县长|市长|区长|书记|主任|部长|局长|主席|常委|同志)$")
+
+
+def _fits(kind: str, text: str) -> bool:
+    """Whether a line can be the cell of a column of this kind (where a multi-line text cell ends)."""
+    if kind == "units":
+        return looks_like_units(text)
+    if kind == "date":
+        return bool(DATE_LIKE.search(text)) and len(text) <= 16
+    if kind == "measure":
+        return len(text) <= 6
+    if kind == "person":
+        return bool(PERSON.match(text.replace(" ", ""))) and not looks_like_units(text)
+    return False
 
 
 def _names_one_per_line(texts: list[str]) -> bool:

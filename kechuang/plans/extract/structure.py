@@ -33,6 +33,7 @@ SECTION_KINDS = [
 
 COLUMN_KINDS = [
     ("number", re.compile(r"^(序号|编号|序)$")),
+    ("person", re.compile(r"领导|责任人|联系人|负责人")),
     ("skip", re.compile(r"完成情况|完成进度|进展|已完成|实际完成|完成值|实际值|现状|基期|基数|上年|备注|说明|进度")),
     ("date", re.compile(r"完成时限|完成期限|完成时间|时限|时间|期限|截止|时间节点")),
     ("measure", re.compile(r"^(计量单位|单位)$")),

@@ -55,6 +55,9 @@ RANK_CONTEXT = re.compile(r"全省|全市|全国|全州|全区|全盟|同类|排
 # "综合实力全省排名第5位" only describes.
 RANK_INTENT = re.compile(r"力争|确保|保持|稳居|稳定在|进入|跃居|跻身|争创|争取|争进|挺进|晋级|提升|提高|达到|实现|冲刺|"
                          r"迈入|进位|跨入|居于|巩固")
+# Verbs that describe what a plan works on rather than what it is to reach: "围绕5个重点产业", "优化四个平台".
+DESCRIBING_VERBS = re.compile(r"围绕|聚焦|依托|立足|突出|涵盖|包括|包含|分为|优化|完善|整合|做强|做优|用好|抓好|深化|按照|对照|"
+                              r"结合|对接|融入|服务于|面向")
 FREQUENCY = re.compile(r"每(年|半年|季度|季|月|周|旬|两月|双月)")
 # A number standing for an index after a verb of achievement: "创新指数达到160以上".
 INDEX_RE = re.compile(r"(?P<verb>达到|达|突破|超过|不低于|不少于|提高到|提升到|提升至|提高至|保持在|稳定在|控制在|不超过|不高于)"
@@ -292,6 +295,10 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                     reject(cstart, cend, "工作频次")
                     continue
                 if num == "一" and not any(before.endswith(w) for w in GTE_BEFORE + LTE_BEFORE):
+                    continue
+                if KIND_OF.get(measure) == "count" and DESCRIBING_VERBS.search(before) \
+                        and not ACHIEVE_VERBS.search(before):
+                    reject(cstart, cend, "描述性数量（“围绕、聚焦、优化”等，不是要达到的数）")
                     continue
                 if not re.match(r"[\d]", num) and KIND_OF.get(measure) == "count" \
                         and not ACHIEVE_VERBS.search(before) and not (

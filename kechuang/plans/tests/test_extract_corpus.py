@@ -100,6 +100,8 @@ def test_precision_and_recall_are_at_least_95_percent_in_every_layout(tmp_path):
     ("新建四个平台。", [(4, "个", ">=")]),
     ("每季度召开1次调度会。", []),
     ("培育科技型中小企业50余家。", [(50, "家", ">=")]),
+    ("围绕5个重点产业，新增高新技术企业10家。", [(10, "家", ">=")]),
+    ("聚焦3大领域，优化4个平台。", []),
     ("考核结果纳入年度综合考评，权重不低于5%。", []),
     ("对新认定企业奖励10万元。", []),
     ("开展“百名博士进企业”活动，实行“一人一策”。", []),
@@ -331,3 +333,13 @@ def test_a_draft_with_an_index_and_a_rank_target_loads(tmp_path):
     assert (index.measure, index.comparator) == ("—", ">=")
     rank = plan.indicators.get(measure="位")
     assert (rank.target, rank.comparator) == (8, "<=")
+
+
+def test_a_table_copied_one_cell_per_line_with_a_leader_column_keeps_people_out_of_the_units():
+    text = ("某县2024年科技创新工作任务清单\n序号\n工作任务\n责任领导\n牵头单位\n配合单位\n"
+            "1\n新认定高新技术企业10家。\n张三\n县科技局\n县财政局\n"
+            "2\n技术合同成交额达到2亿元。\n李四副县长\n县科技局\n县商务局\n")
+    result = summary(extract_text(text))
+    assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
+        ("1", ["县科技局"], ["县财政局"]), ("2", ["县科技局"], ["县商务局"])]
+    assert [(t["value"], t["task"]) for t in result["targets"]] == [(10, "1"), (2, "2")]
