@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .layout import build as build_layout
 from .normalise import NormText
 from .reading import Source
-from .structure import BULLET_LEVEL, TABLE_LEVEL, Item, classify_section, parse
+from .structure import ANNEX_RE, BULLET_LEVEL, TABLE_LEVEL, Item, classify_section, parse
 from .targets import Target, find_targets, quantities, same_target, target_from_cells
 from .units import LABEL_RE, Assignment, find_assignments, find_inline_assignments, settle_roles, split_names
 
@@ -318,7 +318,7 @@ def _report(result: Extraction, layout, sections, items, unread_tables, rejected
         if task_sections and section.section == "other":
             warnings.append({"kind": "section", "start": section.start, "end": section.title_span[1],
                              "message": f"未作为任务读取的部分：{section.number}、{title}"})
-        if section.section == "tasks" and not section.children:
+        if section.section == "tasks" and not section.children and not result.tasks:
             warnings.append({"kind": "section", "start": section.start, "end": section.title_span[1],
                              "message": f"任务部分“{title}”中没有找到编号的任务条目"})
     # Short lines after the first section that look like headings but carry no marker that was understood.
@@ -328,6 +328,7 @@ def _report(result: Extraction, layout, sections, items, unread_tables, rejected
             continue
         content = text[line.start:line.end].strip()
         if 2 <= len(content) <= 20 and not re.search(r"[。;:,，、\d]", content) and not LABEL_RE.match(content + ":") \
+                and not ANNEX_RE.match(content) \
                 and not re.search(r"(局|委|办|院|部|会|所|政府|街道|镇|乡|中心|单位|部门)$", content):
             warnings.append({"kind": "heading", "start": line.start, "end": line.end,
                              "message": f"未识别的标题或段落：{_excerpt(norm, line.start, line.end)}"})

@@ -20,6 +20,8 @@ LEVEL_PATTERNS = [
     (6, re.compile(r"^\s*(——|—|--|-|·|•|●|▪|◆|■|□|√)\s*")),
 ]
 TABLE_LEVEL = 7
+ANNEX_RE = re.compile(r"^\s*附\s*件\s*\d*\s*(:|$)")
+NUMBERED_CELL = re.compile(r"^\s*\d+\s*[.、]?\s*$")
 BULLET_LEVEL = 6
 
 SECTION_KINDS = [
@@ -146,6 +148,7 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
     columns: dict[int, dict] = {}
     unread: dict[int, dict] = {}
     rows_before: dict[int, int] = {}
+    data_seen: set[int] = set()
     table_counters: dict[int, int] = {}
     bullet_counters: dict[int, int] = {}
     for line in lines:
@@ -169,6 +172,13 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
                     stack[-1].own_end = end
                 continue
             header = columns[line.table]
+            if rows_before.get(line.table) is not None and line.table not in data_seen:
+                # A second header row (牵头单位 | 配合单位 under a merged 责任单位) replaces the first.
+                second = header_columns(cell_texts)
+                if second is not None and not any(NUMBERED_CELL.match(t) for t in cell_texts[:1]):
+                    columns[line.table] = second
+                    continue
+            data_seen.add(line.table)
             number_span = title_span = measure_span = target_span = None
             units, bodies, skipped = [], [], []
             for index, (kind, role) in header.items():
@@ -215,6 +225,10 @@ def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
                 parent.children.append(item)
             items.append(item)
             stack.append(item)
+            continue
+        if ANNEX_RE.match(content):
+            # 附件: what follows (often the task table) belongs to no section of the main text.
+            stack.clear()
             continue
         found = _marker(content)
         if found is None:

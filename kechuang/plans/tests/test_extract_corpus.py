@@ -343,3 +343,26 @@ def test_a_table_copied_one_cell_per_line_with_a_leader_column_keeps_people_out_
     assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
         ("1", ["县科技局"], ["县财政局"]), ("2", ["县科技局"], ["县商务局"])]
     assert [(t["value"], t["task"]) for t in result["targets"]] == [(10, "1"), (2, "2")]
+
+
+def test_a_task_table_in_an_annex_with_a_two_row_header_is_read_as_the_tasks(tmp_path):
+    document = docx.Document()
+    for line in ["某县2024年科技创新工作方案", "一、重点任务", "详见附件。", "二、工作要求", "各单位要按时报送。", "附件",
+                 "某县2024年科技创新重点任务分解表"]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=4, cols=5)
+    table.cell(0, 2).merge(table.cell(0, 3))  # 责任单位 over 牵头单位 | 配合单位
+    for col in (0, 1, 4):
+        table.cell(0, col).merge(table.cell(1, col))
+    for (r, c), value in {(0, 0): "序号", (0, 1): "重点任务", (0, 2): "责任单位", (0, 4): "完成时限",
+                          (1, 2): "牵头单位", (1, 3): "配合单位"}.items():
+        table.cell(r, c).text = value
+    for r, row in enumerate([["1", "新认定高新技术企业10家。", "县科技局", "县财政局", "12月"],
+                             ["2", "技术合同成交额达到2亿元。", "县科技局", "县商务局", "12月"]], start=2):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.save(tmp_path / "annex.docx")
+    result = summary(extract_path(tmp_path / "annex.docx"))
+    assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
+        ("1", ["县科技局"], ["县财政局"]), ("2", ["县科技局"], ["县商务局"])]
+    assert [(t["value"], t["task"]) for t in result["targets"]] == [(10, "1"), (2, "2")]
