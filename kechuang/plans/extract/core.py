@@ -9,7 +9,7 @@ from .layout import build as build_layout
 from .normalise import NormText
 from .reading import Source
 from .structure import ANNEX_RE, BULLET_LEVEL, TABLE_LEVEL, Item, classify_section, parse
-from .targets import Target, find_targets, quantities, same_target, target_from_cells
+from .targets import Target, find_targets, quantities, restated, same_target, target_from_cells
 from .units import LABEL_RE, Assignment, find_assignments, find_inline_assignments, settle_roles, split_names
 
 TITLE_RE = re.compile(r"(方案|要点|计划|意见|安排|清单|任务书|细则|重点|分解表|任务表)$")
@@ -289,7 +289,8 @@ def extract_source(source: Source) -> Extraction:
         for s, e in _uncovered(section.title_span[1], section.end, covered):
             for target in find_targets(text, s, e, result.year, rejected):
                 target.in_goals = True
-                if any(same_target(o, target) for o in body_targets + other_targets):
+                if any(restated(target, o) for o in body_targets) or any(
+                        same_target(o, target) for o in other_targets):
                     repeated.append((target.start, target.end))
                     continue
                 other_targets.append(target)

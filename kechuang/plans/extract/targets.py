@@ -245,6 +245,21 @@ def _candidates(text: str, sent_start: int, sent_end: int) -> list[tuple]:
     return out
 
 
+def restated(goal: Target, body: Target) -> bool:
+    """A goal restated in a task body: same value and unit, and names that share something."""
+    if same_target(goal, body):
+        return True
+    if goal.value != body.value or goal.measure != body.measure or goal.comparator != body.comparator:
+        return False
+    generic = r"增长|增速|增幅|达到|总量|总额|比重|占比|全区|全县|全市|全省|以上|同比|年均|企业"
+    ka, kb = re.sub(generic, "", dedupe_key(goal.name)), re.sub(generic, "", dedupe_key(body.name))
+    if not ka or not kb:
+        return True
+    bigrams = {ka[i:i + 2] for i in range(len(ka) - 1)}
+    return any(kb[i:i + 2] in bigrams for i in range(len(kb) - 1)) or \
+        difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.3
+
+
 def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                  rejected: list | None = None) -> list[Target]:
     """Targets in the normalised span [start, end) of ``text``.

@@ -366,3 +366,11 @@ def test_a_task_table_in_an_annex_with_a_two_row_header_is_read_as_the_tasks(tmp
     assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
         ("1", ["县科技局"], ["县财政局"]), ("2", ["县科技局"], ["县商务局"])]
     assert [(t["value"], t["task"]) for t in result["targets"]] == [(10, "1"), (2, "2")]
+
+
+def test_a_goal_restated_in_other_words_in_a_task_is_one_target():
+    text = ("某区2024年科技创新工作要点\n一、主要目标\n创新主体持续壮大，全区高企总量达到180家，研发投入增长12%。\n"
+            "二、重点任务\n（一）培育高企。高新技术企业总数达到180家，高新技术产业增加值增长12%。（牵头单位：区科技局）\n")
+    result = summary(extract_text(text))
+    assert sorted((t["value"], t["unit"], t["task"] or "") for t in result["targets"]) == [
+        (12, "%", ""), (12, "%", "（一）"), (180, "家", "（一）")]
