@@ -10,7 +10,7 @@ from .units import column_role
 CN = "一二三四五六七八九十"
 # Markers by rank. Which rank is a document's top level is read from the markers it uses.
 LEVEL_PATTERNS = [
-    (0, re.compile(rf"^\s*(第[{CN}百零]{{1,4}}[章部条])(?:分)?\s*[、.:]?\s*")),
+    (0, re.compile(rf"^\s*(第[{CN}百零]{{1,4}}(?:部分|章|条|节))\s*[、.:]?\s*")),
     (1, re.compile(rf"^\s*([{CN}]{{1,3}})\s*[、.]")),
     (2, re.compile(rf"^\s*\(\s*([{CN}]{{1,3}})\s*\)\s*[、.]?")),
     (3, re.compile(r"^\s*(\d{1,2})\s*(?:[、]|\.(?!\d))")),
