@@ -237,6 +237,11 @@ def extract_source(source: Source) -> Extraction:
                 assignments.extend(find_inline_assignments(norm, s, e))
         for role, s, e in item.table_units:
             cell = text[s:e]
+            labelled = find_assignments(norm, s, e)
+            if labelled:
+                # "牵头：县科技局；配合：县财政局" written in the cell.
+                assignments.extend(labelled)
+                continue
             inline = CELL_LEAD_RE.match(cell)
             if inline:
                 # "县科技局牵头，县财政局、县税务局配合" in one column.

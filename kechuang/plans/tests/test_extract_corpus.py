@@ -374,3 +374,11 @@ def test_a_goal_restated_in_other_words_in_a_task_is_one_target():
     result = summary(extract_text(text))
     assert sorted((t["value"], t["unit"], t["task"] or "") for t in result["targets"]) == [
         (12, "%", ""), (12, "%", "（一）"), (180, "家", "（一）")]
+
+
+def test_labels_written_inside_a_table_units_cell_are_read():
+    text = ("某县2024年科技创新工作任务表\n|序号|工作任务|责任单位\n"
+            "|1|技术合同成交额达到3亿元。|牵头单位：县科技局；配合单位：县财政局、县商务局\n|2|新增企业5家。|县科技局\n")
+    result = summary(extract_text(text))
+    assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
+        ("1", ["县科技局"], ["县财政局", "县商务局"]), ("2", [], ["县科技局"])]
