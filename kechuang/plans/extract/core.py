@@ -269,7 +269,8 @@ def extract_source(source: Source) -> Extraction:
     for task in result.all_tasks():
         item = task.item
         if item.target_span is not None:
-            target = target_from_cells(text, task.title, item.target_span, item.measure_span, (item.start, item.own_end))
+            target = target_from_cells(text, task.title, item.target_span, item.measure_span,
+                                       (item.start, item.own_end))
             if target is not None:
                 target.task = task
                 body_targets.append(target)
@@ -317,7 +318,8 @@ def _report(result: Extraction, layout, sections, items, unread_tables, rejected
     warnings = result.warnings
     for note in layout.notes + unread_tables:
         warnings.append({"kind": "table", "start": note["start"], "end": note["end"],
-                         "message": f"未能识别的表格（表头不含任务和责任单位列）：{_excerpt(norm, note['start'], note['end'])}"})
+                         "message": "未能识别的表格（表头不含任务和责任单位列）："
+                                    f"{_excerpt(norm, note['start'], note['end'])}"})
     task_sections = [s for s in sections if s.section == "tasks"]
     for section in sections:
         title = _excerpt(norm, *section.title_span)

@@ -31,7 +31,8 @@ PDF_SPACE = re.compile(rf"(?<=[{CJK}%,.、;:()“”])[ \t]+(?=[\d{CJK}(“])|(?
 NUMBER_LINE = re.compile(r"^\s*(\d{1,3})\s*[.、]?\s*$")
 DATE_LIKE = re.compile(r"(\d{4}\s*年|\d{1,2}\s*月|月底|年底|季度|长期|持续|全年|常态|每年|每月|前$|底$)")
 CHUNK_SPLIT = re.compile(r"[ \t\u3000]{2,}")
-SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3}\s*、|\(\s*[一二三四五六七八九十]{1,3}\s*\)|第[一二三四五六七八九十]+[章条部])")
+SECTION_HEADING = re.compile(
+    r"^\s*([一二三四五六七八九十]{1,3}\s*、|\(\s*[一二三四五六七八九十]{1,3}\s*\)|第[一二三四五六七八九十]+(部分|章|条|节))")
 
 
 @dataclass
@@ -201,7 +202,7 @@ class _Reader:
                                             or bool(opening) and opening[0] in columns)
             if new_row or not rows:
                 rows.append([_Cell() for _ in range(ncols)])
-            for (p, t), col in zip(pieces, columns):
+            for (p, t), col in zip(pieces, columns, strict=True):
                 s = line.start + _orig_pos(raw, p)
                 rows[-1][col].fragments.append((s, s + _orig_len(raw, p, len(t))))
             last = j

@@ -67,7 +67,7 @@ class NormText:
         breaks = [0] * (len(self.n2o))
         count = 0
         previous = None
-        for index, (o, ins) in enumerate(zip(self.n2o, self.inserted)):
+        for index, (o, ins) in enumerate(zip(self.n2o, self.inserted, strict=True)):
             if ins or (previous is not None and o != previous and o != previous + 1):
                 count += 1
             breaks[index] = count
@@ -91,7 +91,7 @@ class NormText:
             return o, o
         if self._contiguous(start, end):
             return self.n2o[start], self.n2o[end - 1] + 1
-        offsets = [o for o, ins in zip(self.n2o[start:end], self.inserted[start:end]) if not ins]
+        offsets = [o for o, ins in zip(self.n2o[start:end], self.inserted[start:end], strict=True) if not ins]
         if not offsets:
             o = self.n2o[start]
             return o, o
@@ -105,7 +105,7 @@ class NormText:
             return self.original[self.n2o[start]:self.n2o[end - 1] + 1]
         out: list[str] = []
         run_start = previous = None
-        for o, ins in zip(self.n2o[start:end], self.inserted[start:end]):
+        for o, ins in zip(self.n2o[start:end], self.inserted[start:end], strict=True):
             if ins:
                 continue
             if previous is not None and (o == previous or o == previous + 1):

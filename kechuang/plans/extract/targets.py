@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-
-import unicodedata
 from pathlib import Path
 
 import cn2an
@@ -49,19 +48,22 @@ VALUE_RE = re.compile(rf"{_NUM}{_RANGE}\s*(?P<about>余|多)?(?:(?P<mult>万|亿
 PERCENT_WORDS_RE = re.compile(rf"百分之(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)")
 FULL_COVERAGE_RE = re.compile(r"全覆盖")
 DOUBLING_RE = re.compile(r"翻(?P<times>一|两|二|三)番")
-RANK_RE = re.compile(rf"(?P<pre>前|第)\s*(?P<num>\d{{1,3}}|[一二两三四五六七八九十百]{{1,4}})\s*(?P<measure>位|名|强)?")
-RANK_CONTEXT = re.compile(r"全省|全市|全国|全州|全区|全盟|同类|排名|排位|位次|位居|位列|跃居|跻身|稳居|进入|保持|争进|挺进|晋级")
+RANK_RE = re.compile(r"(?P<pre>前|第)\s*(?P<num>\d{1,3}|[一二两三四五六七八九十百]{1,4})\s*(?P<measure>位|名|强)?")
+RANK_CONTEXT = re.compile(r"全省|全市|全国|全州|全区|全盟|同类|排名|排位|位次|位居|位列|跃居|跻身|稳居|进入|保持|"
+                          r"争进|挺进|晋级")
 # A rank is a target when something is to be reached or kept ("力争进入全省前十名", "保持全市前3");
 # "综合实力全省排名第5位" only describes.
 RANK_INTENT = re.compile(r"力争|确保|保持|稳居|稳定在|进入|跃居|跻身|争创|争取|争进|挺进|晋级|提升|提高|达到|实现|冲刺|"
                          r"迈入|进位|跨入|居于|巩固")
 # Verbs that describe what a plan works on rather than what it is to reach: "围绕5个重点产业", "优化四个平台".
-DESCRIBING_VERBS = re.compile(r"围绕|聚焦|依托|立足|突出|涵盖|包括|包含|分为|优化|完善|整合|做强|做优|用好|抓好|深化|按照|对照|"
+DESCRIBING_VERBS = re.compile(r"围绕|聚焦|依托|立足|突出|涵盖|包括|包含|分为|优化|完善|整合|做强|做优|用好|抓好|深化|"
+                              r"按照|对照|"
                               r"结合|对接|融入|服务于|面向")
 FREQUENCY = re.compile(r"每(年|半年|季度|季|月|周|旬|两月|双月)")
 # A number standing for an index after a verb of achievement: "创新指数达到160以上".
-INDEX_RE = re.compile(r"(?P<verb>达到|达|突破|超过|不低于|不少于|提高到|提升到|提升至|提高至|保持在|稳定在|控制在|不超过|不高于)"
-                      rf"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>以上|以内|以下|左右)?(?=$|[,;。、:\n\t)])")
+INDEX_RE = re.compile(r"(?P<verb>达到|达|突破|超过|不低于|不少于|提高到|提升到|提升至|提高至|保持在|稳定在|控制在|"
+                      r"不超过|不高于)"
+                      r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>以上|以内|以下|左右)?(?=$|[,;。、:\n\t)])")
 # Chinese-numeral counts are descriptions ("进一步优化四个平台", "两大中心") unless a verb of achievement governs them.
 ACHIEVE_VERBS = re.compile(
     r"达到|达|新增|净增|突破|培育|力争|确保|新建|建成|建设|创建|争创|打造|引进|引育|招引|培养|培训|认定|入库|备案|"
@@ -276,7 +278,7 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
         previous_name = ""
         floor = sent_start
         last_end = -1
-        for cstart, cend, num, mult, measure, high, how in _candidates(text, sent_start, sent_end):
+        for cstart, cend, num, mult, measure, _high, how in _candidates(text, sent_start, sent_end):
             if cstart < last_end:
                 continue
             prev_char = text[cstart - 1] if cstart > sent_start else ""
@@ -317,7 +319,8 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                     continue
                 if not re.match(r"[\d]", num) and KIND_OF.get(measure) == "count" \
                         and not ACHIEVE_VERBS.search(before) and not (
-                        re.search(r"[与同和]$", before.strip()) and re.match(r"[^,;。]*?(签订|签约|共建|合作|建立)", after)):
+                        re.search(r"[与同和]$", before.strip())
+                        and re.match(r"[^,;。]*?(签订|签约|共建|合作|建立)", after)):
                     reject(cstart, cend, "描述性数量（前面没有“达到、新增、培育”等动词）")
                     continue
             achieved = any(w in before for w in ACHIEVED_WORDS)
@@ -355,7 +358,8 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                 if text[cstart] == "第" and re.search(r"保持|稳居|稳定", before):
                     comparator = "<="
             else:
-                growth = how == "doubling" or (measure in ("%", "个百分点", "倍") and any(w in before for w in GROWTH_WORDS))
+                growth = how == "doubling" or (
+                    measure in ("%", "个百分点", "倍") and any(w in before for w in GROWTH_WORDS))
                 base_kind = KIND_OF.get(measure, "count")
                 kind = "growth" if growth else base_kind
                 if growth:

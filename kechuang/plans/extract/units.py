@@ -114,7 +114,8 @@ LEAD_MARK = "(牵头)"
 
 
 # "（县科技局、县财政局负责）" or "（县科技局、县财政局）" closing a task: the units, no role named.
-BARE_RE = re.compile(r"\(((?:[^()]|\([^()]*\))+?)(?:按职责分工负责|分别负责|共同负责|负责落实|负责|落实)?\)(?=\s*[。;]?\s*$)")
+BARE_RE = re.compile(
+    r"\(((?:[^()]|\([^()]*\))+?)(?:按职责分工负责|分别负责|共同负责|负责落实|负责|落实)?\)(?=\s*[。;]?\s*$)")
 
 
 def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
@@ -179,5 +180,6 @@ def looks_like_units(text: str) -> bool:
     text = text.strip().rstrip("。;,")
     if not text or len(text) > 60 or re.search(r"[。:]|\d", text):
         return False
-    names = [n for n in re.split(r"[、,;/\s]+", re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", ""), text)) if n]
+    unbracketed = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", ""), text)
+    names = [n for n in re.split(r"[、,;/\s]+", unbracketed) if n]
     return bool(names) and all(len(n) <= 20 and (UNIT_SUFFIX.search(n) or n.startswith("各")) for n in names)

@@ -182,7 +182,8 @@ def test_a_wrapped_line_is_joined_so_the_figure_stays_with_what_it_measures():
 
 
 def test_a_document_whose_layout_is_not_understood_says_what_it_could_not_read():
-    text = ("某县2024年科技创新工作方案\n主要任务\n培育高新技术企业，全年新认定高新技术企业12家，技术合同成交额达到3亿元。\n"
+    text = ("某县2024年科技创新工作方案\n主要任务\n"
+            "培育高新技术企业，全年新认定高新技术企业12家，技术合同成交额达到3亿元。\n"
             "工作任务  完成进度\n")
     result = summary(extract_text(text))
     messages = [w["message"] for w in result["warnings"]]
@@ -236,7 +237,8 @@ def test_a_pdf_text_layer_reads_like_the_word_table_it_was_printed_from(tmp_path
         (t["value"], t["unit"], t["task"]) for t in from_docx["targets"]]
 
 
-UNREAD = ("某县2024年科技创新工作方案\n主要任务\n培育高新技术企业，全年新认定高新技术企业12家，技术合同成交额达到3亿元。\n")
+UNREAD = ("某县2024年科技创新工作方案\n主要任务\n"
+          "培育高新技术企业，全年新认定高新技术企业12家，技术合同成交额达到3亿元。\n")
 
 
 @pytest.mark.django_db
@@ -266,7 +268,8 @@ def test_a_table_of_indicators_without_responsible_units_gives_goals_not_tasks()
 
 
 def test_units_in_a_closing_parenthesis_without_a_label_are_the_responsible_units():
-    text = "某县2024年科技创新工作方案\n一、重点任务\n（一）促进转化。技术合同成交额达到3亿元。（县科技局、各乡镇（街道）负责）\n"
+    text = ("某县2024年科技创新工作方案\n一、重点任务\n"
+            "（一）促进转化。技术合同成交额达到3亿元。（县科技局、各乡镇（街道）负责）\n")
     task = summary(extract_text(text))["tasks"][0]
     assert (task["lead_units"], task["responsible_units"]) == ([], ["县科技局", "各乡镇（街道）"])
 
@@ -317,7 +320,8 @@ def test_a_task_table_over_two_pdf_pages_keeps_its_columns(tmp_path):
 
 
 def test_a_heading_on_its_own_line_keeps_its_break_even_when_it_ends_in_a_verb():
-    text = ("某县2024年科技创新工作方案\n一、重点任务\n（一）推进科技创新平台建设\n新建省级平台3个。（牵头单位：县科技局）\n"
+    text = ("某县2024年科技创新工作方案\n一、重点任务\n"
+            "（一）推进科技创新平台建设\n新建省级平台3个。（牵头单位：县科技局）\n"
             "（二）加强人才队伍建设\n引进人才20名。（牵头单位：县人社局）\n")
     result = summary(extract_text(text))
     assert [(t["number"], t["title"], t["lead_units"]) for t in result["tasks"]] == [
@@ -347,7 +351,8 @@ def test_a_table_copied_one_cell_per_line_with_a_leader_column_keeps_people_out_
 
 def test_a_task_table_in_an_annex_with_a_two_row_header_is_read_as_the_tasks(tmp_path):
     document = docx.Document()
-    for line in ["某县2024年科技创新工作方案", "一、重点任务", "详见附件。", "二、工作要求", "各单位要按时报送。", "附件",
+    for line in ["某县2024年科技创新工作方案", "一、重点任务", "详见附件。", "二、工作要求", "各单位要按时报送。",
+                 "附件",
                  "某县2024年科技创新重点任务分解表"]:
         document.add_paragraph(line)
     table = document.add_table(rows=4, cols=5)

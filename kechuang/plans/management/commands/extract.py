@@ -11,7 +11,8 @@ from kechuang.plans.extract.output import warnings
 
 
 class Command(BaseCommand):
-    help = ("从方案文件（.docx、.doc、.pdf 或 .txt）提取任务、分工和目标，生成方案草稿：extract FILE [-o draft.yaml] [--json]。"
+    help = ("从方案文件（.docx、.doc、.pdf 或 .txt）提取任务、分工和目标，生成方案草稿："
+            "extract FILE [-o draft.yaml] [--json]。"
             "未能读取或归入的内容输出到标准错误；有数值却没有识别出目标、或没有识别出任务时退出码为 2")
 
     def add_arguments(self, parser):
