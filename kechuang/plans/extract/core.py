@@ -165,6 +165,15 @@ def extract_source(source: Source) -> Extraction:
     if title_index is not None:
         s, e = header_lines[title_index]
         result.title = _strip_artefacts(norm.orig(s, e))
+        if title_index > 0:
+            # A title set on two lines ("某县2024年科技创新⏎工作要点"): the line above is its first half.
+            ps, pe = header_lines[title_index - 1]
+            above = _strip_artefacts(text[ps:pe])
+            if above and len(above) + len(result.title) <= 40 and not re.search(r"[,，:;。()\[\]〔〕]", above) \
+                    and not TITLE_RE.search(above) and not DATE_LINE_RE.match(above) \
+                    and not re.search(r"(文件|通知|函)$", above):
+                result.title = _strip_artefacts(norm.orig(ps, pe)) + result.title
+                s = ps
         offset = text[s:e].find(_strip_artefacts(text[s:e])[:1]) if text[s:e].strip() else 0
         result.title_span = (s + max(offset, 0), e)
         preamble = [norm.orig(ps, pe).strip() for ps, pe in header_lines[title_index + 1:]]

@@ -24,7 +24,9 @@ CONTINUES = re.compile(
     r"([\d.,、(“《]|达到|达|突破|超过|不少于|不低于|不超过|提高到|提升到|提升至|提高至|增长|新增|力争|确保|实现|"
     r"完成|培育|引进|建设|新建|认定|控制在|保持在|稳定在|的|和|与|及|为|在|对|将|把|其中|共|约|累计)$")
 CUT = re.compile(r"([\d.,、(“《]|的|和|与|及)$")  # a line cut mid-phrase, whatever it is
-STARTS_INSIDE = re.compile(r"^(\d|[%‰),，。、;:]|以上|以下|以内|左右|个|家|项|件|名|亿|万|元|人|次)")
+# A line that cannot open a sentence: a figure (not a date), closing punctuation, a unit.
+STARTS_INSIDE = re.compile(
+    r"^(\d+(?:\.\d+)?(?![\d.年月日号])|[%‰),，。、;:]|以上|以下|以内|左右|个|家|项|件|名|亿|万|元|人|次)")
 PAGE_NUMBER = re.compile(r"^\s*[-—–]+\s*\d{1,3}\s*[-—–]+\s*$|^\s*第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?\s*$")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 PDF_SPACE = re.compile(rf"(?<=[{CJK}%,.、;:()“”])[ \t]+(?=[\d{CJK}(“])|(?<=[\d{CJK}])[ \t]+(?=[{CJK}%,.、;:()“”])")
@@ -261,7 +263,7 @@ class _Reader:
         j = index + count
         expected = 1
         while j < len(self.lines):
-            if self.lines[j].kind != "p" or self.blank(j) or _is_marker(self.text(j)) and types[0] != "number":
+            if self.lines[j].kind != "p" or self.blank(j) or SECTION_HEADING.match(self.text(j)):
                 break
             if types[0] == "number":
                 m = NUMBER_LINE.match(self.text(j))

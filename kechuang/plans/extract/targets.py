@@ -333,7 +333,7 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                 years = [int(y) for y in re.findall(r"(20\d\d)年", before)]
                 # The last year named earlier in the sentence also dates the figure ("2023年…55家，位居全省第6位").
                 last_year = re.findall(r"(20\d\d)年", sentence_before)
-                if last_year and not years:
+                if last_year and not years and not ACHIEVE_VERBS.search(before):
                     years = [int(last_year[-1])]
                 if any(y < plan_year for y in years) and not any(
                         w in before for w in GROWTH_WORDS + ["较", "比", "基础"]):

@@ -387,3 +387,20 @@ def test_labels_written_inside_a_table_units_cell_are_read():
     result = summary(extract_text(text))
     assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
         ("1", ["县科技局"], ["县财政局", "县商务局"]), ("2", [], ["县科技局"])]
+
+
+def test_a_title_set_on_two_lines_is_one_title_and_dates_the_plan():
+    text = ("某县2024年科技创新\n工作要点\n2023年全县高新技术企业达到30家。\n一、重点任务\n"
+            "（一）培育高企。2023年新认定高新技术企业6家，今年新认定高新技术企业10家。（牵头单位：县科技局）\n")
+    result = extract_text(text)
+    assert (result.title, result.year) == ("某县2024年科技创新工作要点", 2024)
+    assert [(t["value"], t["task"]) for t in summary(result)["targets"]] == [(10, "（一）")]
+
+
+def test_a_table_copied_one_cell_per_line_without_a_number_column_keeps_numbered_titles():
+    text = ("某县2024年科技创新工作任务清单\n工作任务\n牵头单位\n配合单位\n"
+            "1.新认定高新技术企业10家。\n县科技局\n县财政局\n"
+            "2.技术合同成交额达到2亿元。\n县科技局\n县商务局\n二、工作要求\n按月报送。\n")
+    result = summary(extract_text(text))
+    assert [(t["number"], t["lead_units"], t["responsible_units"]) for t in result["tasks"]] == [
+        ("1", ["县科技局"], ["县财政局"]), ("2", ["县科技局"], ["县商务局"])]
