@@ -51,8 +51,11 @@ def extract_upload(request):
             except (ExtractError, PlanFileError) as exc:
                 error = str(exc)
             else:
+                notes = ((plan.settings or {}).get("extraction") or {}).get("warnings") or []
                 messages.success(request, f"已生成方案草稿：任务 {plan.tasks.count()} 项，"
                                           f"指标 {plan.indicators.count()} 项。请逐项核对。")
+                if notes:
+                    messages.warning(request, f"有 {len(notes)} 处未能读取或归入，已在原文中标红，请核对。")
                 return redirect("plans:extract_review", code=plan.code)
     drafts = restrict(Plan.objects.filter(status=PlanStatus.DRAFT), request.user, CHANGE).order_by("-last_updated")
     return render(request, "plans/extract_upload.html", {"error": error, "drafts": drafts})

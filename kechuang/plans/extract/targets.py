@@ -303,8 +303,10 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                 if prev_char and (prev_char.isascii() and prev_char.isalnum() or prev_char == "."):
                     continue
                 if prev_char in "第前每约近" or before.endswith("排名") or before.endswith("位列"):
+                    reject(cstart, cend, "序数、频次或约数")
                     continue
                 if _quoted(text, sent_start, cstart):
+                    reject(cstart, cend, "引号中的名称或口号")
                     continue
                 if measure == "个" and NOT_AFTER_GE.match(after):
                     continue

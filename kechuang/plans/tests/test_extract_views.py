@@ -161,6 +161,7 @@ def test_the_review_page_lists_and_marks_what_could_not_be_placed(client_for, tm
                     "2024年新认定高新技术企业9家。（牵头单位：县科技局）\n", encoding="utf-8")
     response = _upload(office, path, code="warn-2024")
     page = office.get(response["Location"]).content.decode()
+    assert "处未能读取或归入，已在原文中标红" in page  # said on arrival too
     assert 'data-testid="extract-warnings"' in page
     assert "未作为目标的数值“6家”（往年的数值）" in page
     mark = re.search(r'<mark class="kc-mark kc-warn" id="(src-w\d+)"[^>]*>([^<]*)</mark>', page)
