@@ -183,11 +183,16 @@ def extract_source(source: Source) -> Extraction:
         year = re.search(r"(20\d\d)\s*年", text)
     result.year = int(year.group(1)) if year else None
 
-    if any(s.section == "tasks" for s in sections):
-        # Beside a 任务 section, a section of another title that assigns work to units holds tasks too.
-        for section in sections:
-            if section.section == "other" and section.children and _holds_assignments(norm, section):
-                section.section = "tasks"
+    has_task_section = any(s.section == "tasks" for s in sections)
+    for section in sections:
+        # A section that assigns work to units holds tasks, whatever its title: beside a 任务 section it is
+        # one more; without one, a safeguards section whose items name units is a task group like the others.
+        if not (section.children and _holds_assignments(norm, section)):
+            continue
+        if section.section == "other" and has_task_section:
+            section.section = "tasks"
+        elif section.section == "requirements" and any(_holds_assignments(norm, c) for c in section.children):
+            section.section = "tasks" if has_task_section else "other"
     task_sections = [s for s in sections if s.section == "tasks"]
     roots: list[Item]
     if not sections:
@@ -296,12 +301,14 @@ def extract_source(source: Source) -> Extraction:
         if target is not None and not any(same_target(o, target) for o in body_targets):
             target.in_goals = True
             body_targets.append(target)
+    # The opening paragraphs after the title ("主要预期目标是：…") may hold goals too.
+    opening = [(result.title_span[1], first_section)] if result.title_span and sections else []
     covered = [(t.item.start, t.item.own_end) for t in result.all_tasks()] + [
         (i.start, i.own_end) for i in indicator_rows]
     other_targets: list[Target] = []
     repeated: list[tuple[int, int]] = []  # goals restated from a task body: placed already
-    for section in sections:
-        for s, e in _uncovered(section.title_span[1], section.end, covered):
+    for start, end in opening + [(section.title_span[1], section.end) for section in sections]:
+        for s, e in _uncovered(start, end, covered):
             for target in find_targets(text, s, e, result.year, rejected):
                 target.in_goals = True
                 if any(restated(target, o) for o in body_targets) or any(
@@ -311,7 +318,7 @@ def extract_source(source: Source) -> Extraction:
                 other_targets.append(target)
     result.targets = body_targets + other_targets
     # Nothing numbered at all: everything after the title is what could not be read.
-    report_from = first_section if items else (result.title_span[1] if result.title_span else 0)
+    report_from = result.title_span[1] if result.title_span else (first_section if items else 0)
     _report(result, layout, sections, items, unread_tables, rejected, report_from, repeated)
     return result
 

@@ -59,6 +59,8 @@ RANK_INTENT = re.compile(r"力争|确保|保持|稳居|稳定在|进入|跃居|�
 DESCRIBING_VERBS = re.compile(r"围绕|聚焦|依托|立足|突出|涵盖|包括|包含|分为|优化|完善|整合|做强|做优|用好|抓好|深化|"
                               r"按照|对照|"
                               r"结合|对接|融入|服务于|面向")
+# Words that put a clause in the plan's own year, whatever year the sentence named before.
+CURRENT_WORDS = re.compile(r"力争|确保|争取|今年|本年|全年|年内|年底|计划|预计|目标|到20\d\d年|将|要")
 FREQUENCY = re.compile(r"每(年|半年|季度|季|月|周|旬|两月|双月)")
 # A number standing for an index after a verb of achievement: "创新指数达到160以上".
 INDEX_RE = re.compile(r"(?P<verb>达到|达|突破|超过|不低于|不少于|提高到|提升到|提升至|提高至|保持在|稳定在|控制在|"
@@ -335,7 +337,7 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
                 years = [int(y) for y in re.findall(r"(20\d\d)年", before)]
                 # The last year named earlier in the sentence also dates the figure ("2023年…55家，位居全省第6位").
                 last_year = re.findall(r"(20\d\d)年", sentence_before)
-                if last_year and not years and not ACHIEVE_VERBS.search(before):
+                if last_year and not years and not CURRENT_WORDS.search(before):
                     years = [int(last_year[-1])]
                 if any(y < plan_year for y in years) and not any(
                         w in before for w in GROWTH_WORDS + ["较", "比", "基础"]):
