@@ -352,7 +352,7 @@ def _report(result: Extraction, layout, sections, items, unread_tables, rejected
             continue
         content = text[line.start:line.end].strip()
         if 2 <= len(content) <= 20 and not re.search(r"[。;:,，、\d]", content) and not LABEL_RE.match(content + ":") \
-                and not ANNEX_RE.match(content) \
+                and not ANNEX_RE.match(content) and not re.fullmatch(r"\(.*\)", content) \
                 and not re.search(r"(局|委|办|院|部|会|所|政府|街道|镇|乡|中心|单位|部门)$", content):
             warnings.append({"kind": "heading", "start": line.start, "end": line.end,
                              "message": f"未识别的标题或段落：{_excerpt(norm, line.start, line.end)}"})

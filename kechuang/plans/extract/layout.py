@@ -511,6 +511,14 @@ def build(source: Source) -> Layout:
                 i = table.last + 1
                 continue
             notes.append({"kind": "table", "start": line.start, "end": lines[i + found[0] - 1].end})
+        # Lines laid out in columns under a header that was not understood: say so (once per block).
+        if (not notes or notes[-1]["end"] < line.start) and all(
+                k < n and lines[k].kind == "p" and len(_chunks(reader.content[k].replace("\f", " "))) >= 3
+                for k in range(i, i + 3)):
+            last = i
+            while last + 1 < n and lines[last + 1].kind == "p" and len(_chunks(reader.content[last + 1])) >= 2:
+                last += 1
+            notes.append({"kind": "table", "start": line.start, "end": lines[last].end})
         # A paragraph: this line and the lines its wraps continue on.
         if reader.pdf and reader.blank(i) and reader.text(i):
             out.append(LLine(norm.pos, norm.pos, "p"))  # a page number: left out
@@ -548,4 +556,6 @@ def build(source: Source) -> Layout:
         newline_after(last, last + 1 if last + 1 < n else None)
         i = last + 1
     norm.finish()
+    # Notes were taken in original offsets: to logical ones.
+    notes = [{**note, "start": norm.o2n[note["start"]], "end": norm.o2n[note["end"]]} for note in notes]
     return Layout(norm, out, notes)
