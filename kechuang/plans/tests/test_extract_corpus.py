@@ -408,7 +408,8 @@ def test_a_table_copied_one_cell_per_line_without_a_number_column_keeps_numbered
 
 def test_columns_under_a_header_that_is_not_understood_are_reported_as_an_unread_table():
     text = ("某县2024年科技创新工作方案\n一、重点任务\n（一）培育高企。新认定高新技术企业10家。（牵头单位：县科技局）\n"
-            "事项        负责        期限\n高企申报    张三        6月\n平台建设    李四        9月\n（此件公开发布）\n")
+            "事项        负责        期限\n高企申报    张三        6月\n平台建设    李四        9月\n"
+            "（此件公开发布）\n")
     result = summary(extract_text(text))
     tables = [w for w in result["warnings"] if w["kind"] == "table"]
     assert len(tables) == 1 and "未能识别的表格" in tables[0]["message"]
