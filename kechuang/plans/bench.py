@@ -45,4 +45,5 @@ def _long_document() -> None:
     started = time.perf_counter()
     extract_text(text)
     elapsed = time.perf_counter() - started
-    report("extract_seconds_30_page_plan", round(elapsed, 3), "s", f"{len(text)} characters, over 30 official-document pages")
+    report("extract_seconds_30_page_plan", round(elapsed, 3), "s",
+           f"{len(text)} characters, over 30 official-document pages")
