@@ -41,7 +41,7 @@ def extract_upload(request):
         uploaded = request.FILES.get("file")
         code = (request.POST.get("code") or "").strip()
         if uploaded is None:
-            error = "请选择要上传的方案文件（.docx 或 .txt）"
+            error = "请选择要上传的方案文件（.docx、.doc、.pdf 或 .txt）"
         elif uploaded.size > MAX_UPLOAD:
             error = "文件过大（不超过 10 MB）"
         else:
@@ -51,8 +51,11 @@ def extract_upload(request):
             except (ExtractError, PlanFileError) as exc:
                 error = str(exc)
             else:
+                notes = ((plan.settings or {}).get("extraction") or {}).get("warnings") or []
                 messages.success(request, f"已生成方案草稿：任务 {plan.tasks.count()} 项，"
                                           f"指标 {plan.indicators.count()} 项。请逐项核对。")
+                if notes:
+                    messages.warning(request, f"有 {len(notes)} 处未能读取或归入，已在原文中标红，请核对。")
                 return redirect("plans:extract_review", code=plan.code)
     drafts = restrict(Plan.objects.filter(status=PlanStatus.DRAFT), request.user, CHANGE).order_by("-last_updated")
     return render(request, "plans/extract_upload.html", {"error": error, "drafts": drafts})
@@ -96,6 +99,12 @@ def _review_context(plan: Plan, user) -> dict:
         ident = f"src-g{i}"
         marks.append((target["value"]["ostart"], target["value"]["oend"], "target", ident))
         target_links[target["code"]] = ident
+    warnings = []
+    for i, warning in enumerate(extraction.get("warnings") or []):
+        ident = f"src-w{i}" if "ostart" in warning else ""
+        if ident:
+            marks.append((warning["ostart"], warning["oend"], "warn", ident))
+        warnings.append({**warning, "src": ident})
     tasks = []
     for task in tasks_with_units(plan.tasks.order_by("seq")):
         links = task_links.get(task.number, {"title": "", "units": {}})
@@ -115,6 +124,7 @@ def _review_context(plan: Plan, user) -> dict:
         "tasks": tasks,
         "indicators": indicators,
         "proposed": sorted(proposed),
+        "warnings": warnings,
         "is_draft": plan.status == PlanStatus.DRAFT,
         "comparators": Comparator.choices,
         "counts": {"tasks": len(tasks), "targets": len(indicators),

@@ -1,4 +1,8 @@
-"""Plan extraction: a policy document (.docx or .txt) → a draft plan for review.
+"""Plan extraction: a policy document (.docx, .doc, a text-layer PDF or .txt) → a draft plan for review.
+
+Reading is layout-independent (layout.py: wrapped lines joined, tables rebuilt from text); headings are read by
+level from the markers present (structure.py); quantities by an open grammar whose units are data
+(measures.yaml); what could not be read or placed is reported in ``Extraction.warnings``.
 
     result = extract_path("plan.docx")
     summary(result)                      # {"tasks": [...], "targets": [...]}

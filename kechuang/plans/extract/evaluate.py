@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from . import extract_path, summary
+from . import summary
+from .core import extract_source
+from .output import assign_codes
+from .reading import read_file
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 
@@ -19,8 +23,12 @@ def _value(value) -> str:
     return f"{number:f}"
 
 
+def labels_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".expected.yaml")
+
+
 def expected_for(path: Path) -> dict:
-    labels = yaml.safe_load(path.with_suffix("").with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    labels = yaml.safe_load(labels_path(path).read_text(encoding="utf-8"))
     if labels.get("from_plan_file"):
         from kechuang.plans.loader import bundled_plan_path
 
@@ -28,12 +36,14 @@ def expected_for(path: Path) -> dict:
         tasks = [[t["number"], t.get("lead", []), t.get("responsible", [])] for t in plan["tasks"]]
         targets = [[i["target"], i["measure"], i.get("comparator", ">="), (i.get("tasks") or [None])[0]]
                    for i in plan["indicators"]]
-        return {"tasks": tasks, "targets": targets}
+        return {"tasks": tasks, "targets": targets, "layout": labels.get("layout", "")}
     return labels
 
 
 def materialise(path: Path, workdir: Path) -> Path:
     """The file to extract: the .txt itself, or a .docx with real tables when the text has ``|`` rows."""
+    if path.suffix != ".txt":
+        return path  # a shipped .docx or PDF
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     if not any(line.startswith("|") for line in lines):
@@ -89,7 +99,9 @@ class Score:
     unit_expected: int = 0
     task_exact: int = 0
     task_expected: int = 0
+    seconds: float = 0.0  # extraction time, conversion excluded
     details: dict = field(default_factory=dict)
+    layouts: dict = field(default_factory=dict)  # layout → Score
 
     @staticmethod
     def _ratio(a: int, b: int) -> float:
@@ -112,32 +124,48 @@ class Score:
         return self._ratio(self.unit_tp, self.unit_expected)
 
 
-def score_document(path: Path, workdir: Path, score: Score) -> None:
+def score_document(path: Path, workdir: Path, score: Score) -> Score:
+    """Score one labelled document into ``score`` and into its layout's score; extraction time is measured
+    without the conversion of the source (writing the .docx, running pdftotext)."""
     expected = expected_for(path)
-    result = summary(extract_path(materialise(path, workdir)))
+    source = read_file(materialise(path, workdir))
+    started = time.perf_counter()
+    extraction = extract_source(source)
+    assign_codes(extraction)
+    elapsed = time.perf_counter() - started
+    result = summary(extraction)
     got_tasks = [[t["number"], t["lead_units"], t["responsible_units"]] for t in result["tasks"]]
     got_targets = [[t["value"], t["unit"], t["comparator"], t["task"]] for t in result["targets"]]
     exp_u, got_u = unit_facts(expected["tasks"]), unit_facts(got_tasks)
     exp_t, got_t = target_facts(expected["targets"]), target_facts(got_targets)
-    score.documents += 1
-    score.unit_tp += sum((exp_u & got_u).values())
-    score.unit_found += sum(got_u.values())
-    score.unit_expected += sum(exp_u.values())
-    score.target_tp += sum((exp_t & got_t).values())
-    score.target_found += sum(got_t.values())
-    score.target_expected += sum(exp_t.values())
-    score.task_expected += len(expected["tasks"])
-    score.task_exact += len({n for n, _, _ in expected["tasks"]} & {n for n, _, _ in got_tasks})
-    score.details[path.stem] = {
+    layout = expected.get("layout") or "unlabelled"
+    for into in (score, score.layouts.setdefault(layout, Score())):
+        into.documents += 1
+        into.seconds += elapsed
+        into.unit_tp += sum((exp_u & got_u).values())
+        into.unit_found += sum(got_u.values())
+        into.unit_expected += sum(exp_u.values())
+        into.target_tp += sum((exp_t & got_t).values())
+        into.target_found += sum(got_t.values())
+        into.target_expected += sum(exp_t.values())
+        into.task_expected += len(expected["tasks"])
+        into.task_exact += len({n for n, _, _ in expected["tasks"]} & {n for n, _, _ in got_tasks})
+    score.details[path.name] = {
         "missed_targets": sorted(exp_t - got_t), "extra_targets": sorted(got_t - exp_t),
         "missed_units": sorted(exp_u - got_u), "extra_units": sorted(got_u - exp_u),
         "task_numbers": ([n for n, _, _ in expected["tasks"]], [n for n, _, _ in got_tasks]),
     }
+    return score
+
+
+def corpus_documents(corpus: Path = CORPUS_DIR) -> list[Path]:
+    """Every labelled document: NAME.txt, NAME.docx or NAME.pdf beside NAME.expected.yaml."""
+    return sorted(p for p in corpus.iterdir()
+                  if p.suffix in (".txt", ".docx", ".pdf") and labels_path(p).exists())
 
 
 def score_corpus(workdir: Path, corpus: Path = CORPUS_DIR) -> Score:
     score = Score()
-    for path in sorted(corpus.glob("*.txt")):
-        if path.with_suffix("").with_suffix(".expected.yaml").exists():
-            score_document(path, workdir, score)
+    for path in corpus_documents(corpus):
+        score_document(path, workdir, score)
     return score

@@ -44,7 +44,19 @@ def summary(result: Extraction) -> dict:
              "task": target.task.number if target.task else None}
             for target in result.targets
         ],
+        "warnings": warnings(result),
     }
+
+
+def warnings(result: Extraction) -> list[dict]:
+    """What the run could not read or place, with where it is in the original text."""
+    out = []
+    for w in result.warnings:
+        item = {"kind": w["kind"], "message": w["message"]}
+        if w.get("start") is not None:
+            item.update(_span(result, w["start"], w["end"]))
+        out.append(item)
+    return out
 
 
 def assign_codes(result: Extraction) -> None:
@@ -151,13 +163,14 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
             "proposed_units": proposed,
             "groups": list(groups),
             "spans": spans(result),
+            "warnings": warnings(result),
         }},
     })
     for target in result.targets:
         item = {
             "code": target.code,
             "name": target.name or target.code,
-            "measure": target.measure,
+            "measure": target.measure or "—",  # an index has no unit of measure
             "kind": target.kind,
             "comparator": target.comparator,
             "target": _num(target.value),

@@ -1,4 +1,4 @@
-"""Reading documents: .docx paragraphs and tables in document order, or plain text.
+"""Reading documents: .docx paragraphs and tables in document order, plain text, or a PDF's text layer.
 
 A document becomes one source text (paragraphs as lines, table rows as lines with cells separated
 by tabs) plus the list of its lines, so that every extracted item can point back into the text.
@@ -24,6 +24,7 @@ class Line:
 class Source:
     text: str
     lines: list[Line]
+    origin: str = "text"  # "docx", "text" or "pdf"
 
 
 class ExtractError(ValueError):
@@ -61,7 +62,7 @@ def _build(blocks: list) -> Source:
                 out.append(text + "\n")
                 pos += len(text) + 1
     # Lines are separated by one line break (plain text reads back exactly as it was).
-    return Source("".join(out)[:-1] if out else "", lines)
+    return Source("".join(out)[:-1] if out else "", lines, "docx")
 
 
 def _row_cells(line: str) -> list[tuple[int, int]] | None:
@@ -75,6 +76,13 @@ def _row_cells(line: str) -> list[tuple[int, int]] | None:
         if stripped.endswith("|"):
             cells.pop()
         return cells
+    if stripped.count("|") >= 2 and not stripped.startswith("|"):
+        # "序号 | 工作任务 | 牵头单位" (a table written without the outer bars)
+        cells, pos = [], 0
+        for part in line.split("|"):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        return cells
     if line.count("\t") >= 2:
         cells, pos = [], 0
         for part in line.split("\t"):
@@ -84,7 +92,7 @@ def _row_cells(line: str) -> list[tuple[int, int]] | None:
     return None
 
 
-def read_text(text: str) -> Source:
+def read_text(text: str, origin: str = "text") -> Source:
     """Plain text, kept exactly; "|"- or tab-separated lines are read as table rows."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
@@ -101,7 +109,7 @@ def read_text(text: str) -> Source:
                 in_table = True
             lines.append(Line(pos, pos + len(raw), "row", table_no, [(pos + s, pos + e) for s, e in cells]))
         pos += len(raw) + 1
-    return Source(text, lines)
+    return Source(text, lines, origin)
 
 
 def read_txt_file(path: str | Path) -> Source:
@@ -271,10 +279,36 @@ def convert_to_docx(path: str | Path) -> Path:
     return converted
 
 
+SCANNED_PDF = "该 PDF 没有文字层（可能是扫描件），无法识别文字，请上传文字版（.docx、.txt 或可复制文字的 PDF）"
+
+
+def read_pdf(path: str | Path) -> Source:
+    """A PDF's text layer, laid out as on the page (poppler's ``pdftotext -layout``), so tables keep their columns."""
+    import shutil
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise ExtractError("服务器未安装 pdftotext（poppler-utils），无法读取 PDF 文件，请上传 .docx 或 .txt 文件")
+    try:
+        done = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(path), "-"],
+                              capture_output=True, timeout=120)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise ExtractError(f"无法读取 PDF 文件（{Path(path).name}）") from exc
+    if done.returncode != 0:
+        raise ExtractError(f"无法读取 PDF 文件（{Path(path).name}）：文件已损坏或已加密")
+    text = done.stdout.decode("utf-8", errors="replace")
+    if len(re.sub(r"\s", "", text)) < 20:
+        raise ExtractError(SCANNED_PDF)
+    return read_text(text.rstrip("\f\n"), origin="pdf")
+
+
 def read_file(path: str | Path) -> Source:
     suffix = Path(path).suffix.lower()
     if suffix == ".docx":
         return read_docx(path)
+    if suffix == ".pdf":
+        return read_pdf(path)
     if suffix in (".doc", ".wps", ".odt", ".rtf"):
         converted = convert_to_docx(path)
         try:
@@ -285,4 +319,4 @@ def read_file(path: str | Path) -> Source:
             shutil.rmtree(converted.parent, ignore_errors=True)
     if suffix in (".txt", ".text", ""):
         return read_txt_file(path)
-    raise ExtractError(f"不支持的文件类型“{suffix}”，请上传 .docx、.doc 或 .txt 文件")
+    raise ExtractError(f"不支持的文件类型“{suffix}”，请上传 .docx、.doc、.pdf 或 .txt 文件")

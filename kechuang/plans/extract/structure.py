@@ -8,27 +8,41 @@ from dataclasses import dataclass, field
 from .units import column_role
 
 CN = "一二三四五六七八九十"
+# Markers by rank. Which rank is a document's top level is read from the markers it uses.
 LEVEL_PATTERNS = [
+    (0, re.compile(rf"^\s*(第[{CN}百零]{{1,4}}(?:部分|章|条|节))\s*[、.:]?\s*")),
     (1, re.compile(rf"^\s*([{CN}]{{1,3}})\s*[、.]")),
     (2, re.compile(rf"^\s*\(\s*([{CN}]{{1,3}})\s*\)\s*[、.]?")),
     (3, re.compile(r"^\s*(\d{1,2})\s*(?:[、]|\.(?!\d))")),
     (4, re.compile(r"^\s*\(\s*(\d{1,2})\s*\)\s*[、.]?")),
-    (5, re.compile(r"^\s*(——|—|--|-|·|•|●|▪|◆)\s*")),
+    (4, re.compile(r"^\s*(\d{1,2})\s*\)\s*")),
+    (5, re.compile(r"^\s*([\u2460-\u2473])\s*")),
+    (6, re.compile(r"^\s*(——|—|--|-|·|•|●|▪|◆|■|□|√)\s*")),
 ]
-TABLE_LEVEL = 6
+TABLE_LEVEL = 7
+ANNEX_RE = re.compile(r"^\s*附\s*件\s*\d*\s*(:|$)")
+NUMBERED_CELL = re.compile(r"^\s*\d+\s*[.、]?\s*$")
+BULLET_LEVEL = 6
 
 SECTION_KINDS = [
-    ("guiding", re.compile(r"指导思想|总体思路|总体要求")),
+    ("guiding", re.compile(r"指导思想|总体思路|总体要求|基本原则|工作思路")),
     ("goals", re.compile(r"目标")),
-    ("requirements", re.compile(r"工作要求|保障措施|组织保障|保障机制|工作机制|组织实施|有关要求")),
-    ("tasks", re.compile(r"任务|主要工作|重点工作|工作内容|工作重点|主要措施|重点措施|具体措施")),
+    ("requirements", re.compile(r"工作要求|保障措施|组织保障|保障机制|工作机制|组织实施|有关要求|工作保障|实施保障|"
+                                r"组织领导|督查|考核|附则")),
+    ("tasks", re.compile(r"任务|主要工作|重点工作|工作内容|工作重点|主要措施|重点措施|具体措施|工作举措|主要举措|"
+                         r"工作措施|"
+                         r"重点项目|重点事项")),
 ]
 
 COLUMN_KINDS = [
     ("number", re.compile(r"^(序号|编号|序)$")),
-    ("skip", re.compile(r"完成情况|完成进度|进展|已完成|实际完成|备注|完成时限|时限|时间|截止")),
-    ("title", re.compile(r"工作任务|任务名称|重点任务|项目名称|任务|事项|工作项目")),
-    ("body", re.compile(r"具体内容|工作内容|主要内容|具体措施|工作措施|内容|目标|措施")),
+    ("person", re.compile(r"领导|责任人|联系人|负责人")),
+    ("skip", re.compile(r"完成情况|完成进度|进展|已完成|实际完成|完成值|实际值|现状|基期|基数|上年|备注|说明|进度")),
+    ("date", re.compile(r"完成时限|完成期限|完成时间|时限|时间|期限|截止|时间节点")),
+    ("measure", re.compile(r"^(计量单位|单位)$")),
+    ("target", re.compile(r"^(\d{4}年)?(年度)?(目标值|目标|预期目标|预期值|目标数|任务目标|计划)$")),
+    ("title", re.compile(r"工作任务|任务名称|重点任务|项目名称|任务|事项|工作项目|指标名称|指标|工作举措|主要举措")),
+    ("body", re.compile(r"具体内容|工作内容|主要内容|具体措施|工作措施|内容|目标|措施|举措")),
 ]
 
 
@@ -46,6 +60,10 @@ class Item:
     table_units: list = field(default_factory=list)  # [(role, start, end)] from table columns
     body_spans: list = field(default_factory=list)  # normalised spans searched for targets
     end: int = 0  # end including children
+    measure_span: tuple[int, int] | None = None  # indicator tables: the unit-of-measure cell
+    target_span: tuple[int, int] | None = None  # indicator tables: the target cell
+    skipped_spans: list = field(default_factory=list)  # table cells read on purpose as no targets (完成情况 …)
+    indicator_row: bool = False  # a row of a table of indicators without responsible units: a goal, not a task
 
 
 def _marker(line: str) -> tuple[int, re.Match] | None:
@@ -77,24 +95,39 @@ def classify_section(title: str) -> str:
     return "other"
 
 
+def _column_kind(text: str) -> tuple[str, str] | None:
+    role = column_role(text)
+    if role and "完成" not in text:
+        return "units", role
+    for kind, pattern in COLUMN_KINDS:
+        if pattern.search(text):
+            return kind, ""
+    return None
+
+
+def is_header_word(cell: str) -> bool:
+    text = re.sub(r"\s+", "", cell)
+    return 0 < len(text) <= 12 and _column_kind(text) is not None
+
+
 def header_columns(cells: list[str]) -> dict[int, tuple[str, str]] | None:
-    """Column index → (kind, role) when ``cells`` look like a task table's header row."""
+    """Column index → (kind, role) when ``cells`` look like the header row of a task or indicator table."""
     columns: dict[int, tuple[str, str]] = {}
-    has_units = False
     for index, cell in enumerate(cells):
         text = re.sub(r"\s+", "", cell)
         if not text or len(text) > 12:
             continue
-        role = column_role(text)
-        if role and "完成" not in text:
-            columns[index] = ("units", role)
-            has_units = True
-            continue
-        for kind, pattern in COLUMN_KINDS:
-            if pattern.search(text):
-                columns[index] = (kind, "")
-                break
-    if has_units and any(k == "title" or k == "body" for k, _ in columns.values()):
+        found = _column_kind(text)
+        if found:
+            columns[index] = found
+    kinds = [k for k, _ in columns.values()]
+    has_text = "title" in kinds or "body" in kinds
+    if "target" in kinds and "measure" not in kinds:
+        # Without a unit-of-measure column a 目标 column holds target sentences.
+        columns = {i: (("body", "") if k == "target" else (k, r)) for i, (k, r) in columns.items()}
+        kinds = [k for k, _ in columns.values()]
+        has_text = True
+    if has_text and ("units" in kinds or ("measure" in kinds and "target" in kinds)):
         return columns
     return None
 
@@ -108,31 +141,47 @@ class Structure:
     tables_seen: int = 0
 
 
-def parse(norm, lines_norm: list) -> list[Item]:
-    """``lines_norm``: [(start, end, line)] in normalised offsets, ``line`` the reading.Line."""
+def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
+    """``lines``: the layout's logical lines. Returns the items and the tables that could not be read."""
     text = norm.text
     items: list[Item] = []
     stack: list[Item] = []
     columns: dict[int, dict] = {}
+    unread: dict[int, dict] = {}
+    rows_before: dict[int, int] = {}
+    data_seen: set[int] = set()
     table_counters: dict[int, int] = {}
     bullet_counters: dict[int, int] = {}
-    for start, end, line in lines_norm:
+    for line in lines:
+        start, end = line.start, line.end
         content = text[start:end]
         if line.kind == "row":
-            cells = [(norm.o2n[s], norm.o2n[e]) for s, e in line.cells]
+            cells = list(line.cells)
             cell_texts = [text[s:e] for s, e in cells]
             if line.table not in columns:
+                # The header is the first row that names the columns; a title row above it (merged over the
+                # table's width) is allowed.
                 header = header_columns(cell_texts)
-                if header is not None:
+                seen = rows_before.get(line.table, 0)
+                rows_before[line.table] = seen + 1
+                if header is not None and seen < 3:
                     columns[line.table] = header
+                    unread.pop(line.table, None)
                     continue
-            header = columns.get(line.table)
-            if not header:
+                unread.setdefault(line.table, {"kind": "table", "start": start, "end": end})["end"] = end
                 if stack:
                     stack[-1].own_end = end
                 continue
-            number_span = title_span = None
-            units, bodies = [], []
+            header = columns[line.table]
+            if rows_before.get(line.table) is not None and line.table not in data_seen:
+                # A second header row (牵头单位 | 配合单位 under a merged 责任单位) replaces the first.
+                second = header_columns(cell_texts)
+                if second is not None and not any(NUMBERED_CELL.match(t) for t in cell_texts[:1]):
+                    columns[line.table] = second
+                    continue
+            data_seen.add(line.table)
+            number_span = title_span = measure_span = target_span = None
+            units, bodies, skipped = [], [], []
             for index, (kind, role) in header.items():
                 if index >= len(cells):
                     continue
@@ -148,6 +197,12 @@ def parse(norm, lines_norm: list) -> list[Item]:
                         title_span = _title_span(text, s, e)
                 elif kind == "units":
                     units.append((role, s, e))
+                elif kind == "measure":
+                    measure_span = (s, e)
+                elif kind == "target":
+                    target_span = (s, e)
+                elif kind == "skip":
+                    skipped.append((s, e))
             if title_span is None or title_span[0] == title_span[1]:
                 continue
             while stack and stack[-1].level >= TABLE_LEVEL:
@@ -164,11 +219,17 @@ def parse(norm, lines_norm: list) -> list[Item]:
                 table_counters[line.table] = table_counters.get(line.table, 0) + 1
                 number = str(table_counters[line.table])
             item = Item(TABLE_LEVEL, "", number, start, end, title_span, parent=parent,
-                        table_units=units, body_spans=bodies)
+                        table_units=units, body_spans=bodies, measure_span=measure_span,
+                        target_span=target_span, skipped_spans=skipped,
+                        indicator_row=target_span is not None and not any(k == "units" for k, _ in header.values()))
             if parent:
                 parent.children.append(item)
             items.append(item)
             stack.append(item)
+            continue
+        if ANNEX_RE.match(content):
+            # 附件: what follows (often the task table) belongs to no section of the main text.
+            stack.clear()
             continue
         found = _marker(content)
         if found is None:
@@ -180,7 +241,7 @@ def parse(norm, lines_norm: list) -> list[Item]:
             stack.pop()
         parent = stack[-1] if stack else None
         mstart, mend = start + m.start(1), start + m.end(1)
-        if level == 5:
+        if level == BULLET_LEVEL:
             key = id(parent)
             bullet_counters[key] = bullet_counters.get(key, 0) + 1
             number = str(bullet_counters[key])
@@ -200,4 +261,4 @@ def parse(norm, lines_norm: list) -> list[Item]:
             item.body_spans = [(item.start, item.own_end)]
     for item in reversed(items):
         item.end = max([item.own_end] + [c.end for c in item.children])
-    return items
+    return items, list(unread.values())

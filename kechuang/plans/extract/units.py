@@ -113,8 +113,19 @@ INLINE_RE = re.compile(r"\(([^()]{2,80}?)牵头(?:,|;|，)?([^()]*?)(?:配合|�
 LEAD_MARK = "(牵头)"
 
 
+# "（县科技局、县财政局负责）" or "（县科技局、县财政局）" closing a task: the units, no role named.
+BARE_RE = re.compile(
+    r"\(((?:[^()]|\([^()]*\))+?)(?:按职责分工负责|分别负责|共同负责|负责落实|负责|落实)?\)(?=\s*[。;]?\s*$)")
+
+
 def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
     found = []
+    text = norm.text[start:end]
+    bare = BARE_RE.search(text.rstrip())
+    if bare and "牵头" not in bare.group(1) and looks_like_units(bare.group(1)):
+        names = split_names(norm, start + bare.start(1), start + bare.end(1))
+        if names:
+            return [Assignment(RESPONSIBLE, names, start + bare.start(), start + bare.end(), "")]
     for m in INLINE_RE.finditer(norm.text, start, end):
         if ":" in m.group(0):
             continue
@@ -129,6 +140,8 @@ def find_inline_assignments(norm, start: int, end: int) -> list[Assignment]:
 
 
 def column_role(header: str) -> str | None:
+    if "领导" in header or "责任人" in header:
+        return None  # 牵头领导, 责任人: people, not units
     for pattern, role in COLUMN_ROLES:
         if pattern.search(header):
             return role
@@ -154,3 +167,19 @@ def settle_roles(assignments: list[Assignment]) -> tuple[list[tuple[str, int, in
             if name[0] not in [n[0] for n in target]:
                 target.append(name)
     return lead, responsible
+
+
+UNIT_SUFFIX = re.compile(
+    r"(局|委|办|院|部|会|所|站|中心|政府|街道|办事处|镇|乡|公司|行|队|团|社|处|科|室|馆|厂|集团|园区|管委会|开发区|高新区|"
+    r"法院|检察院|科协|联|校|大学|学院|医院|台|分局|支行|单位|部门|组|协会|商会|工会|妇联|团委|总工会|人大|政协)"
+    r"(\(牵头\))?$")
+
+
+def looks_like_units(text: str) -> bool:
+    """True when ``text`` (normalised) is one or more unit names: "县科技局", "县财政局、县税务局", "各乡镇"."""
+    text = text.strip().rstrip("。;,")
+    if not text or len(text) > 60 or re.search(r"[。:]|\d", text):
+        return False
+    unbracketed = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", ""), text)
+    names = [n for n in re.split(r"[、,;/\s]+", unbracketed) if n]
+    return bool(names) and all(len(n) <= 20 and (UNIT_SUFFIX.search(n) or n.startswith("各")) for n in names)

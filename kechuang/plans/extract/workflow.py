@@ -35,7 +35,7 @@ def read_upload(uploaded) -> object:
         return read_docx(uploaded)
     if name.endswith(".txt"):
         return read_txt_file_like(uploaded)
-    if name.endswith((".doc", ".wps")):
+    if name.endswith((".doc", ".wps", ".pdf")):
         import tempfile
         from pathlib import Path
 
@@ -47,7 +47,7 @@ def read_upload(uploaded) -> object:
                 for chunk in uploaded.chunks():
                     fh.write(chunk)
             return read_file(path)
-    raise ExtractError("请上传 .docx、.doc 或 .txt 格式的方案文件")
+    raise ExtractError("请上传 .docx、.doc、.pdf 或 .txt 格式的方案文件")
 
 
 def read_txt_file_like(uploaded):
@@ -85,6 +85,7 @@ def create_draft(source, *, user, code: str = "", filename: str = "") -> Plan:
     record_event("plan.extract", user=user, obj=plan, detail={
         "file": filename, "tasks": len(result.all_tasks()), "targets": len(result.targets),
         "proposed_units": data["settings"]["extraction"]["proposed_units"],
+        "warnings": len(data["settings"]["extraction"]["warnings"]),
     })
     return plan
 
@@ -164,6 +165,7 @@ def save_draft_form(plan: Plan, post, *, user) -> Plan:
             apply(item.get("children", []))
 
     apply(data["tasks"])
+    renamed = _split_and_merge(data, post, tasks_by_number)
     indicators = {i.code: i.pk for i in plan.indicators.all()}
     kept = []
     for item in data["indicators"]:
@@ -176,6 +178,8 @@ def save_draft_form(plan: Plan, post, *, user) -> Plan:
             item["target"] = post.get(f"{prefix}target", "").strip()
             item["measure"] = post.get(f"{prefix}measure", "").strip()
             item["tasks"] = [n for n in re.split(r"[、,，\s]+", post.get(f"{prefix}tasks", "")) if n]
+        # A target of a task merged into the one before it follows that task.
+        item["tasks"] = list(dict.fromkeys(renamed.get(n, n) for n in item.get("tasks") or []))
         kept.append(item)
     deleted = {i["code"] for i in data["indicators"]} - {i["code"] for i in kept}
     for item in kept:
@@ -185,3 +189,47 @@ def save_draft_form(plan: Plan, post, *, user) -> Plan:
     plan = load_plan(data, status=PlanStatus.DRAFT)
     record_event("plan.draft_edit", user=user, obj=plan, detail={"deleted_indicators": sorted(deleted)})
     return plan
+
+
+def _split_and_merge(data: dict, post, tasks_by_number: dict) -> dict:
+    """Apply "并入上一项" (merge a task into the one before it at the same level) and "拆分" (a new task after
+    it, with the title given). Returns {merged task number: the number it was merged into}."""
+    renamed: dict[str, str] = {}
+    numbers = set(tasks_by_number)
+
+    def walk(items: list) -> list:
+        out: list = []
+        previous = None  # the task before, as listed on the page (a task split off just now is not listed)
+        for item in items:
+            item["children"] = walk(item.get("children", []))
+            if not item["children"]:
+                item.pop("children")
+            prefix = f"task-{tasks_by_number.get(item['number'])}-"
+            if post.get(f"{prefix}merge") and previous is not None:
+                into = previous
+                for role in ("lead", "responsible"):
+                    into[role] = list(dict.fromkeys((into.get(role) or []) + (item.get(role) or [])))
+                into["text"] = "\n".join(t for t in (into.get("text", ""), item.get("text", "")) if t)
+                if item.get("children"):
+                    into.setdefault("children", []).extend(item["children"])
+                renamed[item["number"]] = into["number"]
+                for old, new in list(renamed.items()):
+                    if new == item["number"]:
+                        renamed[old] = into["number"]
+                continue
+            out.append(item)
+            previous = item
+            title = (post.get(f"{prefix}split") or "").strip()
+            if title:
+                k = 2
+                while f"{item['number']}-{k}" in numbers:
+                    k += 1
+                number = f"{item['number']}-{k}"
+                numbers.add(number)
+                out.append({"number": number, "title": title, "key": False,
+                            "lead": list(item.get("lead") or []), "responsible": list(item.get("responsible") or []),
+                            "text": ""})
+        return out
+
+    data["tasks"] = walk(data["tasks"])
+    return renamed

@@ -55,10 +55,13 @@ def test_a_table_docx_upload_works_too(client_for, tmp_path):
 @pytest.mark.django_db
 def test_an_unreadable_upload_is_refused_with_a_chinese_message(client_for):
     office = client_for("office")
-    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    upload = SimpleUploadedFile("plan.xls", b"PK")
     response = office.post(reverse("plans:extract_upload"), {"file": upload})
     assert response.status_code == 200
-    assert "请上传 .docx、.doc 或 .txt" in response.content.decode()
+    assert "请上传 .docx、.doc、.pdf 或 .txt" in response.content.decode()
+    broken_pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    response = office.post(reverse("plans:extract_upload"), {"file": broken_pdf})
+    assert "无法读取 PDF 文件" in response.content.decode()
     broken = SimpleUploadedFile("plan.docx", b"not a zip")
     response = office.post(reverse("plans:extract_upload"), {"file": broken})
     assert "无法读取 Word 文档" in response.content.decode()
@@ -148,3 +151,56 @@ def test_the_office_corrects_titles_units_and_targets_in_the_review_form(client_
     assert response.status_code == 200 and "不在单位名录中" in response.content.decode()
     four.refresh_from_db()
     assert four.lead_text == "市科技经信局"
+
+
+@pytest.mark.django_db
+def test_the_review_page_lists_and_marks_what_could_not_be_placed(client_for, tmp_path):
+    office = client_for("office")
+    path = tmp_path / "plan.txt"
+    path.write_text("某县2024年科技创新工作方案\n一、重点任务\n（一）培育企业。2023年新认定高新技术企业6家，"
+                    "2024年新认定高新技术企业9家。（牵头单位：县科技局）\n", encoding="utf-8")
+    response = _upload(office, path, code="warn-2024")
+    page = office.get(response["Location"]).content.decode()
+    assert "处未能读取或归入，已在原文中标红" in page  # said on arrival too
+    assert 'data-testid="extract-warnings"' in page
+    assert "未作为目标的数值“6家”（往年的数值）" in page
+    mark = re.search(r'<mark class="kc-mark kc-warn" id="(src-w\d+)"[^>]*>([^<]*)</mark>', page)
+    assert mark.group(2) == "6家" and f'data-src="{mark.group(1)}"' in page
+
+
+@pytest.mark.django_db
+def test_the_office_splits_and_merges_tasks_and_moves_a_target_before_activation(client_for, tmp_path):
+    office = client_for("office")
+    path = tmp_path / "plan.txt"
+    path.write_text("某县2024年科技创新工作方案\n一、重点任务\n"
+                    "（一）培育企业。新认定高新技术企业9家，技术合同成交额达到3亿元。（牵头单位：县科技局）\n"
+                    "（二）培育企业（续）。科技型中小企业入库60家。（牵头单位：县科技局；责任单位：县财政局）\n"
+                    "（三）人才。引进人才20名，全市排名保持全省第5位。（牵头单位：县人社局）\n", encoding="utf-8")
+    _upload(office, path, code="split-2024")
+    plan = Plan.objects.get(code="split-2024")
+    tasks = {t.number: t for t in plan.tasks.all()}
+    contracts = plan.indicators.get(target=3)
+    rank = plan.indicators.get(measure="位")
+    assert rank.comparator == "<="
+    form = {
+        f"task-{tasks['（一）'].pk}-title": "培育企业", f"task-{tasks['（一）'].pk}-lead": "县科技局",
+        f"task-{tasks['（一）'].pk}-split": "促进技术交易",
+        f"task-{tasks['（二）'].pk}-title": "培育企业（续）", f"task-{tasks['（二）'].pk}-lead": "县科技局",
+        f"task-{tasks['（二）'].pk}-responsible": "县财政局", f"task-{tasks['（二）'].pk}-merge": "1",
+        f"task-{tasks['（三）'].pk}-title": "人才", f"task-{tasks['（三）'].pk}-lead": "县人社局",
+        f"ind-{contracts.pk}-name": contracts.name, f"ind-{contracts.pk}-comparator": ">=",
+        f"ind-{contracts.pk}-target": "3", f"ind-{contracts.pk}-measure": "亿元",
+        f"ind-{contracts.pk}-tasks": "（一）-2",
+        f"ind-{rank.pk}-name": rank.name, f"ind-{rank.pk}-comparator": "=", f"ind-{rank.pk}-target": "5",
+        f"ind-{rank.pk}-measure": "位", f"ind-{rank.pk}-tasks": "（三）",
+    }
+    response = office.post(reverse("plans:extract_edit", kwargs={"code": "split-2024"}), form)
+    assert response.status_code == 302
+    numbers = list(plan.tasks.order_by("seq").values_list("number", flat=True))
+    assert numbers == ["（一）", "（一）-2", "（三）"]  # （二） merged into （一）, a new task split off after it
+    merged = plan.tasks.get(number="（一）")
+    assert merged.responsible_text == "县财政局", (merged.lead_text, merged.responsible_text)
+    # The merged task's target follows it; the reassigned one sits on the new task; the comparator changed.
+    assert [t.number for t in plan.indicators.get(target=60).tasks.all()] == ["（一）"]
+    assert [t.number for t in plan.indicators.get(target=3).tasks.all()] == ["（一）-2"]
+    assert plan.indicators.get(measure="位").comparator == "="

@@ -7,10 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from kechuang.org.models import Unit
 from kechuang.org.services import UnitResolver
 from kechuang.plans.extract import ExtractError, draft, extract_path, summary
+from kechuang.plans.extract.output import warnings
 
 
 class Command(BaseCommand):
-    help = "从方案文件（.docx 或 .txt）提取任务、分工和目标，生成方案草稿：extract FILE [-o draft.yaml] [--json]"
+    help = ("从方案文件（.docx、.doc、.pdf 或 .txt）提取任务、分工和目标，生成方案草稿："
+            "extract FILE [-o draft.yaml] [--json]。"
+            "未能读取或归入的内容输出到标准错误；有数值却没有识别出目标、或没有识别出任务时退出码为 2")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -41,3 +44,12 @@ class Command(BaseCommand):
                 f"已写入 {options['output']}：任务 {len(result.all_tasks())} 项，目标 {len(result.targets)} 项")
         else:
             sys.stdout.write(text + "\n")
+        notes = warnings(result)
+        if notes:
+            self.stderr.write(f"提示：以下 {len(notes)} 处未能读取或归入，请核对原文：")
+            for note in notes:
+                where = f"（原文第 {result.norm.original.count(chr(10), 0, note['ostart']) + 1} 行）" \
+                    if "ostart" in note else ""
+                self.stderr.write(f"  - {note['message']}{where}")
+        if any(n["kind"] == "document" for n in notes):
+            sys.exit(2)
