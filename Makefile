@@ -25,8 +25,10 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py demo
 
-run: demo
+# System fonts first: the demo renders bulletin charts and documents, which need the CJK fonts installed.
+run: venv
 	-./scripts/system-deps.sh run
+	$(MAKE) demo
 	@echo "科创督办已启动：http://$(HOST):$(PORT)/ （Ctrl+C 退出）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

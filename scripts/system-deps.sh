@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # `system-deps.sh run` installs only what serving needs (CJK fonts for charts and PDFs, LibreOffice for
-# bulletin PDFs); the default installs what the tests need as well (chromium, poppler).
-PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp libreoffice-writer-nogui)
-[ "${1:-test}" = "run" ] || PACKAGES+=(chromium poppler-utils)
+# bulletin PDFs, poppler for PDF plan documents); the default adds what the tests need (chromium).
+PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp libreoffice-writer-nogui poppler-utils)
+[ "${1:-test}" = "run" ] || PACKAGES+=(chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
