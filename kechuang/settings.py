@@ -249,6 +249,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 EVIDENCE_MAX_BYTES = env_int("KECHUANG_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("KECHUANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+# An uploaded registry file (it may hold ID numbers) is deleted when its job ends; a validated file waiting for
+# its commit is deleted after this many hours (by `kechuang tick`).
+KECHUANG_IMPORT_RETENTION_HOURS = env_int("KECHUANG_IMPORT_RETENTION_HOURS", 24)
 # Any request body above this is refused from its Content-Length before it is read (set the reverse proxy's
 # client_max_body_size to the same figure).
 KECHUANG_MAX_REQUEST_BYTES = env_int("KECHUANG_MAX_REQUEST_BYTES", 32 * 1024 * 1024)

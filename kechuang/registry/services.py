@@ -10,8 +10,10 @@ simply uploads again (nothing is written outside the single commit transaction).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
+from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -125,6 +127,15 @@ def start_import(registry: str, user, filename: str, data: bytes) -> ImportJob:
     return job
 
 
+def purge_import_files(now=None) -> int:
+    """Drop the uploaded files of validated jobs never committed within the retention period; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.KECHUANG_IMPORT_RETENTION_HOURS)
+    return ImportJob.objects.filter(status=ImportStatus.VALID, created__lt=cutoff).update(
+        content=b"", status=ImportStatus.FAILED,
+        errors=[{"text": "文件已超过保留期限并已删除，请重新上传后提交"}])
+
+
 def request_commit(job: ImportJob) -> ImportJob:
     """Commit a validated job (again: the whole file is re-validated inside the commit)."""
     with transaction.atomic():
@@ -179,7 +190,8 @@ def process_job(job_id: int) -> None:
         )
     except Exception as exc:  # noqa: BLE001 - the job must end in a visible state
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, errors=[{"text": f"导入失败：{type(exc).__name__}"}], finished=timezone.now()
+            status=ImportStatus.FAILED, errors=[{"text": f"导入失败：{type(exc).__name__}"}], finished=timezone.now(),
+            content=b"",
         )
         raise
     if not result.ok:
@@ -199,4 +211,7 @@ def process_job(job_id: int) -> None:
         warnings=result.warnings,
         summary=summary,
         finished=timezone.now(),
+        # The uploaded file may hold ID and phone numbers in plaintext: it is kept only while a validated job
+        # waits for its commit (and at most KECHUANG_IMPORT_RETENTION_HOURS, see purge_import_files).
+        **({} if status == ImportStatus.VALID else {"content": b""}),
     )

@@ -59,3 +59,29 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_done(plan, per
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and "导入完成" in fragment
     assert client_for("town_b").get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_the_retention(plan, personas):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kechuang.registry.services import purge_import_files
+
+    data = xlsx.big_enterprise_file(20)
+    job = start_import("enterprises", personas["office"], "small.xlsx", data)
+    assert job.status == ImportStatus.VALID and bytes(job.content) == data  # kept until the commit
+    request_commit(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and bytes(job.content) == b""
+    bad = start_import("enterprises", personas["office"], "bad.xlsx", xlsx.workbook_bytes([["x"]]))
+    assert bad.status == ImportStatus.INVALID and bytes(bad.content) == b""
+    waiting = start_import("enterprises", personas["office"], "wait.xlsx", xlsx.big_enterprise_file(5, start=100))
+    assert purge_import_files() == 0
+    ImportJob.objects.filter(pk=waiting.pk).update(created=timezone.now() - dt.timedelta(hours=25))
+    call_command("tick", "--as-of", "2022-05-10")
+    waiting.refresh_from_db()
+    assert waiting.status == ImportStatus.FAILED and bytes(waiting.content) == b""
+    assert "保留期限" in waiting.errors[0]["text"]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.plans.choices import PlanStatus
 from kechuang.plans.models import Plan
+from kechuang.registry.services import purge_import_files
 
 
 class Command(BaseCommand):
@@ -31,3 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{plan.code} {as_of}：发送通知 {len(result['notices'])} 条，新增督办建议 {len(result['proposals'])} 项"
             )
+        purged = purge_import_files()
+        if purged:
+            self.stdout.write(f"删除超过保留期限的导入文件 {purged} 个")
