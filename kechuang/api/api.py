@@ -3,14 +3,17 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DataError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from kechuang.core.discovery import app_modules
 from kechuang.core.params import BadParameter
 
 from .auth import SessionAuth, TokenAuth
+from .errors import chinese_errors, logger
 
 api = NinjaAPI(
     title="科创督办 API",
@@ -22,6 +25,31 @@ api = NinjaAPI(
     docs_decorator=None if settings.KECHUANG_API_DOCS_PUBLIC else login_required,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    return api.create_response(request, {"detail": chinese_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    return api.create_response(request, {"detail": "请求不合法"}, status=400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    # Production answers JSON, never Django's HTML error page; the traceback goes to the log (and to the
+    # developer's console under DEBUG, where the exception is re-raised).
+    if settings.DEBUG:
+        raise exc
+    logger.exception("API error on %s", request.path)
+    return api.create_response(request, {"detail": "服务器内部错误，已记录，请稍后重试或联系管理员"}, status=500)
 
 
 @api.exception_handler(BadParameter)

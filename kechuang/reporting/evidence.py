@@ -11,6 +11,8 @@ import zipfile
 from django.conf import settings
 from django.db import transaction
 
+from kechuang.core.uploads import UploadRefused, check_ooxml
+
 from .choices import ReportAction
 from .models import Evidence, TaskReport
 from .services import NotAllowed, WorkflowError, _check_editable, _check_open, _event, _lock, can_edit
@@ -80,6 +82,11 @@ def add_evidence(report: TaskReport, *, user, uploaded) -> Evidence:
     kind = sniff(data)
     if kind is None:
         raise EvidenceRejected("文件类型不允许：仅支持 PDF、JPG、PNG、DOCX、XLSX（按文件内容识别，改扩展名无效）")
+    if kind in _OOXML_MAIN:
+        try:  # the shared upload guard: an Office file is a zip that must not be a bomb or carry entities
+            check_ooxml(data, kind=kind)
+        except UploadRefused as exc:
+            raise EvidenceRejected(str(exc)) from exc
     original = (getattr(uploaded, "name", "") or f"附件.{kind}").replace("\\", "/").rsplit("/", 1)[-1][:200]
     stem = original.rsplit(".", 1)[0] if "." in original else original
     original = f"{stem}.{kind}"  # the name carries the real type

@@ -102,3 +102,11 @@ def test_a_form_post_without_a_multipart_boundary_is_a_bad_request(personas, cli
     resp = client_for("town").generic("POST", "/registry/enterprises/import/", b"--x\r\n",
                                       content_type="multipart/form-data")
     assert resp.status_code == 400 and "格式不正确" in resp.content.decode()
+
+
+def test_validation_errors_name_the_parameter_in_chinese(office_api, plan):
+    resp = office_api.get("/api/registry/enterprises?offset=abc&limit=0")
+    assert resp.status_code == 422
+    messages = [e["msg"] for e in resp.json()["detail"]]
+    assert "查询参数“offset”应为整数" in messages and "查询参数“limit”不能小于 1" in messages
+    assert not [m for m in messages if m.isascii()]

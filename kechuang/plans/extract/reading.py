@@ -6,9 +6,12 @@ by tabs) plus the list of its lines, so that every extracted item can point back
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kechuang.core.uploads import UploadRefused, check_ooxml
 
 
 @dataclass
@@ -122,6 +125,8 @@ def read_txt_file(path: str | Path) -> Source:
     raise ExtractError("无法识别文本文件的编码（应为 UTF-8 或 GB18030）")
 
 
+# A plan document is mostly text: far below this once unzipped (a bomb is refused before python-docx reads it).
+DOCX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 _CN_DIGITS = "零一二三四五六七八九"
 _CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
                     "taiwaneseCounting", "taiwaneseCountingThousand", "chineseLegalSimplified"}
@@ -224,12 +229,20 @@ class _Numbering:
 
 
 def read_docx(path_or_file) -> Source:
+    if isinstance(path_or_file, (str, Path)):
+        data = Path(path_or_file).read_bytes()
+    else:
+        data = path_or_file.read()
+    try:  # the shared upload guard: no archive bomb, no DOCTYPE/ENTITY, sane sizes
+        check_ooxml(data, kind="docx", max_uncompressed=DOCX_MAX_UNCOMPRESSED)
+    except UploadRefused as exc:
+        raise ExtractError(str(exc)) from exc
     try:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
-        document = docx.Document(path_or_file)
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a broken file
         raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
     blocks: list = []
