@@ -50,3 +50,6 @@ class Route:
     query: str = ""
     note: str = ""
     extra: dict = field(default_factory=dict)
+    # For a list route answering JSON: rows(ctx, persona) → the ids that persona must see, no more, no fewer
+    # (written from the scope rule in plain terms, not through restrict()).
+    rows: Callable | None = None

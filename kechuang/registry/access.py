@@ -23,6 +23,45 @@ def _enterprise(town_name, uscc_seed):
 
 _own = _enterprise("武胜关镇", 9000001)
 _other = _enterprise("杨寨镇", 9000002)
+_zone = _enterprise("经济开发区", 9000003)
+# A town, a street or the zone sees its own rows; the office, leaders and departments see every row.
+JURISDICTION = {"town": "武胜关镇", "town_b": "杨寨镇", "zone": "经济开发区"}
+
+
+def _three_towns(ctx):
+    """Enterprises and talents in three jurisdictions, so each list shows a different set per persona."""
+    from kechuang.registry.models import Talent
+    from kechuang.registry.validators import make_id_number
+
+    _talent(ctx)
+    for n, employer in enumerate((_other(ctx), _zone(ctx)), start=2):
+        if not Talent.objects.filter(employer=employer).exists():
+            talent = Talent(name=f"演示人才{n}", category="高端人才", employer=employer)
+            talent.set_id_number(make_id_number(f"4213811990010{n}123"))
+            talent.save()
+    return {}
+
+
+def _expected(model, town_path):
+    def rows(ctx, persona):
+        qs = model.objects.all()
+        if persona in JURISDICTION:
+            qs = qs.filter(**{f"{town_path}__name": JURISDICTION[persona]})
+        return set(qs.values_list("pk", flat=True))
+
+    return rows
+
+
+def _enterprise_rows(ctx, persona):
+    from kechuang.registry.models import Enterprise
+
+    return _expected(Enterprise, "town")(ctx, persona)
+
+
+def _talent_rows(ctx, persona):
+    from kechuang.registry.models import Talent
+
+    return _expected(Talent, "employer__town")(ctx, persona)
 
 
 def _talent(ctx):
@@ -77,11 +116,11 @@ ROUTES = [
     Route("registry:import", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import_job", allow={"town"}, kwargs=_job),
     Route("registry:import_commit", allow={"town"}, method="POST", ok=(302,), kwargs=_job),
-    Route("api:list_enterprises", allow=PLAN_READERS),
+    Route("api:list_enterprises", allow=PLAN_READERS, kwargs=_three_towns, rows=_enterprise_rows),
     Route("api:get_enterprise", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _own(ctx).pk}),
     Route("api:get_enterprise", allow=OTHER_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _other(ctx).pk}),
     Route("api:list_platforms", allow=PLAN_READERS),
-    Route("api:list_talents", allow=PLAN_READERS),
+    Route("api:list_talents", allow=PLAN_READERS, kwargs=_three_towns, rows=_talent_rows),
     Route("api:get_talent", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"talent_id": _talent(ctx).pk}),
     Route("api:list_contracts", allow=PLAN_READERS),
 ]

@@ -98,6 +98,11 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
             client.force_login(personas[persona])
         before = _fingerprint() if route.method == "POST" else None
         response = client.post(url, data) if route.method == "POST" else client.get(url)
+        if route.rows is not None and persona in route.allow and response.status_code == 200:
+            seen = {item["id"] for item in response.json()}
+            expected = route.rows(ctx, persona)
+            if not expected or seen != expected:
+                failures.append(f"{url} as {persona}: rows {sorted(seen)}, expected {sorted(expected)}")
         if before is not None:
             changed = _changed(before, _fingerprint())
             if persona not in route.allow and changed:
