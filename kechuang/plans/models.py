@@ -24,6 +24,7 @@ DEFAULT_SETTINGS = {
     "commendation": "annual",
     "light_yellow_points": 10,  # yellow when 10–30 percentage points behind 序时进度
     "light_red_points": 30,  # red when more than 30 points behind
+    "task_milestone_steps": 1,  # an overdue milestone lowers a task's light this many steps (2: straight to red)
     "due_soon_days": 5,  # blue "due soon" this many days before a deadline
     "population": None,  # residents, for per-10,000 indicators
 }
