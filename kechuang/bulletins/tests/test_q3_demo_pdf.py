@@ -21,7 +21,8 @@ from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
 
 pytestmark = [
     pytest.mark.django_db,  # so that the test database is set up for the module fixture
-    pytest.mark.skipif(not pdf_available() or not shutil.which("pdftotext"), reason="LibreOffice/poppler not installed"),
+    pytest.mark.skipif(not pdf_available() or not shutil.which("pdftotext"),
+                       reason="LibreOffice/poppler not installed"),
 ]
 
 Q3_END = dt.date(2022, 9, 30)
@@ -68,7 +69,8 @@ def q3(django_db_setup, django_db_blocker):
         response = client.get(f"/supervision/?plan={plan.code}&as_of={Q3_END.isoformat()}")
         dashboard = {"indicators": dict(response.context["counts"]), "tasks": dict(response.context["task_counts"])}
         api = {kind: Counter(row["light"] for row in client.get(
-            f"/api/supervision/{plan.code}/{kind}?as_of={Q3_END.isoformat()}").json()) for kind in ("indicators", "tasks")}
+            f"/api/supervision/{plan.code}/{kind}?as_of={Q3_END.isoformat()}").json())
+            for kind in ("indicators", "tasks")}
         data = {
             "pages": pages, "page_count": count, "snapshot": bulletin.snapshot, "previous": previous.snapshot,
             "issuer": services.meta_for(bulletin)["issuer"], "dashboard": dashboard, "api": api,
@@ -133,7 +135,8 @@ def test_no_page_is_nearly_empty_except_the_last_page_of_an_attachment(q3):
 def test_the_counts_in_zongti_qingkuang_equal_the_lights_in_attachment_1(q3):
     starts = _attachment_starts(q3["pages"])
     body = _flat(line for page in q3["pages"][:starts[1]] for line in page)
-    match = re.search(r"(\d+)项主要指标中，绿灯(\d+)项（其中(\d+)项达到或超过序时进度）、黄灯(\d+)项、红灯(\d+)项", body)
+    match = re.search(r"(\d+)项主要指标中，绿灯(\d+)项（其中(\d+)项达到或超过序时进度）、"
+                      r"黄灯(\d+)项、红灯(\d+)项", body)
     assert match, body[:400]
     total, green, on_schedule, yellow, red = map(int, match.groups())
     table = _flat(line for page in q3["pages"][starts[1]:starts[2]] for line in page)
