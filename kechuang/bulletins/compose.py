@@ -11,12 +11,16 @@ talents; free text typed by units is scrubbed of anything shaped like an ID or m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import logging
 import re
 from decimal import Decimal
 
 from .gbt9704 import OfficialDocument, cn_date, cn_number, keep_with_next
+
+logger = logging.getLogger(__name__)
 
 LIGHT_WORDS = {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "灰"}
 LIGHT_LONG = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "blue": "蓝灯", "grey": "暂无数据"}
@@ -528,40 +532,54 @@ class ChartFontMissing(RuntimeError):
 def cjk_font_path() -> str:
     """The CJK font file charts use, registered with matplotlib's font manager from the file itself
     (``addfont``) — never looked up in the font cache, which may have been built before the fonts
-    were installed. Raises ``ChartFontMissing`` when none is installed."""
+    were installed. The setting or environment variable ``KECHUANG_CHART_FONT`` names a file;
+    otherwise the first of ``CJK_FONT_FILES`` found. Raises ``ChartFontMissing`` when none is."""
     import os
     from pathlib import Path
 
     from django.conf import settings
     from matplotlib import font_manager
 
-    if "path" in _registered and Path(_registered["path"]).exists():
-        return _registered["path"]
     wanted = getattr(settings, "KECHUANG_CHART_FONT", None) or os.environ.get("KECHUANG_CHART_FONT")
     found = wanted if wanted and Path(wanted).exists() else None
+    if found is None and "auto" in _registered and Path(_registered["auto"]).exists():
+        found = _registered["auto"]
     if found is None:
         for name in CJK_FONT_FILES:
             for root in FONT_DIRS:
-                hits = sorted(Path(root).expanduser().rglob(name)) if Path(root).expanduser().is_dir() else []
+                base = Path(root).expanduser()
+                hits = sorted(base.rglob(name)) if base.is_dir() else []
                 if hits:
-                    found = str(hits[0])
+                    found = _registered["auto"] = str(hits[0])
                     break
             if found:
                 break
     if found is None:
         raise ChartFontMissing("服务器未安装中文字体（如 fonts-noto-cjk），无法绘制统计图")
-    font_manager.fontManager.addfont(found)
-    _registered["path"] = found
-    _registered["name"] = font_manager.FontProperties(fname=found).get_name()
+    if _registered.get("path") != found:
+        font_manager.fontManager.addfont(found)
+        _registered["path"] = found
+        _registered["name"] = font_manager.FontProperties(fname=found).get_name()
     return found
 
 
+@contextlib.contextmanager
 def _chart_context():
-    """matplotlib settings for one chart: the registered CJK font for every text element."""
+    """matplotlib settings for drawing one chart: the registered CJK font for every text element.
+    A glyph missing from the font (matplotlib's "Glyph … missing from font(s)" warning, drawn as an
+    empty box) raises ``ChartFontMissing`` instead of passing silently."""
+    import warnings
+
     import matplotlib
 
     cjk_font_path()
-    return matplotlib.rc_context({"font.family": [_registered["name"]], "axes.unicode_minus": False})
+    with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(
+            {"font.family": [_registered["name"]], "axes.unicode_minus": False}):
+        warnings.simplefilter("always")
+        yield
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        raise ChartFontMissing(f"统计图字体缺少字形：{missing[0]}")
 
 
 def _png(fig) -> bytes:
@@ -603,7 +621,8 @@ def indicator_chart(indicators: list[dict]) -> bytes | None:
         ax.set_xlim(0, 155)
         ax.set_xlabel("完成率（%，超过150%按150%绘制）", fontsize=7)
         fig.tight_layout()
-        return _png(fig)
+        png = _png(fig)
+    return png
 
 
 # -- document ----------------------------------------------------------------------------------------
@@ -649,7 +668,8 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
     if charts:
         try:
             png = indicator_chart(snapshot["indicators"])
-        except ChartFontMissing:
+        except ChartFontMissing as exc:
+            logger.warning("bulletin chart left out: %s", exc)
             png = None  # no CJK font: leave the chart out rather than print boxes
         if png:
             doc.picture(png, width_mm=150, caption="图1 主要指标完成率与序时进度")
