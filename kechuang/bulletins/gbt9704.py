@@ -14,6 +14,7 @@ Font names are configurable (``FONTS`` or the ``fonts`` argument) because some o
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 
@@ -360,11 +361,24 @@ class OfficialDocument:
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             fill(cell, text, bold=True)
         _row_flags(table.rows[0], header=True)
+        # The first data row is built cell by cell; the others are copies of its XML with their own
+        # text (a 200-row ranking table in a fraction of the time).
+        template = None
         for row in rows:
-            added = table.add_row()
-            for i, (cell, text) in enumerate(zip(added.cells, row, strict=True)):
-                fill(cell, text, left=i in left_columns)
-            _row_flags(added)
+            if len(row) != len(headers):
+                raise ValueError("row length differs from the header")
+            if template is None:
+                added = table.add_row()
+                for i, cell in enumerate(added.cells):
+                    fill(cell, "\u3000", left=i in left_columns)  # a placeholder: every cell gets one w:t
+                _row_flags(added)
+                template = copy.deepcopy(added._tr)
+                tr = added._tr
+            else:
+                tr = copy.deepcopy(template)
+                table._tbl.append(tr)
+            for t, text in zip(tr.iter(qn("w:t")), row, strict=True):
+                t.text = "" if text is None else str(text)
         if widths_mm:
             for column, width in zip(table.columns, widths_mm, strict=False):
                 column.width = Mm(width)
