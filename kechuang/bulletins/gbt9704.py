@@ -415,17 +415,20 @@ class OfficialDocument:
         keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
         hang = Pt(SIZE_3 * 3)  # "附件："
         for i, title in enumerate(titles, 1):
-            text = f"附件：{i}. {title}" if i == 1 else f"{i}. {title}"
+            if len(titles) == 1:
+                text = f"附件：{title}"  # a single attachment carries no number
+            else:
+                text = f"附件：{i}. {title}" if i == 1 else f"{i}. {title}"
             p = self._paragraph(text, self.fonts["body"], SIZE_3)
             fmt = p.paragraph_format
             fmt.left_indent = Pt(SIZE_3 * 2) + hang
             fmt.first_line_indent = -hang if i == 1 else Pt(0)
             keep_with_next(p)
 
-    def attachment(self, number: int, title: str) -> None:
-        """The first lines of an attachment (另面编排): "附件N" in 3号黑体 flush left on a new page,
-        the title centred on the third line in 2号小标宋, then a blank line."""
-        p = self._paragraph(f"附件{number}", self.fonts["h1"], SIZE_3)
+    def attachment(self, number: int | None, title: str) -> None:
+        """The first lines of an attachment (另面编排): "附件N" (just "附件" when it is the only one) in
+        3号黑体 flush left on a new page, the title centred on the third line in 2号小标宋, a blank line."""
+        p = self._paragraph(f"附件{number or ''}", self.fonts["h1"], SIZE_3)
         p.paragraph_format.page_break_before = True
         keep_with_next(p)
         keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
