@@ -205,6 +205,19 @@ def order_docx(request, pk):
     return response
 
 
+@login_required
+def meeting_docx(request, pk):
+    """The 会议纪要 (agenda, minutes, decisions with owners) as Word; a unit sees its own decisions."""
+    meeting = get_for_user(Meeting.objects.select_related("plan", "plan__office_unit"), request.user, pk=pk)
+    decisions = list(restrict(meeting.decisions.select_related("owner_unit"), request.user).order_by("pk"))
+    data = services.meeting_docx(meeting, decisions, default_as_of(meeting.plan))
+    record_event("supervision.meeting.download", obj=meeting)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''meeting-minutes-{meeting.date:%Y%m%d}.docx"
+    return response
+
+
 def _parse_date(raw, label):
     try:
         return dt.date.fromisoformat(raw or "")

@@ -19,7 +19,7 @@ def test_demo_issues_q1_and_q2_drafts_q3_and_the_assessment_idempotently(plan, p
     assert list(Bulletin.objects.order_by("quarter").values_list("quarter", "issue_no", "status")) == [
         (1, 1, "issued"), (2, 2, "issued"), (3, None, "draft")]
     q3 = Bulletin.objects.get(quarter=3)
-    assert q3.highlights and q3.problems is not None and q3.next_steps  # candidates picked, ready to edit
+    assert q3.summary and q3.next_steps  # drafted from the data, ready for the office to edit
     assert Bulletin.objects.get(quarter=2).summary.startswith("【演示数据】")
     assert AssessmentResult.objects.get().status == "draft"
     assert AssessmentBonus.objects.count() == 1 and EvaluationFramework.objects.count() == 1
