@@ -90,13 +90,17 @@ def bulletin_detail(request, pk):
     indicators = [{**r, "url": f"{drill}{r['id']}/?date={as_of}"} for r in snapshot.get("indicators", [])]
     tasks = [{**t, "url": reverse("plans:task_detail", args=[bulletin.plan.code, t["id"]])}
              for t in snapshot.get("tasks", [])]
+    rankings = snapshot.get("rankings", [])
+    # A bulletin issued before group ranks were kept shows one table in overall rank order.
+    sections = compose.GROUPS if any(r.get("group") for r in rankings) else ((None, "全部单位"),)
     groups = []
-    for group, label in compose.GROUPS:
-        members = sorted((r for r in snapshot.get("rankings", []) if r.get("group") == group),
+    for group, label in sections:
+        members = sorted((r for r in rankings if r.get("group") == group),
                          key=lambda r: (r.get("group_rank") or r["rank"], r["unit"]))
         if members:
             groups.append({"label": label, "rows": [
-                {**r, "url": reverse("web:unit_detail", args=[r["unit_code"]]) if r.get("unit_code") else "",
+                {**r, "group_rank": r.get("group_rank") or r["rank"],
+                 "url": reverse("web:unit_detail", args=[r["unit_code"]]) if r.get("unit_code") else "",
                  "card_label": compose.CARD_LABELS.get(r.get("card") or "", "—")} for r in members]})
     highlights = bulletin.highlights
     problems = bulletin.problems
