@@ -1,12 +1,17 @@
 """The quarterly bulletin (季通报): data snapshot from the supervision engine, then the .docx.
 
 ``collect(plan, as_of, previous=None)`` gathers everything the bulletin shows into a JSON-ready dict
-(the snapshot frozen when the bulletin is issued). ``render_docx(snapshot, meta)`` builds the
-GB/T 9704 document from the snapshot alone, so an issued bulletin renders the same forever.
+(the snapshot frozen when the bulletin is issued), including ranked highlight and problem
+*candidates*; the office picks, reorders and rewords them. ``render_docx(snapshot, meta)`` builds
+the GB/T 9704 document from the snapshot and the office's text alone, so an issued bulletin
+renders the same forever: a short body (一、总体情况 二、工作亮点 三、存在问题 四、下步工作, one
+half-page chart), the attachments list, signature and date, then 附件1–4 each on a new page.
+Unit narratives stay in the snapshot for the HTML view; they are not printed.
 
 Numbers come only from ``kechuang.supervision.engine`` (which resolves indicator values through
-``kechuang.metrics.resolution.resolve``); nothing is recomputed here. The composer never reads
-talents; free text typed by units is scrubbed of anything shaped like an ID or mobile number.
+``kechuang.metrics.resolution.resolve``); every count in a sentence is a count of the same light
+values the tables show. The composer never reads talents; free text typed by units is scrubbed of
+anything shaped like an ID or mobile number.
 """
 
 from __future__ import annotations
@@ -22,14 +27,8 @@ from .gbt9704 import OfficialDocument, cn_date, cn_number, keep_with_next
 
 logger = logging.getLogger(__name__)
 
-LIGHT_WORDS = {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "灰"}
 LIGHT_LONG = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "blue": "蓝灯", "grey": "暂无数据"}
 DEFAULT_HEADER_TITLE = "科技创新工作通报"
-DEFAULT_NEXT_STEPS = (
-    "各牵头单位要对照年度目标和序时进度，逐项梳理滞后指标和任务，明确措施、时限和责任人，确保按期完成。",
-    "各责任单位要按月及时、准确报送工作进展，对红灯事项和督办单限时办理、按时反馈。",
-    "领导小组办公室将持续跟踪调度，对进展滞后的单位和事项加大督办力度，结果纳入年终考核。",
-)
 
 # An 18-character resident ID number or an 11-digit mainland mobile number, not inside a longer number.
 ID_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")

@@ -27,7 +27,6 @@ pytestmark = [
 
 Q3_END = dt.date(2022, 9, 30)
 HEADINGS = ("一、总体情况", "二、工作亮点", "三、存在问题", "四、下步工作")
-LIGHT_WORDS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 def _pages(pdf: bytes) -> tuple[int, list[list[str]]]:
