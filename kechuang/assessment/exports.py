@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from kechuang.bulletins.gbt9704 import OfficialDocument, cn_date
+from kechuang.bulletins.gbt9704 import OfficialDocument, cn_date, keep_with_next
 
 CATEGORY_LABELS = {
     "indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决",
@@ -80,24 +80,53 @@ def results_xlsx(data: dict, title: str = "") -> bytes:
     return buf.getvalue()
 
 
+def _group_sentence(group: dict) -> str:
+    """One sentence per group: the first three, the last, any veto."""
+    units = group["units"]
+    if not units:
+        return ""
+    ranked = [r for r in units if not r["vetoed"]]
+    top = "、".join(r["unit"] for r in ranked[:3])
+    text = f"{group['name']}（{len(units)}个）：{top}位列前{min(3, len(ranked))}名" if ranked else f"{group['name']}："
+    if len(ranked) > 3:
+        text += f"，{ranked[-1]['unit']}得分最低（{ranked[-1]['total']}分）"
+    vetoed = [r["unit"] for r in units if r["vetoed"]]
+    if vetoed:
+        text += f"；{'、'.join(vetoed)}被一票否决"
+    return text + "。"
+
+
 def results_notice_docx(data: dict, *, year: int, issuer: str, date: dt.date, fonts: dict | None = None,
                         published: bool = True) -> bytes:
+    """考核结果通报 (GB/T 9704): a short body naming the first and last of each group, the requirements,
+    then the full results per group in one attachment on its own page; signature and date kept with
+    the body."""
     doc = OfficialDocument(fonts=fonts)
     doc.title(f"关于{year}年度科技创新工作目标责任考核结果的通报")
     doc.paragraph(
         f"根据年度科技创新工作目标责任考核方案，领导小组办公室依据{cn_date(dt.date.fromisoformat(data['as_of']))}前"
         f"各单位指标完成、任务推进、按月报送和督办落实情况，对各单位{year}年度科技创新工作进行了考核"
         + ("。现将结果通报如下。" if published else "（草稿，未公布）。"))
+    doc.heading(1, "考核结果")
     for group in data.get("groups", []):
-        doc.heading(1, f"{group['name']}考核结果")
+        sentence = _group_sentence(group)
+        if sentence:
+            doc.paragraph(sentence)
+    doc.paragraph("各单位得分、排名及分项得分见附件。")
+    doc.heading(1, "有关要求")
+    keep_with_next(doc.paragraph("各单位要对照考核结果查找差距，对扣分事项认真整改；考核明细（每项得分的数据来源）"
+                                 "可在平台查阅。"))
+    attachment = f"{year}年度科技创新工作目标责任考核结果"
+    doc.attachment_list([attachment])
+    doc.signature(issuer, date)
+    doc.attachment(None, attachment)
+    for group in data.get("groups", []):
+        doc.caption(f"{group['name']}考核结果")
         rows = [[r["rank"], r["unit"], r["total"], r["subtotals"]["indicator"], r["subtotals"]["task"],
                  r["subtotals"]["deduction"], r["subtotals"]["bonus"], "一票否决" if r["vetoed"] else ""]
                 for r in group["units"]]
         doc.table(["名次", "单位", "总分", "指标", "任务", "扣分", "加分", "备注"], rows,
-                  widths_mm=[14, 40, 18, 16, 16, 16, 16, 20])
-    doc.heading(1, "有关要求")
-    doc.paragraph("各单位要对照考核结果查找差距，对扣分事项认真整改；考核明细（每项得分的数据来源）可在平台查阅。")
-    doc.signature(issuer, date)
+                  widths_mm=[14, 40, 18, 16, 16, 16, 16, 20], font_size=10.5)
     return doc.to_bytes()
 
 

@@ -26,6 +26,8 @@ class BulletinOut(Schema):
     issue_label: str
     issued_at: dt.datetime | None
     summary: str
+    highlights: list[dict]
+    problems: list[dict]
     next_steps: str
 
     @staticmethod

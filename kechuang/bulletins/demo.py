@@ -1,4 +1,5 @@
-"""Demo data: the 2022 Q1 and Q2 bulletins, issued (idempotent: an issued quarter is left alone)."""
+"""Demo data: the 2022 Q1 and Q2 bulletins, issued, and the Q3 draft waiting for the office to pick its
+highlights and problems (idempotent: an issued quarter is left alone, an existing draft is kept)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,5 @@ def generate(plan, rng) -> None:
         day = ISSUE_DAYS.get(quarter, compose.quarter_end(plan.year, quarter))
         when = timezone.make_aware(dt.datetime(plan.year, day.month, day.day, 9, 30))
         services.issue_bulletin(bulletin, user=office, now=when)
+    if not Bulletin.objects.filter(plan=plan, year=plan.year, quarter=3).exists():
+        services.draft_bulletin(plan, plan.year, 3, user=office)

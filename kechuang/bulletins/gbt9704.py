@@ -14,6 +14,7 @@ Font names are configurable (``FONTS`` or the ``fonts`` argument) because some o
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 
@@ -172,6 +173,33 @@ def _add_page_field(paragraph, font: str, size_pt: float) -> None:
     text_run(" —")
 
 
+def keep_with_next(paragraph):
+    """Keep the paragraph on the same page as the next one."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _narrow_cell_margins(table, twips: int = 40) -> None:
+    """Left and right cell margins of 2 pt (Word's default 5.4 pt wraps short headers such as 序时进度)."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _row_flags(row, header: bool = False) -> None:
+    """A table row that never breaks across pages; the header row repeats on every page."""
+    trpr = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    trpr.append(cant)
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
 class OfficialDocument:
     """Build a GB/T 9704 document step by step, then ``save`` or ``to_bytes``."""
 
@@ -295,7 +323,7 @@ class OfficialDocument:
             raise ValueError("level must be 1..4")
         if mark:
             self._counters[level - 1] += 1
-            return self._paragraph(f"{mark}{text}", self.fonts[f"h{level}"], SIZE_3, indent_chars=2)
+            return keep_with_next(self._paragraph(f"{mark}{text}", self.fonts[f"h{level}"], SIZE_3, indent_chars=2))
         if number is None:
             self._counters[level - 1] += 1
             number = self._counters[level - 1]
@@ -304,34 +332,53 @@ class OfficialDocument:
         for deeper in range(level, 4):
             self._counters[deeper] = 0
         font = self.fonts[f"h{level}"]
-        return self._paragraph(f"{serial(level, number)}{text}", font, SIZE_3, indent_chars=2)
+        return keep_with_next(self._paragraph(f"{serial(level, number)}{text}", font, SIZE_3, indent_chars=2))
 
     def paragraph(self, text: str, indent: bool = True):
         return self._paragraph(text, self.fonts["body"], SIZE_3, indent_chars=2 if indent else 0)
 
-    def table(self, headers: list[str], rows: list[list], widths_mm: list[float] | None = None):
+    def table(self, headers: list[str], rows: list[list], widths_mm: list[float] | None = None,
+              font_size: float | None = None, left_columns: tuple[int, ...] = ()):
+        """A grid table; its header row repeats on every page and no row breaks across pages.
+        ``left_columns``: columns of long text, aligned left."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        size = self.table_font_size
+        _narrow_cell_margins(table)
+        size = font_size or self.table_font_size
         pitch = size * 1.5
 
-        def fill(cell, text, bold=False):
+        def fill(cell, text, bold=False, left=False):
             cell.text = ""
             p = cell.paragraphs[0]
             _exact_spacing(p, pitch)
             _no_grid(p)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run("" if text is None else str(text))
             set_run_font(run, self.fonts["h1"] if bold else self.fonts["table"], size)
 
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             fill(cell, text, bold=True)
+        _row_flags(table.rows[0], header=True)
+        # The first data row is built cell by cell; the others are copies of its XML with their own
+        # text (a 200-row ranking table in a fraction of the time).
+        template = None
         for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                fill(cell, text)
+            if len(row) != len(headers):
+                raise ValueError("row length differs from the header")
+            if template is None:
+                added = table.add_row()
+                for i, cell in enumerate(added.cells):
+                    fill(cell, "\u3000", left=i in left_columns)  # a placeholder: every cell gets one w:t
+                _row_flags(added)
+                template = copy.deepcopy(added._tr)
+                tr = added._tr
+            else:
+                tr = copy.deepcopy(template)
+                table._tbl.append(tr)
+            for t, text in zip(tr.iter(qn("w:t")), row, strict=True):
+                t.text = "" if text is None else str(text)
         if widths_mm:
             for column, width in zip(table.columns, widths_mm, strict=False):
                 column.width = Mm(width)
@@ -342,6 +389,8 @@ class OfficialDocument:
 
     def picture(self, png: bytes, width_mm: float = 150, caption: str = "") -> None:
         p = self.doc.add_paragraph()
+        if caption:
+            keep_with_next(p)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         # An image in an exactly spaced line is clipped: this paragraph uses single spacing.
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -350,11 +399,45 @@ class OfficialDocument:
             self._paragraph(caption, self.fonts["table"], self.table_font_size, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     def signature(self, issuer: str, date: dt.date) -> None:
-        """Issuer and date right-aligned, four characters in from the right edge."""
-        self._paragraph("", self.fonts["body"], SIZE_3)
-        for text in (issuer, cn_date(date)):
+        """Issuer and date right-aligned, four characters in from the right edge, kept on one page
+        with each other and with what precedes them (mark the last body paragraph with
+        ``keep_with_next``): never a page holding only the date."""
+        keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
+        for i, text in enumerate((issuer, cn_date(date))):
             p = self._paragraph(text, self.fonts["body"], SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
             p.paragraph_format.right_indent = Pt(SIZE_3 * 4)
+            if i == 0:
+                keep_with_next(p)
+
+    def attachment_list(self, titles: list[str]) -> None:
+        """附件说明: one blank line below the body, "附件：1. 名称" two characters in, further names
+        aligned under the first; kept with the signature that follows."""
+        keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
+        hang = Pt(SIZE_3 * 3)  # "附件："
+        for i, title in enumerate(titles, 1):
+            if len(titles) == 1:
+                text = f"附件：{title}"  # a single attachment carries no number
+            else:
+                text = f"附件：{i}. {title}" if i == 1 else f"{i}. {title}"
+            p = self._paragraph(text, self.fonts["body"], SIZE_3)
+            fmt = p.paragraph_format
+            fmt.left_indent = Pt(SIZE_3 * 2) + hang
+            fmt.first_line_indent = -hang if i == 1 else Pt(0)
+            keep_with_next(p)
+
+    def attachment(self, number: int | None, title: str) -> None:
+        """The first lines of an attachment (另面编排): "附件N" (just "附件" when it is the only one) in
+        3号黑体 flush left on a new page, the title centred on the third line in 2号小标宋, a blank line."""
+        p = self._paragraph(f"附件{number or ''}", self.fonts["h1"], SIZE_3)
+        p.paragraph_format.page_break_before = True
+        keep_with_next(p)
+        keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
+        keep_with_next(self._paragraph(title, self.fonts["title"], SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER))
+        keep_with_next(self._paragraph("", self.fonts["body"], SIZE_3))
+
+    def caption(self, text: str, level_font: str = "h2") -> None:
+        """A small heading above a table inside an attachment (楷体)."""
+        keep_with_next(self._paragraph(text, self.fonts[level_font], SIZE_3, indent_chars=2))
 
     def page_break(self) -> None:
         self.doc.add_page_break()

@@ -27,6 +27,8 @@ class Bulletin(TimeStampedModel, VersionedModel):
     issue_no = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
     summary = models.TextField(_("总体情况"), blank=True)
+    highlights = models.JSONField(_("工作亮点"), default=list, blank=True)  # [{"key", "text"}] picked by the office
+    problems = models.JSONField(_("存在问题"), default=list, blank=True)  # [{"key", "text"}] picked by the office
     next_steps = models.TextField(_("下步工作安排"), blank=True)
     snapshot = models.JSONField(_("数据快照"), default=dict, blank=True)
     docx_name = models.CharField(_("文档存储名"), max_length=80, blank=True, editable=False)
@@ -71,7 +73,7 @@ class Bulletin(TimeStampedModel, VersionedModel):
     def issue_label(self) -> str:
         if self.issue_no:
             return f"{self.year}年第{self.issue_no}期"
-        return f"{self.year}年第　期（草稿）"
+        return "（草稿）"  # a draft carries no number (GB/T 9704): never an empty "第 期"
 
     @property
     def quarter_code(self) -> str:

@@ -65,9 +65,11 @@ def draft_bulletin(plan, year: int, quarter: int, *, user, as_of: dt.date | None
             raise BulletinError(f"{bulletin}已印发，不能重新生成")
         snapshot = build_snapshot(plan, year, quarter, as_of)
         if bulletin is None:
+            highlights, problems = compose.default_picks(snapshot)
             bulletin = Bulletin.objects.create(
                 plan=plan, year=year, quarter=quarter, as_of=as_of, snapshot=snapshot,
-                summary=compose.draft_summary(snapshot), next_steps="\n".join(compose.DEFAULT_NEXT_STEPS),
+                summary=compose.draft_summary(snapshot), highlights=highlights, problems=problems,
+                next_steps=compose.draft_next_steps(snapshot),
             )
             action = "bulletin.draft"
         else:
@@ -80,7 +82,29 @@ def draft_bulletin(plan, year: int, quarter: int, *, user, as_of: dt.date | None
     return bulletin
 
 
-def update_narrative(bulletin: Bulletin, *, user, summary: str, next_steps: str, version: int) -> Bulletin:
+MAX_ITEMS = 8  # highlights or problems in one bulletin
+MAX_ITEM_CHARS = 300
+
+
+def _picked(items, label: str) -> list[dict]:
+    """[{"key", "text"}] from the office's picks, in their order; checked, scrubbed."""
+    out = []
+    for item in items or []:
+        text = compose.scrub(str(item.get("text", "")).strip())
+        if not text:
+            continue
+        if len(text) > MAX_ITEM_CHARS:
+            raise BulletinError(f"{label}第{len(out) + 1}条超过{MAX_ITEM_CHARS}字，请精简")
+        out.append({"key": str(item.get("key", ""))[:80], "text": text})
+    if len(out) > MAX_ITEMS:
+        raise BulletinError(f"{label}最多选{MAX_ITEMS}条（已选{len(out)}条）")
+    return out
+
+
+def update_narrative(bulletin: Bulletin, *, user, summary: str, next_steps: str, version: int,
+                     highlights: list[dict] | None = None, problems: list[dict] | None = None) -> Bulletin:
+    """The office's edits of a draft: 总体情况, the highlights and problems picked from the
+    candidates (reordered, reworded), 下步工作. ``None`` leaves a list as it is."""
     _require_office(user)
     with transaction.atomic():
         current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -88,7 +112,14 @@ def update_narrative(bulletin: Bulletin, *, user, summary: str, next_steps: str,
             raise BulletinError("通报已印发，不能修改")
         current.summary = compose.scrub(summary.strip())[:5000]
         current.next_steps = compose.scrub(next_steps.strip())[:5000]
-        save_with_version(current, version, ["summary", "next_steps"])
+        fields = ["summary", "next_steps"]
+        if highlights is not None:
+            current.highlights = _picked(highlights, "工作亮点")
+            fields.append("highlights")
+        if problems is not None:
+            current.problems = _picked(problems, "存在问题")
+            fields.append("problems")
+        save_with_version(current, version, fields)
         record_event("bulletin.edit", user=user, obj=current)
     return current
 
@@ -102,6 +133,8 @@ def meta_for(bulletin: Bulletin, date: dt.date | None = None) -> dict:
         "issuer": issuer, "header_title": plan.setting("bulletin_header") or compose.DEFAULT_HEADER_TITLE,
         "date": date or (timezone.localtime(bulletin.issued_at).date() if bulletin.issued_at else bulletin.as_of),
         "summary": bulletin.summary, "next_steps": bulletin.next_steps,
+        "highlights": bulletin.highlights if bulletin.pk else None,
+        "problems": bulletin.problems if bulletin.pk else None,
     }
 
 

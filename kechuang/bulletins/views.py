@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
@@ -56,15 +57,63 @@ def bulletin_generate(request):
     return redirect("bulletins:bulletin_detail", pk=bulletin.pk)
 
 
+def _choices(picked: list[dict], candidates: list[dict]) -> list[dict]:
+    """Rows of the pick list: the picked items first in their order (with the office's wording), then
+    the other candidates best first."""
+    keys = {p["key"] for p in picked}
+    rows = [{"key": p["key"], "text": p["text"], "picked": True, "order": i} for i, p in enumerate(picked, 1)]
+    rows += [{"key": c["key"], "text": c["text"], "picked": False, "order": ""}
+             for c in candidates if c["key"] not in keys]
+    return rows
+
+
+def _picks(request, name: str) -> list[dict]:
+    """The ticked candidates of ``name`` in the order typed, each with its (reworded) text."""
+    rows = []
+    for i, key in enumerate(request.POST.getlist(name)):
+        try:
+            order = float(request.POST.get(f"{name}_order_{key}") or 1000 + i)
+        except ValueError:
+            order = 1000 + i
+        rows.append((order, i, {"key": key, "text": request.POST.get(f"{name}_text_{key}", "")}))
+    return [row for _o, _i, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
 @login_required
 def bulletin_detail(request, pk):
     bulletin = get_for_user(Bulletin.objects.select_related("plan", "issued_by"), request.user, pk=pk)
     snapshot = bulletin.snapshot or {}
+    can_edit = request.user.is_office and not bulletin.is_issued
+    cands = snapshot.get("candidates") or {"highlights": [], "problems": []}
+    as_of = snapshot.get("as_of", "")
+    drill = reverse("metrics:indicator_values", args=[0]).rsplit("0/", 1)[0]
+    indicators = [{**r, "url": f"{drill}{r['id']}/?date={as_of}"} for r in snapshot.get("indicators", [])]
+    tasks = [{**t, "url": reverse("plans:task_detail", args=[bulletin.plan.code, t["id"]])}
+             for t in snapshot.get("tasks", [])]
+    rankings = snapshot.get("rankings", [])
+    # A bulletin issued before group ranks were kept shows one table in overall rank order.
+    sections = compose.GROUPS if any(r.get("group") for r in rankings) else ((None, "全部单位"),)
+    groups = []
+    for group, label in sections:
+        members = sorted((r for r in rankings if r.get("group") == group),
+                         key=lambda r: (r.get("group_rank") or r["rank"], r["unit"]))
+        if members:
+            groups.append({"label": label, "rows": [
+                {**r, "group_rank": r.get("group_rank") or r["rank"],
+                 "url": reverse("web:unit_detail", args=[r["unit_code"]]) if r.get("unit_code") else "",
+                 "card_label": compose.CARD_LABELS.get(r.get("card") or "", "—")} for r in members]})
+    highlights = bulletin.highlights
+    problems = bulletin.problems
     return render(request, "bulletins/bulletin_detail.html", {
-        "bulletin": bulletin, "s": snapshot, "can_edit": request.user.is_office and not bulletin.is_issued,
+        "bulletin": bulletin, "s": snapshot, "can_edit": can_edit,
         "title": compose.bulletin_title(bulletin.year, bulletin.quarter), "pdf_available": pdf_available(),
-        "light_words": compose.LIGHT_WORDS,
-        "rankings": sorted(snapshot.get("rankings", []), key=lambda r: (r["rank"], r["unit"])),
+        "light_long": compose.LIGHT_LONG, "indicators": indicators, "tasks": tasks, "groups": groups,
+        "highlights": highlights, "problems": problems,
+        "summary_paragraphs": [p for p in bulletin.summary.splitlines() if p.strip()],
+        "next_steps_paragraphs": [p for p in bulletin.next_steps.splitlines() if p.strip()],
+        "highlight_choices": _choices(highlights, cands["highlights"]) if can_edit else [],
+        "problem_choices": _choices(problems, cands["problems"]) if can_edit else [],
+        "attachments": compose.ATTACHMENTS,
     })
 
 
@@ -75,6 +124,8 @@ def bulletin_edit(request, pk):
     try:
         services.update_narrative(bulletin, user=request.user, summary=request.POST.get("summary", ""),
                                   next_steps=request.POST.get("next_steps", ""),
+                                  highlights=_picks(request, "highlight") if "picks" in request.POST else None,
+                                  problems=_picks(request, "problem") if "picks" in request.POST else None,
                                   version=_version(request))
         messages.success(request, "已保存")
     except ConflictError as exc:

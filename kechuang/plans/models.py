@@ -24,7 +24,11 @@ DEFAULT_SETTINGS = {
     "commendation": "annual",
     "light_yellow_points": 10,  # yellow when 10–30 percentage points behind 序时进度
     "light_red_points": 30,  # red when more than 30 points behind
+    "task_milestone_steps": 1,  # an overdue milestone lowers a task's light this many steps (2: straight to red)
     "due_soon_days": 5,  # blue "due soon" this many days before a deadline
+    "rank_card_blue_top": 3,  # 蓝牌 for the first three of a ranking group in the bulletin
+    "rank_card_yellow_score": 80,  # 黄牌 below this score
+    "rank_card_red_score": 60,  # 红牌 below this score
     "population": None,  # residents, for per-10,000 indicators
 }
 

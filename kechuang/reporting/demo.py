@@ -66,7 +66,7 @@ def generate(plan, rng):
 def _unit_profiles(plan, units, rng):
     """Each unit's habits: punctual, sometimes late, or missing some months (two units)."""
     ids = sorted(units)
-    profiles = {uid: {"late": set(), "missing": set(), "pace": rng.uniform(0.85, 1.1)} for uid in ids}
+    profiles = {uid: {"late": set(), "missing": set(), "pace": rng.uniform(0.95, 1.15)} for uid in ids}
     towns = [uid for uid in ids if units[uid].is_town]
     pool = towns if len(towns) >= 6 else ids
     picks = rng.sample(pool, min(6, len(pool)))
@@ -99,7 +99,7 @@ def _reports(plan, periods, rng, as_of):
     reviewers = _users_by_unit(Role.REVIEWER)
     office = User.objects.filter(role_assignments__role=Role.OFFICE, is_active=True).order_by("-is_demo", "pk").first()
     profiles = _unit_profiles(plan, units, rng)
-    task_pace = {(t, u): rng.uniform(0.8, 1.15) for (t, u) in pairs}
+    task_pace = {(t, u): rng.uniform(0.92, 1.2) for (t, u) in pairs}
     rows, events = [], []
     for period in periods[:LAST_MONTH]:
         m = period.month
@@ -179,7 +179,7 @@ def _milestones(plan, rng, as_of):
         for title, month in steps:
             deadline = dt.date(plan.year, month, 28 if month != 12 else 31)
             done = None
-            if deadline < as_of and rng.random() < 0.85:
+            if deadline < as_of and rng.random() < 0.96:
                 done = deadline - dt.timedelta(days=rng.randint(0, 10))
             objs.append(Milestone(task=tu.task, unit=tu.unit, title=title, responsible_person=rng.choice(people),
                                   deadline=deadline, done_on=done, note=DEMO_NOTE))

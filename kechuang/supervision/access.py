@@ -54,6 +54,8 @@ ROUTES = [
     Route("supervision:meeting_create", allow={"office"}),
     Route("supervision:meeting_detail", allow={"office", "leader", "town"},
           kwargs=lambda ctx: {"pk": _meeting(ctx)[0].pk}),
+    Route("supervision:meeting_docx", allow={"office", "leader", "town"},
+          kwargs=lambda ctx: {"pk": _meeting(ctx)[0].pk}),
     Route("supervision:decision_done", allow={"office", "town"}, kwargs=lambda ctx: {"pk": _meeting(ctx)[1].pk},
           method="POST", ok=(302,), data={"note": "已完成"}),
     Route("supervision:notice_list", allow=PLAN_READERS),

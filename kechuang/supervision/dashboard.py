@@ -105,6 +105,7 @@ def compute(plan, as_of: dt.date) -> dict:
 
     ensure_periods(plan)  # idempotent; the heatmap needs the year's periods
     statuses = engine.indicator_statuses(plan, as_of)
+    task_statuses = engine.task_statuses(plan, as_of)
     tp = engine.time_progress(plan, as_of)
     cells = engine.completeness(plan, as_of)
     ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells)
@@ -130,6 +131,8 @@ def compute(plan, as_of: dt.date) -> dict:
         "tp": _fmt(tp * 100), "indicators": indicators, "months": months, "heat": heat,
         "heat_html": _heat_html(heat, months), "ranking_html": _ranking_html(ranking),
         "counts": {light: sum(1 for s in statuses if s.light == light) for light in engine.LIGHT_LABELS},
+        "tasks": [{"pk": s.task.pk, "number": s.task.number, "title": s.task.title, "light": s.light,
+                   "reason": s.reason} for s in task_statuses],
         "ranking": ranking,
         "first_red": next((s.indicator.pk for s in statuses if s.light == engine.RED), None),
     }

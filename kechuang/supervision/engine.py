@@ -341,17 +341,39 @@ def _latest_task_rows(plan, frame: PeriodFrame) -> dict[int, dict[int, tuple]]:
     return out
 
 
+def lower_light(light: str, steps: int) -> str:
+    """The light ``steps`` steps worse on the green → yellow → red scale (blue counts as green)."""
+    scale = [GREEN, YELLOW, RED]
+    if light not in (GREEN, BLUE, YELLOW, RED) or steps <= 0:
+        return light
+    start = scale.index(GREEN if light == BLUE else light)
+    return scale[min(len(scale) - 1, start + steps)]
+
+
+def task_light(plan, gap: Decimal | None, overdue_milestones: int) -> str:
+    """The task rule (domain-rules.md §1e, "进度" and "节点"): the light of the task's completion against
+    序时进度 (``light_for_gap``), lowered by ``task_milestone_steps`` steps (plan work rule, default 1)
+    when any of its milestones (工作节点) is overdue — one overdue node turns a green task yellow and
+    a yellow task red, it does not by itself make a task on schedule red."""
+    light = light_for_gap(plan, gap)
+    if overdue_milestones:
+        light = lower_light(light, int(plan.setting("task_milestone_steps") or 0))
+    return light
+
+
 def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
-    """Lights of the plan's tasks from their units' latest submitted or approved reports (percent
-    complete against 序时进度) and their overdue milestones (any → red)."""
-    from kechuang.reporting.models import Milestone
+    """Lights of the plan's tasks from their units' latest submitted or approved reports and their
+    overdue milestones (``task_light``). A task's percent (mean of its units' latest percents) is
+    compared with the 序时进度 at the end of the latest month already reported on (the current
+    period): a September report is not due on 30 September, so the task is measured against
+    August's 8/12, not against 9/12 with August's figures."""
+    from kechuang.reporting.models import Milestone, TaskReport
 
     tp = time_progress(plan, as_of)
     frame = period_frame(plan, as_of)
+    reference = time_progress(plan, frame.current.end) if frame.current is not None else tp
     tasks = list(plan.tasks.order_by("seq"))
     latest = _latest_task_rows(plan, frame)
-    from kechuang.reporting.models import TaskReport
-
     report_ids = [row[0] for units in latest.values() for row in units.values()]
     by_pk = {r.pk: r for r in TaskReport.objects.filter(pk__in=report_ids).select_related("unit", "period")}
     overdue = defaultdict(list)
@@ -363,23 +385,28 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
         reports = sorted((by_pk[row[0]] for row in latest.get(task.pk, {}).values()), key=lambda r: r.unit.path)
         percents = [r.percent_complete for r in reports if r.percent_complete is not None]
         percent = sum(percents, Decimal(0)) / len(percents) if percents else None
-        gap = None if percent is None else percent - tp * HUNDRED
+        gap = None if percent is None else percent - reference * HUNDRED
+        late_nodes = len(overdue[task.pk])
+        nodes = f"，{late_nodes}个工作节点逾期" if late_nodes else ""
         reason = ""
-        if overdue[task.pk]:
-            light, reason = RED, f"{len(overdue[task.pk])}个工作节点逾期"
-        elif tp <= 0 or frame.current is None:
+        if tp <= 0 or frame.current is None:
             light, reason = GREY, "尚无应报进展"
         elif frame.due is not None and not any(r.period_id == frame.due.pk for r in reports):
-            light, reason = RED, f"{frame.due.label}进展逾期未报"
+            light, reason = RED, f"{frame.due.label}进展逾期未报{nodes}"
         elif percent is None:
-            light, reason = (BLUE, "本月进展即将截止") if due_soon else (GREY, "尚无进展报告")
+            if late_nodes:
+                light, reason = YELLOW, nodes.lstrip("，")
+            else:
+                light, reason = (BLUE, "本月进展即将截止") if due_soon else (GREY, "尚无进展报告")
         else:
-            light = light_for_gap(plan, gap)
-            if light in (RED, YELLOW):
-                reason = f"落后序时进度{q1(-gap)}个百分点"
-            if due_soon and light != RED and not any(r.period_id == frame.current.pk for r in reports):
+            light = task_light(plan, gap, late_nodes)
+            if gap < 0 and light in (RED, YELLOW):
+                reason = f"落后序时进度{q1(-gap)}个百分点{nodes}"
+            elif late_nodes:
+                reason = nodes.lstrip("，")
+            if due_soon and light == GREEN and not any(r.period_id == frame.current.pk for r in reports):
                 light, reason = BLUE, f"{frame.current.label}进展将于{frame.current.due_on:%m月%d日}截止，尚未报送"
-        out.append(TaskStatus(task, light, percent, tp * HUNDRED, overdue[task.pk], reports, gap, reason))
+        out.append(TaskStatus(task, light, percent, reference * HUNDRED, overdue[task.pk], reports, gap, reason))
     return out
 
 

@@ -203,34 +203,80 @@ def propose_orders(plan, as_of: dt.date) -> list[SupervisionOrder]:
     return created
 
 
-def order_docx(order) -> bytes:
-    """The 督办单 as an office document (A4, title, number, unit, item, reason, deadline)."""
+def _a4_document():
+    """An empty A4 document with the GB/T 9704 margins (the 督办单 and 会议纪要 are one-page forms)."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
+    from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Mm, Pt
 
     doc = Document()
+    normal = doc.styles["Normal"].paragraph_format
+    normal.space_before = normal.space_after = Pt(0)
+    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.line_spacing = Pt(28.95)  # 22 lines a page, as GB/T 9704
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    return doc
 
-    def para(text, size=16, bold=False, align=None, font="仿宋_GB2312"):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        run.bold = bold
-        run.font.name = font
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        return p
 
+def _para(doc, text, size=16, bold=False, align=None, font="仿宋_GB2312", indent=False):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)
+    run = p.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    return p
+
+
+def _table(doc, headers, rows, widths_mm, size=12):
+    """A grid table in 仿宋 小4, single-spaced cells, fixed column widths (mm)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    table = doc.add_table(rows=0, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for values, bold in [(headers, True)] + [(r, False) for r in rows]:
+        cells = table.add_row().cells
+        for cell, value, width in zip(cells, values, widths_mm, strict=True):
+            cell.width = Mm(width)
+            p = cell.paragraphs[0]
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            run = p.add_run(value)
+            run.font.size, run.bold = Pt(size), bold
+            run.font.name = "黑体" if bold else "仿宋_GB2312"
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), run.font.name)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)  # LibreOffice reads the grid columns
+    return table
+
+
+def _to_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def order_docx(order) -> bytes:
+    """The 督办单 as an office document (A4, title, number, unit, item, reason, deadline)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = _a4_document()
     office = order.plan.office_unit.name if order.plan.office_unit_id else ""
-    para(office, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para("督办单", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
-    para(order.display_number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, office, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "督办单", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    _para(doc, order.display_number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     kind = {"indicator": "指标", "task": "任务", "decision": "例会议定事项"}[order.subject_kind]
@@ -245,17 +291,50 @@ def order_docx(order) -> bytes:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
-    para("")
-    para("请责任单位于反馈时限前将办理情况报领导小组办公室。", 16)
+    _para(doc, "")
+    _para(doc, "请责任单位于反馈时限前将办理情况报领导小组办公室。", 16)
     if order.issued_on:
-        para(f"{office}\n{order.issued_on:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        _para(doc, f"{office}\n{order.issued_on:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return _to_bytes(doc)
+
+
+def meeting_docx(meeting, decisions, as_of: dt.date) -> bytes:
+    """会议纪要 of a leading-group meeting: agenda, what was discussed, and the decisions with their
+    owner unit, deadline and state (``decisions``: those the reader may see)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = _a4_document()
+    plan = meeting.plan
+    office = plan.office_unit.name if plan.office_unit_id else ""
+    _para(doc, "会议纪要", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    _para(doc, f"{meeting.title}（{meeting.date:%Y年%-m月%-d日}）", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for label, text in (("会议议程：", meeting.agenda), ("会议情况：", meeting.minutes)):
+        _para(doc, label, 16, font="黑体", indent=True)
+        for line in [x.strip() for x in (text or "").splitlines() if x.strip()] or ["（未填写）"]:
+            _para(doc, line, 16, indent=True)
+    _para(doc, "议定事项：", 16, font="黑体", indent=True)
+    rows = []
+    for i, d in enumerate(decisions, 1):
+        if d.status == DecisionStatus.DONE:
+            state = f"已办结（{d.done_on:%-m月%-d日}）" if d.done_on else "已办结"
+        else:
+            state = "逾期未办结" if d.is_overdue(as_of) else "办理中"
+        rows.append([str(i), d.text, d.owner_unit.name, f"{d.deadline:%Y年%-m月%-d日}", state])
+    table = _table(doc, ["序号", "议定事项", "责任单位", "完成时限", "办理情况"],
+                   rows or [["—", "无议定事项", "", "", ""]], [14, 62, 28, 28, 24], size=10.5)
+    for cell in table.rows[-1].cells:  # the signature never stands alone on a page
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    _para(doc, f"{office}\n{meeting.date:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return _to_bytes(doc)
 
 
 # ---------------------------------------------------------------------------------------------
 # Meetings
+
+
+AGENDA_ITEMS = 5  # red items named in the agenda; the rest are counted (the list is on the supervision page)
 
 
 def meeting_agenda(plan, as_of: dt.date) -> str:
@@ -266,9 +345,11 @@ def meeting_agenda(plan, as_of: dt.date) -> str:
     reds = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=tasks)
     lines.append("二、研究红灯事项")
     if reds:
-        for i, item in enumerate(reds, 1):
+        for i, item in enumerate(reds[:AGENDA_ITEMS], 1):
             units = "、".join(u.name for u in item.units) or "—"
             lines.append(f"  {i}. {item.obj}（{units}）：{item.reason}")
+        if len(reds) > AGENDA_ITEMS:
+            lines.append(f"  另有{len(reds) - AGENDA_ITEMS}项红灯事项，见督办清单")
     else:
         lines.append("  本月无红灯事项")
     overdue = [o for o in SupervisionOrder.objects.filter(plan=plan, status=OrderStatus.ISSUED)
@@ -291,7 +372,9 @@ def meeting_agenda(plan, as_of: dt.date) -> str:
         names = {u.pk: u.name for u in Unit.objects.filter(pk__in=missing + late)}
         lines.append(f"  {frame.due.label}：逾期报送{len(late)}家，未报送{len(missing)}家")
         if missing:
-            lines.append("  未报送：" + "、".join(sorted(names[u] for u in missing)))
+            shown = sorted(names[u] for u in missing)
+            more = f"等{len(shown)}家" if len(shown) > AGENDA_ITEMS else ""
+            lines.append("  未报送：" + "、".join(shown[:AGENDA_ITEMS]) + more)
     else:
         lines.append("  尚无到期报送")
     lines.append("五、议定事项")

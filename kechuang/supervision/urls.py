@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes.docx", views.meeting_docx, name="meeting_docx"),
     path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
     path("notices/", views.notice_list, name="notice_list"),
 ]

@@ -74,6 +74,9 @@ def dashboard(request):
     for r in rows:
         r["url"] = f"{drill}{r['pk']}/?date={as_of.isoformat()}"
     counts = {light: sum(1 for r in rows if r["light"] == light) for light in engine.LIGHT_LABELS}
+    visible_tasks = set(restrict(plan.tasks.all(), user).values_list("pk", flat=True))
+    task_counts = {light: sum(1 for t in data["tasks"] if t["pk"] in visible_tasks and t["light"] == light)
+                   for light in engine.LIGHT_LABELS}
     sees_all = _sees_all(user)
     if sees_all:
         heat_html = data["heat_html"]
@@ -91,6 +94,7 @@ def dashboard(request):
     first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
         "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
+        "task_counts": task_counts,
         "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
         "orders": orders, "proposals": proposals,
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
@@ -193,6 +197,19 @@ def order_docx(request, pk):
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''supervision-order-{order.year}-{order.number}.docx"
+    return response
+
+
+@login_required
+def meeting_docx(request, pk):
+    """The 会议纪要 (agenda, minutes, decisions with owners) as Word; a unit sees its own decisions."""
+    meeting = get_for_user(Meeting.objects.select_related("plan", "plan__office_unit"), request.user, pk=pk)
+    decisions = list(restrict(meeting.decisions.select_related("owner_unit"), request.user).order_by("pk"))
+    data = services.meeting_docx(meeting, decisions, default_as_of(meeting.plan))
+    record_event("supervision.meeting.download", obj=meeting)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''meeting-minutes-{meeting.date:%Y%m%d}.docx"
     return response
 
 

@@ -1,4 +1,5 @@
-"""Demo data of bulletins and assessment: Q1 and Q2 issued, a draft assessment; running twice adds nothing."""
+"""Demo data of bulletins and assessment: Q1 and Q2 issued, the Q3 draft, a draft assessment; running twice
+adds nothing."""
 
 import random
 
@@ -11,12 +12,14 @@ from kechuang.bulletins.models import Bulletin
 
 
 @pytest.mark.django_db
-def test_demo_issues_q1_and_q2_and_drafts_the_assessment_idempotently(plan, personas):
+def test_demo_issues_q1_and_q2_drafts_q3_and_the_assessment_idempotently(plan, personas):
     for _ in range(2):
         bulletin_demo.generate(plan, random.Random(2022))
         assessment_demo.generate(plan, random.Random(2022))
     assert list(Bulletin.objects.order_by("quarter").values_list("quarter", "issue_no", "status")) == [
-        (1, 1, "issued"), (2, 2, "issued")]
+        (1, 1, "issued"), (2, 2, "issued"), (3, None, "draft")]
+    q3 = Bulletin.objects.get(quarter=3)
+    assert q3.summary and q3.next_steps  # drafted from the data, ready for the office to edit
     assert Bulletin.objects.get(quarter=2).summary.startswith("【演示数据】")
     assert AssessmentResult.objects.get().status == "draft"
     assert AssessmentBonus.objects.count() == 1 and EvaluationFramework.objects.count() == 1

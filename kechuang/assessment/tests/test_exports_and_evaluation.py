@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import subprocess
+import tempfile
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +19,7 @@ from openpyxl import load_workbook
 
 from kechuang.assessment import commendation, evaluation, exports, services
 from kechuang.bulletins.gbt9704 import document_text
+from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
 from kechuang.bulletins.tests.factories import month_of_reports
 from kechuang.metrics.resolution import resolve
 from kechuang.plans.models import Indicator
@@ -48,6 +54,30 @@ def test_the_results_notice_is_an_official_document(plan):
     text = document_text(raw)
     assert "镇（街道）考核结果" in text and "武胜关镇" in text
     assert len(doc.tables) == 3
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.index("附件：2022年度科技创新工作目标责任考核结果") < texts.index("领导小组办公室")
+    assert doc.paragraphs[texts.index("附件")].paragraph_format.page_break_before
+
+
+@pytest.mark.skipif(not pdf_available() or not shutil.which("pdftotext"), reason="LibreOffice/poppler not installed")
+def test_the_results_notice_pdf_keeps_signature_and_date_with_a_short_body_and_the_tables_in_the_attachment(plan):
+    scheme = services.load_scheme(services.default_scheme_path(plan))
+    data = services.compute(scheme, AS_OF)
+    raw = exports.results_notice_docx(data, year=2022, issuer="领导小组办公室", date=dt.date(2023, 1, 20))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "notice.pdf"
+        path.write_bytes(docx_to_pdf(raw))
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                              timeout=60).stdout.decode("utf-8")
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+    pages = [p for p in pages if p]
+    starts = [i for i, p in enumerate(pages) if p[0] == "附件"]
+    assert len(starts) == 1 and starts[0] >= 1
+    body = pages[:starts[0]]
+    assert len(body) == 1  # the body is one page
+    flat = [re.sub(r"\s+", "", line) for line in body[-1]]
+    assert flat[-3:-1] == ["领导小组办公室", "2023年1月20日"]  # then the page number
+    assert "名次" not in "".join(line for page in body for line in page)  # no table in the body
 
 
 def test_the_example_framework_is_labelled_and_scores_from_resolve(plan):

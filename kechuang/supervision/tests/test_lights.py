@@ -150,6 +150,47 @@ def test_task_light_follows_percent_against_time_progress_and_overdue_milestones
     assert st.light == "red" and len(st.overdue_milestones) == 1
 
 
+def _task_light(plan, task, as_of):
+    return next(s for s in engine.task_statuses(plan, as_of) if s.task.pk == task.pk)
+
+
+def test_an_overdue_milestone_lowers_an_on_schedule_task_one_step_to_yellow_not_red(plan):
+    task = Task.objects.get(plan=plan, number="（四）")
+    lead = task.lead_units()[0]
+    task_report(plan, task, lead, 6, 48)
+    as_of = dt.date(2022, 7, 10)
+    assert _task_light(plan, task, as_of).light == "green"
+    Milestone.objects.create(task=task, unit=lead, title="完成申报", responsible_person="张三",
+                             deadline=dt.date(2022, 7, 1))
+    st = _task_light(plan, task, as_of)
+    assert st.light == "yellow" and "1个工作节点逾期" in st.reason
+    # The step is a plan work rule: two steps is the old "any overdue node is red".
+    plan.settings = {**plan.settings, "task_milestone_steps": 2}
+    assert _task_light(plan, task, as_of).light == "red"
+    plan.settings = {**plan.settings, "task_milestone_steps": 0}
+    assert _task_light(plan, task, as_of).light == "green"
+
+
+def test_a_task_is_measured_against_the_time_progress_of_the_month_its_reports_cover(plan):
+    """On 30 September the September reports are not due yet: August's 66% is on schedule (8/12),
+    not 9 points behind 9/12."""
+    task = Task.objects.get(plan=plan, number="（四）")
+    lead = task.lead_units()[0]
+    task_report(plan, task, lead, 8, 66)
+    st = _task_light(plan, task, dt.date(2022, 9, 30))
+    assert engine.time_progress(plan, dt.date(2022, 9, 30)) == Decimal("0.75")
+    assert st.time_progress_pct.quantize(Decimal("0.1")) == Decimal("66.7")
+    assert st.light == "green"
+
+
+def test_lower_light_moves_down_the_scale_and_stops_at_red():
+    assert engine.lower_light("green", 1) == "yellow"
+    assert engine.lower_light("blue", 1) == "yellow"
+    assert engine.lower_light("yellow", 1) == "red"
+    assert engine.lower_light("red", 1) == "red"
+    assert engine.lower_light("grey", 1) == "grey"
+
+
 def test_task_without_report_for_the_due_month_is_red(plan):
     task = Task.objects.get(plan=plan, number="（四）")
     st = next(s for s in engine.task_statuses(plan, dt.date(2022, 7, 10)) if s.task.pk == task.pk)
