@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: run test test-fast fuzz bench venv system-deps migrate demo lint check-deploy
+.PHONY: run dev test test-fast fuzz bench venv system-deps migrate demo lint check-deploy
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +30,14 @@ demo: migrate
 run: venv
 	-./scripts/system-deps.sh run
 	$(MAKE) demo
+	$(PY) manage.py collectstatic --noinput -v0
 	@echo "科创督办已启动：http://$(HOST):$(PORT)/ （Ctrl+C 退出）"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120
+
+# The development server with DEBUG on (auto-reload, Django's debug pages).
+dev: demo
+	@echo "开发服务器：http://$(HOST):$(PORT)/ （DEBUG 开启，Ctrl+C 退出）"
+	KECHUANG_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps venv
 	./scripts/test.sh
@@ -50,5 +57,5 @@ lint: venv
 	$(VENV)/bin/ruff check kechuang
 
 check-deploy: venv
-	KECHUANG_DEBUG=false KECHUANG_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) KECHUANG_PII_KEY=x \
+	KECHUANG_DEBUG=false KECHUANG_HTTPS=true KECHUANG_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) KECHUANG_PII_KEY=x \
 	KECHUANG_ALLOWED_HOSTS=kechuang.example $(PY) manage.py check --deploy --fail-level WARNING

@@ -1,12 +1,14 @@
 """Settings for kechuang, read from environment variables with strict parsers.
 
-Every variable is optional in development; production (KECHUANG_DEBUG=false) requires a real
-secret key and allowed hosts, and fails loudly when they are missing or malformed.
+Production is the default: DEBUG is off unless KECHUANG_DEBUG=true (`make dev`). Every variable is optional:
+the session key and the personal-data key are generated on first start in the data directory (owner-only, never
+overwritten) unless given; allowed hosts default to this machine. Malformed values fail loudly.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -89,25 +91,35 @@ def parse_database_url(url: str, data_dir: Path) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite or postgres)")
 
 
-DEBUG = env_bool("KECHUANG_DEBUG", True)
+# Production unless a developer says otherwise (`make dev` sets KECHUANG_DEBUG=true).
+DEBUG = env_bool("KECHUANG_DEBUG", False)
 DATA_DIR = Path(os.environ.get("KECHUANG_DATA_DIR") or (REPO_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("KECHUANG_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("KECHUANG_SECRET_KEY must be set when KECHUANG_DEBUG is false")
-    SECRET_KEY = "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-kechuang"
+
+def key_from_data_dir(name: str) -> str:
+    """A key kept in the data directory: generated on first start with owner-only permissions, never
+    overwritten (losing the personal-data key makes stored ID numbers unreadable: back it up apart)."""
+    path = DATA_DIR / name
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text("ascii").strip()
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"{path} is too short to be a key; restore it from the backup") from None
+        return key
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text("ascii").strip()
+
+
+SECRET_KEY = os.environ.get("KECHUANG_SECRET_KEY", "") or key_from_data_dir("secret_key")
 
 # Key for encrypting personal data at rest (talent ID and phone numbers). Separate from SECRET_KEY
 # so that rotating sessions does not make stored personal data unreadable.
-PII_KEY = os.environ.get("KECHUANG_PII_KEY", "")
-if not PII_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("KECHUANG_PII_KEY must be set when KECHUANG_DEBUG is false")
-    PII_KEY = "dev-only-pii-key-do-not-use-in-production"
+PII_KEY = os.environ.get("KECHUANG_PII_KEY", "") or key_from_data_dir("pii_key")
 
-ALLOWED_HOSTS = env_list("KECHUANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("KECHUANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KECHUANG_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -261,11 +273,13 @@ EMAIL_HOST = os.environ.get("KECHUANG_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KECHUANG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_EMAIL_FROM", "kechuang@localhost")
 
-# Production hardening; `manage.py check --deploy` is clean when KECHUANG_DEBUG=false.
+# Production hardening; `manage.py check --deploy` is clean with KECHUANG_HTTPS=true (behind TLS).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+# Behind a TLS-terminating proxy (every deployment beyond one's own machine): KECHUANG_HTTPS=true.
+HTTPS = env_bool("KECHUANG_HTTPS", False)
+if not DEBUG and HTTPS:
     SECURE_SSL_REDIRECT = env_bool("KECHUANG_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

@@ -1,9 +1,12 @@
 """Settings for the test suite: production settings with a fast password hasher.
 
 Every persona and every user a test creates would otherwise cost a full PBKDF2 hash (~0.3–1.5 s on the CI
-machine). Nothing else differs from ``kechuang.settings``; a test checks production never uses this hasher.
+machine). The only other difference: static files without the collectstatic manifest. A test checks production
+never uses this hasher.
 """
 
 from kechuang.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Pages render {% static %} without a collectstatic manifest (the live server serves from the finders).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -45,7 +45,7 @@ def _manage(*args, **env):
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", KECHUANG_DEBUG="false",
                      KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdefgh",
-                     KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
+                     KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example", KECHUANG_HTTPS="true",
                      KECHUANG_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -58,14 +58,31 @@ def test_only_the_test_suite_uses_the_fast_password_hasher(tmp_path):
     fast = "django.contrib.auth.hashers.MD5PasswordHasher"
     assert settings.PASSWORD_HASHERS == [fast]
     assert fast not in getattr(production, "PASSWORD_HASHERS", [])
-    result = _manage("shell", "-c", "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)",
+    result = _manage("shell", "--no-imports", "-c", "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)",
                      KECHUANG_DEBUG="false", KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdef",
                      KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
                      KECHUANG_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() not in {"", "md5"}
+    assert result.stdout.strip() in {"pbkdf2_sha256", "argon2", "bcrypt_sha256", "scrypt"}
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    result = _manage("check", KECHUANG_DEBUG="false", KECHUANG_DATA_DIR=str(tmp_path))
-    assert result.returncode != 0 and "KECHUANG_SECRET_KEY" in result.stderr
+PRINT_KEYS = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY, s.PII_KEY)"
+
+
+def test_production_is_the_default_and_keys_are_generated_once_in_the_data_dir(tmp_path):
+    first = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    debug, secret, pii = first.stdout.split()
+    assert debug == "False" and len(secret) >= 50 and len(pii) >= 50 and secret != pii
+    for name in ("secret_key", "pii_key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    again = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path))
+    assert again.stdout == first.stdout  # never overwritten
+    given = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path), KECHUANG_SECRET_KEY="k" * 50)
+    assert given.stdout.split()[1] == "k" * 50
+
+
+def test_a_damaged_key_file_stops_the_start(tmp_path):
+    (tmp_path / "pii_key").write_text("short")
+    result = _manage("check", KECHUANG_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0 and "too short" in result.stderr
