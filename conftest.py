@@ -9,7 +9,9 @@ BROWSER_FIXTURES = {"page", "live_server", "login_page"}
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that drives a browser or a live server carries the `browser` mark (`-m "not browser"` skips them)."""
+    """Every test that drives a browser or a live server carries the `browser` mark (`-m "not browser"` skips them).
+    Browser tests are slow by nature (5–12 s each: chromium, a live server and real page loads) and pytest-django
+    runs them last, with the other transactional tests."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)

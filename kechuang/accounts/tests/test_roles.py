@@ -36,6 +36,7 @@ def test_only_the_security_administrator_grants_roles_and_each_grant_is_audited(
     assert AuditEvent.objects.filter(action="role.revoke").count() == 1
 
 
+# Slow by nature (~20 s): runs the whole `kechuang demo` (every app's demo data), as `make run` does.
 @pytest.mark.django_db
 def test_no_persona_is_a_superuser_and_the_demo_creates_none(personas):
     from django.core.management import call_command

@@ -11,6 +11,7 @@ from kechuang.bulletins import demo as bulletin_demo
 from kechuang.bulletins.models import Bulletin
 
 
+# Slow by nature (~5 s): runs the assessment and bulletin demos twice (the second run must write nothing).
 @pytest.mark.django_db
 def test_demo_issues_q1_and_q2_drafts_q3_and_the_assessment_idempotently(plan, personas):
     for _ in range(2):

@@ -155,6 +155,7 @@ def test_no_id_or_phone_number_ever_appears_in_the_bulletin(q2):
     assert not re.search(r"(?<!\d)\d{18}(?!\d)|(?<!\d)1\d{10}(?!\d)", text)
 
 
+# Slow by nature (~5 s): composes and issues two bulletins (figures for every unit, two .docx renderings).
 def test_rank_changes_are_measured_within_each_group_against_the_previous_issued_bulletin(plan, personas):
     quarter_data(plan, personas)
     office = personas["office"]
@@ -213,6 +214,7 @@ def test_body_sections_attachment_list_signature_and_attachments_in_gbt9704_orde
         assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
 
 
+# Slow by nature (~5 s): issues three bulletins, each composed and rendered to .docx.
 def test_issuing_numbers_the_bulletins_per_year(plan, personas):
     office = personas["office"]
     q1 = services.issue_bulletin(services.draft_bulletin(plan, 2022, 1, user=office), user=office)

@@ -32,6 +32,7 @@ def test_only_the_office_drafts_edits_and_issues(plan, personas):
         services.issue_bulletin(bulletin, user=personas["lead"])
 
 
+# Slow by nature (~5 s under load): composes, renders and issues a bulletin.
 def test_the_office_edits_the_narrative_of_a_draft_but_not_of_an_issued_bulletin(plan, personas):
     office = personas["office"]
     bulletin = services.draft_bulletin(plan, 2022, 2, user=office)
@@ -48,6 +49,7 @@ def test_the_office_edits_the_narrative_of_a_draft_but_not_of_an_issued_bulletin
     assert AuditEvent.objects.filter(action="bulletin.issue", object_id=str(issued.pk)).exists()
 
 
+# Slow by nature (~5 s under load): composes and issues a bulletin, changes data, composes again.
 def test_an_issued_bulletin_does_not_change_when_the_data_change_later(plan, personas):
     quarter_data(plan, personas)
     office = personas["office"]
@@ -67,6 +69,7 @@ def test_an_issued_bulletin_does_not_change_when_the_data_change_later(plan, per
     assert "开发区补报六月进展" in narratives(live) and "开发区补报六月进展" not in narratives(issued.snapshot)
 
 
+# Slow by nature (~5 s under load): composes and renders the bulletin twice.
 def test_regenerating_a_draft_refreshes_data_and_keeps_the_edited_narrative(plan, personas):
     office = personas["office"]
     bulletin = services.draft_bulletin(plan, 2022, 2, user=office)
@@ -78,6 +81,7 @@ def test_regenerating_a_draft_refreshes_data_and_keeps_the_edited_narrative(plan
     assert Bulletin.objects.count() == 1
 
 
+# Slow by nature (~6 s): LibreOffice converts the .docx to PDF, then pdftoppm renders a page.
 @pytest.mark.skipif(not pdf_available() or not shutil.which("pdftoppm"), reason="LibreOffice/poppler not installed")
 def test_the_pdf_has_the_title_and_the_table_figures_and_renders_to_png(plan, personas, tmp_path):
     quarter_data(plan, personas)
@@ -104,6 +108,7 @@ def test_the_pdf_has_the_title_and_the_table_figures_and_renders_to_png(plan, pe
     assert "CJK" in fonts or "GB" in fonts
 
 
+# Slow by nature (~5 s): two LibreOffice conversions, which is the point of the test.
 @pytest.mark.skipif(not pdf_available(), reason="LibreOffice not installed")
 def test_two_conversions_in_a_row_use_separate_profiles():
     from kechuang.bulletins.gbt9704 import OfficialDocument

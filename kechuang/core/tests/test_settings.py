@@ -42,6 +42,7 @@ def _manage(*args, **env):
                           text=True, timeout=120)
 
 
+# Slow by nature (~3–5 s): a separate process starts Django under production settings.
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", KECHUANG_DEBUG="false",
                      KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdefgh",

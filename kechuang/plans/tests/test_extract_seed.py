@@ -115,6 +115,7 @@ def test_the_command_writes_a_draft_yaml_and_a_json_summary(plan, tmp_path, caps
     assert not Plan.objects.filter(code="gs-draft").exists()  # extraction alone writes nothing
 
 
+# Slow by nature (~8 s): LibreOffice writes a .doc and converts it back to .docx.
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_legacy_doc_is_converted_with_libreoffice_and_reads_the_same(tmp_path):
     docx_path = write_docx(tmp_path / "seed.docx", seed_text().split("\n"))

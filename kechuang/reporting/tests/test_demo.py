@@ -11,6 +11,7 @@ from kechuang.reporting.models import Milestone, ReportEvent, TaskReport
 pytestmark = pytest.mark.django_db
 
 
+# Slow by nature (~5 s): a year of demo reports for every unit, generated twice.
 def test_demo_reports_tell_a_story_and_do_not_duplicate(plan, personas):
     demo.generate(plan, random.Random(2022))
     counts = (TaskReport.objects.count(), ReportEvent.objects.count(), Milestone.objects.count())

@@ -26,6 +26,7 @@ def _queries(code, n_units, months, as_of):
     return len(ctx.captured_queries), html
 
 
+# Slow by nature (~8 s): builds two benchmark plans (10 and 60 units) to compare query counts.
 def test_dashboard_query_count_is_independent_of_units_and_months():
     small, html_small = _queries("q10", 10, 3, "2022-04-10")
     large, html_large = _queries("q60", 60, 12, "2023-01-10")

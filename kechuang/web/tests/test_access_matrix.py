@@ -82,7 +82,8 @@ def _route_id(route) -> str:
 
 
 # One test per declared route (every persona inside it): failures name the route, and xdist spreads the routes
-# over the workers instead of running ~2,200 requests in one test function.
+# over the workers instead of running ~2,200 requests in one test function. Routes that render documents
+# (bulletin .docx and PDF through LibreOffice) take 5–11 s: thirteen personas each get the real file.
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", _declared(), ids=_route_id)
 def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
