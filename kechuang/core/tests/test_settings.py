@@ -59,7 +59,8 @@ def test_only_the_test_suite_uses_the_fast_password_hasher(tmp_path):
     fast = "django.contrib.auth.hashers.MD5PasswordHasher"
     assert settings.PASSWORD_HASHERS == [fast]
     assert fast not in getattr(production, "PASSWORD_HASHERS", [])
-    result = _manage("shell", "--no-imports", "-c", "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)",
+    code = "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)"
+    result = _manage("shell", "--no-imports", "-c", code,
                      KECHUANG_DEBUG="false", KECHUANG_SECRET_KEY="x" * 20 + "-production-secret-key-0123456789-abcdef",
                      KECHUANG_PII_KEY="pii-key", KECHUANG_ALLOWED_HOSTS="kechuang.example",
                      KECHUANG_DATA_DIR=str(tmp_path))
@@ -79,7 +80,8 @@ def test_production_is_the_default_and_keys_are_generated_once_in_the_data_dir(t
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
     again = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path))
     assert again.stdout == first.stdout  # never overwritten
-    given = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path), KECHUANG_SECRET_KEY="k" * 50)
+    given = _manage("shell", "--no-imports", "-c", PRINT_KEYS, KECHUANG_DATA_DIR=str(tmp_path),
+                    KECHUANG_SECRET_KEY="k" * 50)
     assert given.stdout.split()[1] == "k" * 50
 
 
