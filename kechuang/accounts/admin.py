@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 
+from kechuang.core.admin_site import ReadOnlyAdmin
+
 from .models import User, UserRole
 from .services import set_active
 
@@ -40,17 +42,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(UserRole)
-class UserRoleAdmin(admin.ModelAdmin):
+class UserRoleAdmin(ReadOnlyAdmin):
     """Read-only list: roles are granted and revoked by the security administrator on 账号管理 (audited)."""
 
     list_display = ["user", "role", "granted_at"]
     list_filter = ["role"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

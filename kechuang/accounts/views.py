@@ -75,13 +75,17 @@ def user_roles(request, pk):
     return redirect("accounts:user_list")
 
 
+def _account_for_sysadmin(request, pk) -> User:
+    if not request.user.has_role(Role.SYSADMIN):
+        raise Http404
+    return get_for_user(User.objects.all(), request.user, "change", pk=pk)
+
+
 @login_required
 @require_POST
 def user_reset_link(request, pk):
     """The system administrator issues a one-time reset link; the password itself is never set by them."""
-    if not request.user.has_role(Role.SYSADMIN):
-        raise Http404
-    target = get_for_user(User.objects.all(), request.user, "change", pk=pk)
+    target = _account_for_sysadmin(request, pk)
     try:
         path = issue_password_reset(target, by=request.user, request=request)
     except PermissionDenied as exc:
@@ -93,9 +97,7 @@ def user_reset_link(request, pk):
 @login_required
 @require_POST
 def user_active(request, pk):
-    if not request.user.has_role(Role.SYSADMIN):
-        raise Http404
-    target = get_for_user(User.objects.all(), request.user, "change", pk=pk)
+    target = _account_for_sysadmin(request, pk)
     try:
         set_active(target, request.POST.get("active") == "1", by=request.user, request=request)
     except PermissionDenied as exc:

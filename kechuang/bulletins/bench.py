@@ -1,4 +1,4 @@
-"""Bulletin benchmarks: compose the Guangshui Q2 bulletin (engine data, chart, .docx) and issue it; a
+"""Bulletin benchmarks: compose the bundled plan's Q2 bulletin (engine data, chart, .docx) and issue it; a
 200-unit plan's Q3 bulletin: seconds to draft and render without PDF, and body pages in the PDF."""
 
 from __future__ import annotations

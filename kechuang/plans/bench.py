@@ -33,7 +33,7 @@ def run(db_label: str) -> None:
 
 
 def _long_document() -> None:
-    """A 30-page plan: the Guangshui sections repeated to about 23,000 characters (an official page holds ~616)."""
+    """A 30-page plan: the bundled plan's sections repeated to about 23,000 characters (an official page holds ~616)."""
     import time
 
     from kechuang.plans.extract import extract_text
