@@ -236,7 +236,7 @@ def read_docx(path_or_file) -> Source:
     try:  # the shared upload guard: no archive bomb, no DOCTYPE/ENTITY, sane sizes
         check_ooxml(data, kind="docx", max_uncompressed=DOCX_MAX_UNCOMPRESSED)
     except UploadRefused as exc:
-        raise ExtractError(str(exc)) from exc
+        raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
     try:
         import docx
         from docx.table import Table
