@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
@@ -196,7 +197,7 @@ def order_docx(request, pk):
     record_event("supervision.order.download", obj=order)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''supervision-order-{order.year}-{order.number}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, f"督办单-{order.year}-{order.number}号.docx")
     return response
 
 
@@ -209,7 +210,7 @@ def meeting_docx(request, pk):
     record_event("supervision.meeting.download", obj=meeting)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''meeting-minutes-{meeting.date:%Y%m%d}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, f"会议纪要-{meeting.date:%Y%m%d}.docx")
     return response
 
 

@@ -134,3 +134,16 @@ def test_office_issues_an_order_from_the_issue_page(plan, personas, client_for):
     bad = office.post("/supervision/orders/issue/", {"task": task.pk, "unit": personas["lead"].unit.pk,
                                                     "reason": "", "reply_due": "2099-01-01"})
     assert bad.status_code == 400 and "督办事由" in bad.content.decode()
+
+
+def test_the_order_and_the_minutes_download_with_chinese_file_names(plan, personas, client_for):
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    order = services.issue_order(plan, Indicator.objects.filter(plan=plan).first(), personas["town"].unit,
+                                 "连续两月落后序时进度", reply_due=dt.date(2022, 8, 1), user=personas["office"],
+                                 issued_on=dt.date(2022, 7, 20))
+    resp = client_for("office").get(reverse("supervision:order_docx", args=[order.pk]))
+    assert resp.status_code == 200
+    assert quote(f"督办单-{order.year}-{order.number}号.docx") in resp["Content-Disposition"]
