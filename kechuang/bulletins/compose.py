@@ -197,9 +197,7 @@ def light_counts(indicators: list[dict]) -> dict:
         light = row["light"]
         if light in ("green", "blue"):
             counts["on_track"] += 1
-            if row["completion_pct"] is not None and row["time_progress_pct"] is not None and Decimal(
-                row["completion_pct"]
-            ) > Decimal(row["time_progress_pct"]):
+            if row["gap_points"] is not None and Decimal(row["gap_points"]) > 0:  # ahead of 序时进度
                 counts["ahead"] += 1
         elif light in ("yellow", "red"):
             counts["behind"] += 1
