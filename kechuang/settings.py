@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "kechuang.registry",
     "kechuang.metrics",
     "kechuang.reporting",
+    "kechuang.quality",
     "kechuang.supervision",
     "kechuang.bulletins",
     "kechuang.assessment",

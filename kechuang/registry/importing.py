@@ -39,6 +39,7 @@ from kechuang.core.scoping import CHANGE, VIEW, restrict
 from .config import RegistryConfig, get_registry
 from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
 from .rules import ERROR, build_context, is_excel_error, validate
+from .signals import import_committed
 from .validators import CheckError, check_id_number, check_phone, check_uscc
 
 logger = logging.getLogger(__name__)
@@ -1131,6 +1132,8 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
             progress(50 + done * 50 // total)
         record_event("registry.import", user=user, detail={"registry": cfg.key, **result.summary(), "committed": True})
     result.committed = True
+    # Listeners (the data-quality check) run their work after the transaction commits.
+    import_committed.send(sender=ImportResult, registry=cfg.key, user=user, result=result)
 
 
 def _converter(f, conn):
