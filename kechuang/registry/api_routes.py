@@ -7,12 +7,13 @@ validates (and with ``commit=true`` writes) an Excel file exactly like the uploa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Body, File, Router, Schema
+from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -180,9 +181,11 @@ def _writable(registry: str, user):
 
 
 @router.post("/import/{registry}", response=ImportOut)
-def import_file(request, registry: str, file: UploadedFile = File(...), commit: bool = False):  # noqa: B008
+def import_file(request, registry: str, file: UploadedFile | None = File(None), commit: bool = False):  # noqa: B008
     """Validate an .xlsx for a registry (dry run) or, with ``commit=true`` and no error, write it."""
     _writable(registry, request.auth)
+    if file is None:
+        raise HttpError(422, "请以 multipart/form-data 的 file 字段上传 .xlsx 文件")
     if file.size > MAX_UPLOAD:
         raise HttpError(413, "文件超过 30 MB，请拆分后导入")
     result = run_import(registry, file.read(), request.auth, commit=commit, filename=file.name or "")
@@ -199,11 +202,17 @@ def import_file(request, registry: str, file: UploadedFile = File(...), commit: 
 
 
 @router.post("/rows/{registry}", response={201: RowOut})
-def create_row(request, registry: str, payload: dict = Body(...)):  # noqa: B008
-    """Create one row from field values (references by USCC or name), validated like the web form.
-    422 lists every problem by field, in Chinese."""
+def create_row(request, registry: str):
+    """Create one row from a JSON object of field values (references by USCC or name), validated like
+    the web form. 422 lists every problem by field, in Chinese."""
     cfg = _writable(registry, request.auth)
     user = request.auth
+    try:
+        payload = json.loads(request.body or b"null")
+    except ValueError as exc:
+        raise HttpError(400, "请求体不是有效的 JSON") from exc
+    if not isinstance(payload, dict):
+        raise HttpError(422, "请求体应为 JSON 对象（字段名: 值）")
     form = registry_form_class(cfg, user, None)(data={k: "" if v is None else v for k, v in payload.items()})
     if not form.is_valid():
         raise HttpError(422, "；".join(_form_errors(form)))

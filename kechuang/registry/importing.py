@@ -863,6 +863,13 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
         if isinstance(f, models.ForeignKey) and f.related_model is Enterprise:
             owner_fk = f.name
             break
+    # The owning enterprises (name for the row's label and search initials), loaded in bulk.
+    owners: dict[int, Enterprise] = {}
+    if owner_fk:
+        ids = list({p.values[owner_fk][0] for p in parsed if isinstance(p.values.get(owner_fk), tuple)})
+        for i in range(0, len(ids), 5000):
+            for ent in Enterprise.objects.filter(pk__in=ids[i : i + 5000]).only("pk", "name", "uscc", "town_id"):
+                owners[ent.pk] = ent
     plan = Plan()
     fields = [f for f in cfg.editable_fields()]
     # name → (is a foreign key, attname, value stored for an empty cell)
@@ -954,6 +961,8 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                 if getattr(target, attname) != pk:
                     setattr(target, attname, pk)
                     changed.add(attname)
+                if name == owner_fk and pk in owners:
+                    target._state.fields_cache[name] = owners[pk]  # no query per row for labels
                 continue
             if value is None:
                 value = empty

@@ -21,7 +21,7 @@ EXEMPT = {
     "api:api-root": "API index, no data",
 }
 OUR_NAMESPACES = {"web", "plans", "accounts", "audit", "api", "reporting", "supervision", "registry", "metrics",
-                  "bulletins", "assessment", "policy", "matching", "org"}
+                  "bulletins", "assessment", "policy", "matching", "org", "quality"}
 
 
 def _named_routes(resolver=None, namespace=""):
