@@ -421,3 +421,15 @@ def test_every_fault_class_fails_cleanly_through_upload_api_and_cli(firm, client
             call_command("import", registry, str(path), "--commit")
         assert exc.value.returncode == 1 and "未写入任何数据" in str(exc.value), case
         assert (Enterprise.objects.count(), EnterpriseYear.objects.count()) == before, case
+
+
+def test_the_upload_preview_lists_the_warnings_and_names_the_sheet(firm, client_for):
+    EnterpriseYear.objects.create(enterprise=firm, year=2021, revenue=Decimal(100_000), employees=20)
+    data = rows_file("enterprise-years", [_year(firm, revenue="1000000", rd_expense="600000")], sheet="填报表")
+    client = client_for("office")
+    client.post(reverse("registry:import", args=["enterprise-years"]), {"file": _named(data, "年度.xlsx")})
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "valid" and job.summary["sheet"] == "填报表"
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "数据取自工作表“填报表”" in page and 'data-testid="import-warnings"' in page
+    assert "研发投入强度为60.0%，高于50%，请核实" in page and "变化超过3倍" in page
