@@ -4,7 +4,9 @@ from kechuang.bulletins.compose import draft_summary, light_counts
 
 
 def ind(light, completion="50.0", tp="50.0"):
-    return {"light": light, "completion_pct": completion, "time_progress_pct": tp}
+    # gap_points as the engine gives it for a "≥" cumulative indicator: completion − 序时进度.
+    gap = None if completion is None else str(float(completion) - float(tp))
+    return {"light": light, "completion_pct": completion, "time_progress_pct": tp, "gap_points": gap}
 
 
 def rank(unit, rank, score):
