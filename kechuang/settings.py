@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "kechuang.registry",
     "kechuang.metrics",
     "kechuang.reporting",
+    "kechuang.quality",
     "kechuang.supervision",
     "kechuang.bulletins",
     "kechuang.assessment",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reporting/", include("kechuang.reporting.urls")),
     path("supervision/", include("kechuang.supervision.urls")),
     path("registry/", include("kechuang.registry.urls")),
+    path("quality/", include("kechuang.quality.urls")),
     path("metrics/", include("kechuang.metrics.urls")),
     path("bulletins/", include("kechuang.bulletins.urls")),
     path("assessment/", include("kechuang.assessment.urls")),

@@ -87,8 +87,10 @@ def _indicator_for(ev: EvaluationIndicator, plan):
 def _score(ev: EvaluationIndicator, value) -> Decimal | None:
     if value is None or ev.benchmark is None:
         return None
-    ratio = indicator_ratio(value, ev.benchmark, "<=" if ev.direction == "lower" else ">=")
-    return q2(ev.weight * min(ratio, ev.cap))
+    lower = ev.direction == "lower"
+    ratio = indicator_ratio(value, ev.benchmark, "<=" if lower else ">=")
+    cap = min(ev.cap, Decimal(1)) if lower else ev.cap  # below a ceiling earns nothing extra
+    return q2(ev.weight * min(ratio, cap))
 
 
 def one_year_earlier(day: dt.date) -> dt.date:

@@ -4,16 +4,20 @@ A unit's total = indicator points + task points − deductions + bonuses; a one-
 makes it 0 and places the unit last in its group. Ranking is per group, ties share a rank
 (1, 1, 3). Nothing here touches the database; ``services.gather`` builds the inputs.
 
-Indicator method ``ratio_capped``: ratio = actual / target (for a "no more than" target:
-target / actual, 1 when actual ≤ target); points = weight × min(ratio, cap). Optional partial-credit
-bands apply below 100 %: ``bands: [{min: 0.8, credit: 0.8}, {min: 0.5, credit: 0.5}]`` gives
-weight × credit of the highest band whose ``min`` ≤ ratio, and 0 below every band.
+Indicator method ``ratio_capped``: ratio = the indicator's 完成率 from ``kechuang.metrics.completion``
+(the number the dashboard, bulletin and API show; for a "no more than" target: target / actual);
+points = weight × min(ratio, cap) (a ceiling's cap is at most 1: staying below it earns nothing
+extra). Optional partial-credit bands apply below 100 %:
+``bands: [{min: 0.8, credit: 0.8}, {min: 0.5, credit: 0.5}]`` gives weight × credit of the highest
+band whose ``min`` ≤ ratio, and 0 below every band.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from kechuang.metrics.completion import completion
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -22,6 +26,10 @@ HUNDRED = Decimal(100)
 
 def d(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def q1(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def q2(value: Decimal) -> Decimal:
@@ -110,16 +118,10 @@ class UnitScore:
 
 
 def indicator_ratio(actual: Decimal | None, target: Decimal | None, comparator: str = ">=") -> Decimal | None:
-    if actual is None or target is None:
-        return None
-    actual, target = d(actual), d(target)
-    if comparator == "<=":
-        if actual <= target:
-            return ONE
-        return target / actual if actual else ONE
-    if target == 0:
-        return ONE if actual >= 0 else ZERO
-    return max(ZERO, actual / target)
+    """The indicator's 完成率 as a fraction (never below 0), from the one definition of completion
+    (``kechuang.metrics.completion``); the assessment only adds its caps and bands on top."""
+    pct = completion(actual, target, comparator).pct
+    return None if pct is None else max(ZERO, pct / HUNDRED)
 
 
 def indicator_points(ind: IndicatorInput) -> tuple[Decimal, Decimal | None, str]:
@@ -130,13 +132,16 @@ def indicator_points(ind: IndicatorInput) -> tuple[Decimal, Decimal | None, str]
     weight = d(ind.weight)
     if ratio is None:
         return ZERO, None, "无数据，不得分"
+    done = f"完成率{q1(ratio * HUNDRED)}%"
+    # A ceiling met scores full; staying further below it earns nothing extra.
+    cap = min(d(ind.cap), ONE) if ind.comparator == "<=" else d(ind.cap)
     if ratio >= ONE or not ind.bands:
-        capped = min(ratio, d(ind.cap))
-        return q2(weight * capped), ratio, f"{weight}×min({q2(ratio)}，{d(ind.cap)})"
+        capped = min(ratio, cap)
+        return q2(weight * capped), ratio, f"{done}，{weight}×min({q2(ratio)}，{cap})"
     for band in sorted(ind.bands, key=lambda b: d(b["min"]), reverse=True):
         if ratio >= d(band["min"]):
-            return q2(weight * d(band["credit"])), ratio, f"完成{q2(ratio * HUNDRED)}%，按{d(band['credit'])}计分"
-    return ZERO, ratio, f"完成{q2(ratio * HUNDRED)}%，低于最低档，不得分"
+            return q2(weight * d(band["credit"])), ratio, f"{done}，按{d(band['credit'])}计分"
+    return ZERO, ratio, f"{done}，低于最低档，不得分"
 
 
 def score_unit(unit: UnitInput, rules: Rules) -> UnitScore:

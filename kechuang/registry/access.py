@@ -123,4 +123,9 @@ ROUTES = [
     Route("api:list_talents", allow=PLAN_READERS, kwargs=_three_towns, rows=_talent_rows),
     Route("api:get_talent", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"talent_id": _talent(ctx).pk}),
     Route("api:list_contracts", allow=PLAN_READERS),
+    # Writes: the changers reach validation (a body that is not a JSON object: 400/422); others get 404.
+    Route(
+        "api:create_row", allow=CHANGERS, method="POST", ok=(400, 422), kwargs=lambda ctx: {"registry": "enterprises"}
+    ),
+    Route("api:import_file", allow=CHANGERS, method="POST", ok=(422,), kwargs=lambda ctx: {"registry": "enterprises"}),
 ]

@@ -1,16 +1,29 @@
-"""Registry API: enterprises, platforms, talents (always masked), contracts — scoped like the pages."""
+"""Registry API: enterprises, platforms, talents (always masked), contracts — scoped like the pages.
+
+Writes go through the same doors as the pages: ``POST /registry/rows/{registry}`` validates one row
+with the registry's form (plausibility rules included); ``POST /registry/import/{registry}``
+validates (and with ``commit=true`` writes) an Excel file exactly like the upload page and the CLI."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
+from kechuang.audit.services import record_event
 from kechuang.core.params import DbId, Limit, Offset
-from kechuang.core.scoping import restrict, restrict_or_404
+from kechuang.core.scoping import CHANGE, restrict, restrict_or_404
 
+from .config import REGISTRIES
+from .forms import registry_form_class
+from .importing import run_import
 from .models import Enterprise, Platform, Talent, TechContract
 
 PREFIX = "/registry"
@@ -134,3 +147,98 @@ def get_talent(request, talent_id: int):
 @router.get("/contracts", response=list[ContractOut])
 def list_contracts(request, offset: Offset = 0, limit: Limit = 100):
     return _page(restrict_or_404(TechContract.objects.select_related("enterprise"), request.auth), offset, limit)
+
+
+# ------------------------------------------------------------------------------ writes
+
+MAX_UPLOAD = 30 * 1024 * 1024
+
+
+class ImportOut(Schema):
+    ok: bool
+    committed: bool
+    sheet: str
+    total_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    error_count: int
+    errors: list[dict]
+    warnings: list[str]
+    row_warning_count: int
+    row_warnings: list[dict]
+
+
+class RowOut(Schema):
+    id: int
+    warnings: list[str]
+
+
+def _writable(registry: str, user):
+    cfg = REGISTRIES.get(registry)
+    if cfg is None or cfg.model.scope_rule(user, CHANGE) in (False, None):
+        raise HttpError(404, "Not Found")
+    return cfg
+
+
+@router.post("/import/{registry}", response=ImportOut)
+def import_file(request, registry: str, file: UploadedFile | None = File(None), commit: bool = False):  # noqa: B008
+    """Validate an .xlsx for a registry (dry run) or, with ``commit=true`` and no error, write it."""
+    _writable(registry, request.auth)
+    if file is None:
+        raise HttpError(422, "请以 multipart/form-data 的 file 字段上传 .xlsx 文件")
+    if file.size > MAX_UPLOAD:
+        raise HttpError(413, "文件超过 30 MB，请拆分后导入")
+    result = run_import(registry, file.read(), request.auth, commit=commit, filename=file.name or "")
+    record_event("registry.import_api", detail={"registry": registry, **result.summary()})
+    return {
+        "ok": result.ok,
+        "sheet": result.sheet,
+        **{k: v for k, v in result.summary().items() if k not in ("sheet", "row_warning_count")},
+        "errors": [e.as_dict() for e in result.errors],
+        "warnings": result.warnings,
+        "row_warning_count": result.row_warning_count,
+        "row_warnings": [w.as_dict() for w in result.row_warnings],
+    }
+
+
+@router.post("/rows/{registry}", response={201: RowOut})
+def create_row(request, registry: str):
+    """Create one row from a JSON object of field values (references by USCC or name), validated like
+    the web form. 422 lists every problem by field, in Chinese."""
+    cfg = _writable(registry, request.auth)
+    user = request.auth
+    try:
+        payload = json.loads(request.body or b"null")
+    except ValueError as exc:
+        raise HttpError(400, "请求体不是有效的 JSON") from exc
+    if not isinstance(payload, dict):
+        raise HttpError(422, "请求体应为 JSON 对象（字段名: 值）")
+    form = registry_form_class(cfg, user, None)(data={k: "" if v is None else v for k, v in payload.items()})
+    if not form.is_valid():
+        raise HttpError(422, "；".join(_form_errors(form)))
+    try:
+        with transaction.atomic():
+            obj = form.save(commit=False)
+            if form.cleaned_data.get("id_number"):
+                obj.set_id_number(form.cleaned_data["id_number"])
+            if form.cleaned_data.get("phone"):
+                obj.set_phone(form.cleaned_data["phone"])
+            obj.save()
+            if not restrict(cfg.model.objects.filter(pk=obj.pk), user, CHANGE).exists():
+                raise Http404
+            record_event("registry.create", obj=obj, detail={"registry": registry, "api": True})
+    except Http404 as exc:
+        raise HttpError(422, "只能登记本辖区的记录") from exc
+    except IntegrityError as exc:
+        raise HttpError(422, "与已有记录重复（编号、代码或身份证号已存在）") from exc
+    return 201, {"id": obj.pk, "warnings": getattr(form, "rule_warnings", [])}
+
+
+def _form_errors(form) -> list[str]:
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            out.append(f"{label}：{error}" if label else str(error))
+    return out

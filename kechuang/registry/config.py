@@ -8,6 +8,20 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from . import models as m
+from .rules import (
+    RD_INTENSITY_LIMIT,
+    EndAfterStart,
+    LegacyUSCC,
+    NonNegative,
+    NotBeforeFounding,
+    NotFuture,
+    PartOfWhole,
+    PerHeadBand,
+    RatioAbove,
+    ValidFor,
+    YearOnYear,
+    YearRange,
+)
 
 
 @dataclass
@@ -26,6 +40,12 @@ class RegistryConfig:
     select_related: tuple[str, ...] = ()
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    # Plausibility rules (rules.py), run at every door and by the data-quality check.
+    rules: tuple = ()
+
+    def __post_init__(self):
+        for rule in self.rules:
+            rule.model = self.model
 
     @property
     def title(self) -> str:
@@ -77,6 +97,7 @@ _reg(
             "contact",
             "is_active",
         ),
+        rules=(NotFuture("registered_on"), LegacyUSCC()),
     )
 )
 _reg(
@@ -90,6 +111,26 @@ _reg(
         order=11,
         icon="graph-up",
         select_related=("enterprise",),
+        rules=(
+            NonNegative(
+                "revenue",
+                "rd_expense",
+                "rd_domestic",
+                "hightech_revenue",
+                "total_cost",
+                "total_assets",
+                "employees",
+                "tech_staff",
+            ),
+            YearRange("year"),
+            PartOfWhole("tech_staff", "employees"),
+            PartOfWhole("hightech_revenue", "revenue"),
+            PartOfWhole("rd_domestic", "rd_expense"),
+            PartOfWhole("net_assets", "total_assets"),
+            YearOnYear("revenue", "rd_expense", "hightech_revenue", "employees"),
+            RatioAbove("rd_expense", "revenue", RD_INTENSITY_LIMIT, "研发投入强度"),
+            PerHeadBand("revenue", "employees", "人均营业收入"),
+        ),
     )
 )
 _reg(
@@ -103,6 +144,7 @@ _reg(
         order=12,
         icon="award",
         select_related=("enterprise",),
+        rules=(NotFuture("issued_on"), NotBeforeFounding("issued_on"), ValidFor("issued_on", "expires_on", 3)),
     )
 )
 _reg(
@@ -116,6 +158,7 @@ _reg(
         order=13,
         icon="patch-check",
         select_related=("enterprise",),
+        rules=(YearRange("year"), NotBeforeFounding("year"), NotFuture("registered_on")),
     )
 )
 _reg(
@@ -129,6 +172,7 @@ _reg(
         order=14,
         icon="tags",
         select_related=("enterprise",),
+        rules=(YearRange("year"), NotBeforeFounding("year")),
     )
 )
 _reg(
@@ -142,6 +186,7 @@ _reg(
         order=15,
         icon="cpu",
         select_related=("enterprise",),
+        rules=(NotFuture("recognised_on"), NotBeforeFounding("recognised_on")),
     )
 )
 _reg(
@@ -155,6 +200,7 @@ _reg(
         order=20,
         icon="diagram-3",
         select_related=("host",),
+        rules=(NotFuture("filed_on", "recognised_on"),),
     )
 )
 _reg(
@@ -181,6 +227,7 @@ _reg(
             "introduced_on",
             "status",
         ),
+        rules=(NotFuture("introduced_on"),),
     )
 )
 _reg(
@@ -194,6 +241,7 @@ _reg(
         order=31,
         icon="people",
         select_related=("employer",),
+        rules=(NotFuture("introduced_on"),),
     )
 )
 _reg(
@@ -207,6 +255,7 @@ _reg(
         order=40,
         icon="file-earmark-text",
         select_related=("enterprise",),
+        rules=(NonNegative("amount"), NotFuture("registered_on")),
     )
 )
 _reg(
@@ -219,6 +268,7 @@ _reg(
         order=41,
         icon="arrow-left-right",
         select_related=("enterprise",),
+        rules=(NonNegative("amount"), NotFuture("transferred_on")),
     )
 )
 _reg(
@@ -231,6 +281,7 @@ _reg(
         search=("university", "scope"),
         order=42,
         icon="mortarboard",
+        rules=(NotFuture("signed_on"),),
     )
 )
 _reg(
@@ -244,6 +295,7 @@ _reg(
         order=43,
         icon="person-walking",
         select_related=("service_town",),
+        rules=(EndAfterStart("term_start", "term_end"),),
     )
 )
 _reg(
@@ -256,6 +308,7 @@ _reg(
         order=44,
         icon="journal-text",
         select_related=("commissioner",),
+        rules=(NotFuture("served_on"),),
     )
 )
 _reg(
@@ -269,6 +322,7 @@ _reg(
         order=50,
         icon="lightbulb",
         select_related=("owner",),
+        rules=(NotFuture("applied_on", "granted_on"), EndAfterStart("applied_on", "granted_on")),
     )
 )
 _reg(
@@ -280,6 +334,7 @@ _reg(
         search=("title", "organiser"),
         order=51,
         icon="easel",
+        rules=(NotFuture("held_on"),),
     )
 )
 _reg(
@@ -304,6 +359,7 @@ _reg(
         order=53,
         icon="bank",
         select_related=("enterprise",),
+        rules=(NonNegative("amount"), NotFuture("pledged_on")),
     )
 )
 _reg(
@@ -317,6 +373,7 @@ _reg(
         order=54,
         icon="cash-coin",
         select_related=("enterprise",),
+        rules=(NonNegative("amount"), NotFuture("granted_on")),
     )
 )
 _reg(
@@ -330,6 +387,7 @@ _reg(
         order=60,
         icon="question-circle",
         select_related=("enterprise",),
+        rules=(NotFuture("posted_on"),),
     )
 )
 _reg(

@@ -23,6 +23,8 @@ from .models import pinyin_initials
 from .validators import make_id_number, synthetic_uscc
 
 N_ENTERPRISES = 2000
+MAX_REVENUE_PER_HEAD = Decimal(20_000_000)  # keeps demo firms inside the plausibility band
+HIGHTECH_DIP = Decimal("0.1")
 N_TALENTS = 500
 
 FIELDS = {
@@ -115,6 +117,13 @@ def _day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
+def _founded(drawn: dt.date) -> dt.date:
+    """The founding date, squeezed into 1995–2014 so that every demo figure, certificate and
+    recognition (from 2015) comes after it (the plausibility rules check this)."""
+    days = (drawn - dt.date(2000, 1, 1)).days * 7304 // 8035
+    return dt.date(1995, 1, 1) + dt.timedelta(days=days)
+
+
 def _with_initials(objs):
     for obj in objs:
         obj.initials = pinyin_initials(str(getattr(obj, obj.initials_source, "") or ""))
@@ -158,7 +167,7 @@ def _enterprises(rng, towns):
                 industry_name=industry,
                 is_above_scale=i % 6 == 0 or i <= 60,
                 is_industrial=industrial,
-                registered_on=_day(rng, dt.date(2000, 1, 1), dt.date(2021, 12, 31)),
+                registered_on=_founded(_day(rng, dt.date(2000, 1, 1), dt.date(2021, 12, 31))),
                 address=f"演示地址{i}号",
                 contact=f"演示联系人{i:04d}",
             )
@@ -168,8 +177,9 @@ def _enterprises(rng, towns):
 
 def _years(rng, enterprises, year):
     rows = []
-    for ent in enterprises:
+    for i, ent in enumerate(enterprises, start=1):
         base = Decimal(rng.randint(800, 50000) * 10000) * (5 if ent.is_above_scale else 1)
+        first_draw: list[int] = []
         rd_ratio = Decimal(rng.randint(5, 60)) / 1000
         for y in range(year - 3, year + 1):
             growth = Decimal(100 + rng.randint(-5, 25)) / 100
@@ -182,16 +192,29 @@ def _years(rng, enterprises, year):
                     revenue=base,
                     rd_expense=rd,
                     rd_domestic=(rd * Decimal("0.9")).quantize(1),
-                    hightech_revenue=(base * Decimal("0.4")).quantize(1),
+                    # Two firms report a dip in 2021's high-tech revenue: the data-quality page's
+                    # "year-on-year change beyond ×3" warnings in the demo.
+                    hightech_revenue=(
+                        base * (HIGHTECH_DIP if y == year - 1 and i in (7, 13) else Decimal("0.4"))
+                    ).quantize(1),
                     total_cost=(base * Decimal("0.85")).quantize(1),
                     total_assets=(base * Decimal("1.3")).quantize(1),
                     net_assets=(base * Decimal("0.6")).quantize(1),
-                    employees=rng.randint(20, 600),
-                    tech_staff=rng.randint(3, 80),
+                    employees=(employees := _headcount(rng.randint(20, 600), first_draw, base)),
+                    tech_staff=min(rng.randint(3, 80), employees),
                     rd_deduction_claimed=rd > 0,
                 )
             )
     m.EnterpriseYear.objects.bulk_create(_with_initials_years(rows, enterprises), batch_size=2000)
+
+
+def _headcount(drawn: int, first_draw: list[int], revenue: Decimal) -> int:
+    """A firm's headcount moves within ±10 % of its first year's (the draw only varies it), and is
+    large enough to keep revenue per head inside the plausibility band."""
+    if not first_draw:
+        first_draw.append(drawn)
+    steady = first_draw[0] * (90 + drawn % 21) // 100
+    return max(steady, int(revenue // MAX_REVENUE_PER_HEAD) + 1)
 
 
 def _with_initials_years(rows, enterprises):

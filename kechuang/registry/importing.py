@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from openpyxl.utils import get_column_letter
 
 from kechuang.core.scoping import CHANGE, VIEW, restrict
@@ -38,7 +39,11 @@ from kechuang.core.uploads import UploadRefused, check_ooxml
 
 from .config import RegistryConfig, get_registry
 from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
+from .rules import ERROR, build_context, is_excel_error, validate
+from .signals import import_committed
 from .validators import CheckError, check_id_number, check_phone, check_uscc
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE_VERSION = "1"
 MAX_ROWS = 50_000
@@ -100,6 +105,9 @@ class ImportResult:
     error_count: int = 0
     warnings: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    sheet: str = ""  # the worksheet the rows were read from
+    row_warnings: list[CellError] = field(default_factory=list)  # plausibility warnings, row by row
+    row_warning_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -110,8 +118,15 @@ class ImportResult:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(CellError(*args))
 
+    def add_row_warning(self, *args) -> None:
+        self.row_warning_count += 1
+        if len(self.row_warnings) < MAX_ERRORS:
+            self.row_warnings.append(CellError(*args))
+
     def summary(self) -> dict:
         return {
+            "sheet": self.sheet,
+            "row_warning_count": self.row_warning_count,
             "total_rows": self.total_rows,
             "created": self.created,
             "updated": self.updated,
@@ -206,6 +221,7 @@ _UNITS = (
     ("元", Decimal(1)),
 )
 _NUM_RE = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_GROUPED_RE = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def parse_number(value, *, integer: bool = False) -> Decimal:
@@ -216,7 +232,7 @@ def parse_number(value, *, integer: bool = False) -> Decimal:
     if isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = _text(value).replace(",", "").replace("，", "").replace(" ", "")
+        text = _text(value).replace("，", ",").replace(" ", "")
         factor = Decimal(1)
         for suffix, mult in _UNITS:
             if text.endswith(suffix):
@@ -224,6 +240,12 @@ def parse_number(value, *, integer: bool = False) -> Decimal:
                 break
         if integer:
             text = re.sub(r"(人|家|个|件|项|年)$", "", text)
+        if "," in text:
+            # Thousands separators are read only where they group by three (1,234,567.5);
+            # anything else (1,23 or 12,34,567) is refused rather than guessed.
+            if not _GROUPED_RE.match(text):
+                raise ValueError("千位分隔符位置不对（应每三位一个逗号，如 1,234,567.5），请核对")
+            text = text.replace(",", "")
         if not _NUM_RE.match(text):
             raise ValueError("不是有效的数字")
         number = Decimal(text) * factor
@@ -391,16 +413,34 @@ def run_import(
     try:
         wb = Workbook(data)
         parsed = _parse(cfg, wb, data, user, result, progress)
-    except (KeyError, ParseError, ValueError, IndexError, zipfile.BadZipFile) as exc:
+    except (KeyError, ParseError, ValueError, IndexError, zipfile.BadZipFile, EOFError, OSError) as exc:
         result.add_error("", None, "", "", "", f"无法读取 Excel 文件（文件结构损坏：{type(exc).__name__}）")
+        return result
+    except Exception as exc:  # noqa: BLE001 - any file, any cell: a message, never a traceback
+        logger.exception("registry import: unreadable file")
+        result.add_error("", None, "", "", "", f"无法读取 Excel 文件（{type(exc).__name__}），未写入任何数据")
         return result
     if not result.ok or parsed is None:
         return result
-    plan = _plan_changes(cfg, parsed, user, result)
+    try:
+        plan = _plan_changes(cfg, parsed, user, result)
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("registry import: validation failed")
+        result.add_error("", None, "", "", "", f"校验时出错（{type(exc).__name__}），未写入任何数据")
+        return result
     if not result.ok:
         return result
     if commit:
-        _commit(cfg, plan, user, result, progress)
+        try:
+            _commit(cfg, plan, user, result, progress)
+        except DatabaseError as exc:
+            # The validator passed the file, so this is a bug or a race (another import at the same time).
+            logger.exception("registry import: commit refused by the database")
+            result.committed = False
+            result.add_error(
+                "", None, "", "", "", f"写入数据库失败（{type(exc).__name__}），已全部撤销，未写入任何数据"
+            )
+            return result
     progress(100)
     return result
 
@@ -412,13 +452,66 @@ class ParsedRow:
     key: tuple = ()
 
 
-def _find_data_sheet(cfg: RegistryConfig, wb) -> str | None:
-    if cfg.title in wb.sheetnames:
-        return cfg.title
+def _header_match(columns, header_row) -> tuple[int, int]:
+    """(cells matching a template header, non-empty cells) of a sheet's first row."""
+    expected = {_norm_header(c.header) for c in columns}
+    cells = [_norm_header(v) for v in header_row or () if v is not None and str(v).strip()]
+    return sum(1 for c in cells if c in expected), len(cells)
+
+
+def _has_data(rows) -> bool:
+    for _, values in rows:
+        if values and any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+            return True
+    return False
+
+
+def _find_data_sheet(cfg: RegistryConfig, wb, columns, result: ImportResult) -> str | None:
+    """The sheet carrying the template's header, visible or hidden. Several such sheets with data:
+    refused, naming them (never half-read). No sheet with the header: the registry's own sheet or
+    the first ordinary one, so that the header errors are reported on it."""
+    shaped, with_data, others = [], [], []
     for name in wb.sheetnames:
-        if name not in SPECIAL_SHEETS:
-            return name
-    return None
+        if name in SPECIAL_SHEETS:
+            continue
+        rows = wb.rows(name)
+        first = next(rows, None)
+        if first is None:
+            continue
+        matched, cells = _header_match(columns, first[1])
+        if matched and matched * 2 >= cells:
+            shaped.append(name)
+            if _has_data(rows):
+                with_data.append(name)
+        elif cells:
+            others.append(name)
+    if len(with_data) > 1:
+        names = "、".join(f"“{n}”" for n in with_data)
+        result.add_error(
+            "",
+            None,
+            "",
+            "",
+            "",
+            f"工作簿中有 {len(with_data)} 个工作表都带有模板表头和数据（{names}），"
+            "系统不会只导入其中一个；请合并到一个工作表，或分成多个文件分别导入",
+        )
+        return None
+    chosen = (with_data or shaped or [None])[0]
+    if chosen is None:
+        if cfg.title in wb.sheetnames:
+            chosen = cfg.title
+        else:
+            chosen = next((n for n in wb.sheetnames if n not in SPECIAL_SHEETS), None)
+    if chosen is None:
+        return None
+    hidden = wb.states.get(chosen, "visible") != "visible"
+    result.sheet = chosen
+    result.warnings.append(f"数据取自工作表“{chosen}”" + ("（该工作表为隐藏工作表）" if hidden else ""))
+    ignored = [n for n in others + shaped if n != chosen]
+    if ignored:
+        result.warnings.append("已忽略没有模板数据的工作表：" + "、".join(f"“{n}”" for n in ignored))
+    return chosen
 
 
 def _norm_header(value) -> str:
@@ -429,9 +522,10 @@ def _norm_header(value) -> str:
 
 def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRow] | None:
     columns = columns_for(cfg)
-    sheet = _find_data_sheet(cfg, wb)
+    sheet = _find_data_sheet(cfg, wb, columns, result)
     if sheet is None:
-        result.add_error("", None, "", "", "", "工作簿中没有数据工作表")
+        if result.ok:
+            result.add_error("", None, "", "", "", "工作簿中没有数据工作表")
         return None
     if "__meta" in wb.sheetnames:
         meta = {r[0]: r[1] for _, r in wb.rows("__meta") if len(r) >= 2 and r[0]}
@@ -514,7 +608,22 @@ def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRo
                 stripped = value.strip()
                 if stripped.startswith("="):
                     result.add_error(
-                        sheet, excel_row, letters[idx], col.header, value[:50], "不允许公式，请复制后“选择性粘贴为数值”"
+                        sheet,
+                        excel_row,
+                        letters[idx],
+                        col.header,
+                        value[:50],
+                        "不允许公式（文件中没有公式的计算结果），请复制后“选择性粘贴为数值”",
+                    )
+                    continue
+                if is_excel_error(stripped):
+                    result.add_error(
+                        sheet,
+                        excel_row,
+                        letters[idx],
+                        col.header,
+                        stripped,
+                        "单元格是 Excel 错误值，请修正后填写实际值",
                     )
                     continue
                 if stripped[:2] in ("'=", "'+", "'-", "'@"):
@@ -587,7 +696,10 @@ def _convert(col: Column, value, row_values: dict):
             raise CheckError("电话号码是脱敏后的号码，不能导入")
         return check_phone(text)
     if kind == "int":
-        return int(parse_number(value, integer=True))
+        number = int(parse_number(value, integer=True))
+        if number < 0 and isinstance(col.model_field, models.PositiveIntegerField):
+            raise ValueError(f"{col.header}不能为负数")
+        return number
     if kind == "year":
         year = int(parse_number(value, integer=True))
         if not 1949 <= year <= 2100:
@@ -721,6 +833,13 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
         if isinstance(f, models.ForeignKey) and f.related_model is Enterprise:
             owner_fk = f.name
             break
+    # The owning enterprises (name for the row's label and search initials), loaded in bulk.
+    owners: dict[int, Enterprise] = {}
+    if owner_fk:
+        ids = list({p.values[owner_fk][0] for p in parsed if isinstance(p.values.get(owner_fk), tuple)})
+        for i in range(0, len(ids), 5000):
+            for ent in Enterprise.objects.filter(pk__in=ids[i : i + 5000]).only("pk", "name", "uscc", "town_id"):
+                owners[ent.pk] = ent
     plan = Plan()
     fields = [f for f in cfg.editable_fields()]
     # name → (is a foreign key, attname, value stored for an empty cell)
@@ -735,6 +854,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
     unique_checks = _other_unique_fields(cfg)
     unique_seen: dict[str, dict] = {name: {} for name in unique_checks}
     model = cfg.model
+    checked: list[tuple[int, models.Model]] = []  # (Excel row, the row as it would be stored)
     for prow in parsed:
         values = prow.values
         key = prow.key
@@ -811,6 +931,8 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                 if getattr(target, attname) != pk:
                     setattr(target, attname, pk)
                     changed.add(attname)
+                if name == owner_fk and pk in owners:
+                    target._state.fields_cache[name] = owners[pk]  # no query per row for labels
                 continue
             if value is None:
                 value = empty
@@ -836,6 +958,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                     f"与第{seen[v]}行的{headers.get(name, name)}重复",
                 )
             seen[v] = prow.row
+        checked.append((prow.row, target))
         if obj is None:
             if getattr(model, "initials_source", None):
                 target.initials = pinyin_initials(str(_initials_text(target)))
@@ -863,8 +986,26 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                     "changed": sorted(changed),
                 }
             )
+    _check_rules(cfg, checked, result, sheet, letters, headers)
     _check_db_unique(cfg, plan, result, sheet, letters, headers, first_row)
     return plan
+
+
+def _check_rules(cfg: RegistryConfig, checked, result: ImportResult, sheet, letters, headers) -> None:
+    """The registry's plausibility rules (rules.py) on every row as it would be stored: errors
+    block the file, warnings are listed in the preview and kept on the job."""
+    if not cfg.rules or not checked:
+        return
+    ctx = build_context(cfg.key, [obj for _, obj in checked])
+    for row, obj in checked:
+        for v in validate(cfg.key, obj, ctx):
+            header = headers.get(v.field) or str(cfg.model._meta.get_field(v.field).verbose_name)
+            value = getattr(obj, v.field, None)
+            args = (sheet, row, letters.get(v.field, ""), header, "" if value is None else str(value), v.message)
+            if v.severity == ERROR:
+                result.add_error(*args)
+            else:
+                result.add_row_warning(*args)
 
 
 def _initials_text(obj) -> str:
@@ -970,6 +1111,8 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
             progress(50 + done * 50 // total)
         record_event("registry.import", user=user, detail={"registry": cfg.key, **result.summary(), "committed": True})
     result.committed = True
+    # Listeners (the data-quality check) run their work after the transaction commits.
+    import_committed.send(sender=ImportResult, registry=cfg.key, user=user, result=result)
 
 
 def _converter(f, conn):

@@ -11,6 +11,7 @@ simply uploads again (nothing is written outside the single commit transaction).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from kechuang.core.scoping import VIEW, restrict
 from .config import RegistryConfig
 from .importing import run_import
 from .models import JURISDICTION_KINDS, ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
 
 SYNC_LIMIT = 256 * 1024  # bytes
 HIDDEN_FIELDS = {"id_number_enc", "id_hash", "phone_enc", "phone_hash", "initials", "id"}
@@ -188,12 +191,14 @@ def process_job(job_id: int) -> None:
         result = run_import(
             job.registry, bytes(job.content), job.user, commit=commit, progress=progress, filename=job.filename
         )
-    except Exception as exc:  # noqa: BLE001 - the job must end in a visible state
+    except Exception as exc:  # noqa: BLE001 - the job must end in a visible state, never a traceback page
+        logger.exception("registry import job %s failed", job_id)
+        text = f"导入失败（{type(exc).__name__}），未写入任何数据"
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, errors=[{"text": f"导入失败：{type(exc).__name__}"}], finished=timezone.now(),
+            status=ImportStatus.FAILED, errors=[{"text": text, "reason": text}], finished=timezone.now(),
             content=b"",
         )
-        raise
+        return
     if not result.ok:
         status = ImportStatus.INVALID
     elif commit:
@@ -203,6 +208,7 @@ def process_job(job_id: int) -> None:
     summary = result.summary()
     summary["preview"] = result.preview
     summary["error_total"] = result.error_count
+    summary["row_warnings"] = [w.as_dict() for w in result.row_warnings]
     ImportJob.objects.filter(pk=job_id).update(
         status=status,
         progress=100,

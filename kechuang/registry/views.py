@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +18,10 @@ from kechuang.audit.services import record_event
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 
 from .config import REGISTRIES, RegistryConfig, get_registry
+from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
-from .models import JURISDICTION_KINDS, Enterprise, ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus
+from .rules import validate_one
 from .services import (
     HIDDEN_FIELDS,
     can_unmask,
@@ -30,7 +32,6 @@ from .services import (
     request_commit,
     start_import,
 )
-from .validators import CheckError, check_id_number, check_phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -139,6 +140,7 @@ def detail(request, registry, pk, unmask=False):
             "can_change": restrict(cfg.model.objects.filter(pk=obj.pk), request.user, CHANGE).exists(),
             "can_unmask": cfg.pii and can_unmask(request.user),
             "unmasked": unmask,
+            "violations": [v for v in validate_one(registry, obj) if v.rule.code != "legacy_uscc"],
         },
     )
 
@@ -154,126 +156,6 @@ def unmask(request, registry, pk):
     return detail(request, registry, pk, unmask=True)
 
 
-# ------------------------------------------------------------------------------ forms
-
-
-class ReferenceField(forms.CharField):
-    """An enterprise (USCC or exact name) or another row (name/title), resolved within a scope."""
-
-    def __init__(self, *, queryset, label_field, **kwargs):
-        self.queryset, self.label_field = queryset, label_field
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        value = value.strip()
-        qs = self.queryset
-        if qs.model is Enterprise:
-            hit = list(qs.filter(uscc=value.upper())[:2]) or list(qs.filter(name=value)[:2])
-        else:
-            hit = list(qs.filter(**{self.label_field: value})[:2])
-        if not hit:
-            raise forms.ValidationError("找不到该记录（或不在您的管辖范围内）")
-        if len(hit) > 1:
-            raise forms.ValidationError("对应多条记录，请填写统一社会信用代码")
-        return hit[0]
-
-
-def _form_class(cfg: RegistryConfig, user, instance):
-    from kechuang.org.models import Unit
-
-    names = [f.name for f in cfg.editable_fields()]
-    extra_fields = {}
-    for f in cfg.editable_fields():
-        if isinstance(f, models.ForeignKey):
-            target = f.related_model
-            if target._meta.label == "org.Unit":
-                units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
-                if not user.has_role("office"):
-                    units = units.filter(pk=user.unit_id)
-                extra_fields[f.name] = forms.ModelChoiceField(units, label=f.verbose_name, required=not f.null)
-            else:
-                label_field = "name" if any(x.name == "name" for x in target._meta.fields) else "title"
-                scope = CHANGE if target is Enterprise else VIEW
-                help_text = (
-                    "统一社会信用代码或完整企业名称" if target is Enterprise else f"{target._meta.verbose_name}名称"
-                )
-                initial = None
-                if instance is not None and getattr(instance, f.attname):
-                    ref = getattr(instance, f.name)
-                    initial = ref.uscc if target is Enterprise else getattr(ref, label_field)
-                extra_fields[f.name] = ReferenceField(
-                    queryset=restrict(target.objects.all(), user, scope),
-                    label_field=label_field,
-                    label=f.verbose_name,
-                    required=not f.null,
-                    help_text=help_text,
-                    initial=initial,
-                )
-    if "id_number" in cfg.virtual:
-        extra_fields["id_number"] = forms.CharField(
-            label="身份证号码",
-            required=instance is None,
-            max_length=18,
-            help_text=("留空则不修改；当前：" + instance.id_number_masked) if instance is not None else "",
-        )
-    if "phone" in cfg.virtual:
-        extra_fields["phone"] = forms.CharField(
-            label="联系电话",
-            required=False,
-            max_length=20,
-            help_text=("留空则不修改；当前：" + instance.phone_masked) if instance is not None else "",
-        )
-
-    def clean_id_number(self):
-        value = self.cleaned_data.get("id_number")
-        if not value:
-            return ""
-        try:
-            return check_id_number(value)
-        except CheckError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone")
-        if not value:
-            return ""
-        try:
-            return check_phone(value)
-        except CheckError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_uscc(self):
-        from .validators import check_uscc
-
-        try:
-            code, warning = check_uscc(self.cleaned_data.get("uscc"))
-        except CheckError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        self.instance.uscc_warning = warning
-        return code
-
-    attrs = {"clean_id_number": clean_id_number, "clean_phone": clean_phone, "clean_uscc": clean_uscc}
-    attrs.update(extra_fields)
-    meta = type(
-        "Meta",
-        (),
-        {
-            "model": cfg.model,
-            "fields": names,
-            "widgets": {
-                f.name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                for f in cfg.editable_fields()
-                if isinstance(f, models.DateField)
-            },
-        },
-    )
-    attrs["Meta"] = meta
-    return type(f"{cfg.model.__name__}Form", (forms.ModelForm,), attrs)
-
-
 @login_required
 def edit(request, registry, pk=None):
     cfg = get_registry(registry)
@@ -283,7 +165,7 @@ def edit(request, registry, pk=None):
         instance = None
     else:
         instance = get_for_user(cfg.model.objects.all(), request.user, CHANGE, pk=pk)
-    form_class = _form_class(cfg, request.user, instance)
+    form_class = registry_form_class(cfg, request.user, instance)
     form = form_class(request.POST or None, instance=instance)
     for name, field in form.fields.items():
         if isinstance(field, ReferenceField) and field.initial is not None:
@@ -318,6 +200,8 @@ def edit(request, registry, pk=None):
             form.add_error(None, "与已有记录重复（编号、代码或身份证号已存在）")
         else:
             messages.success(request, "已保存")
+            for warning in getattr(form, "rule_warnings", []):
+                messages.warning(request, f"请核实：{warning}")
             return redirect(obj.get_absolute_url())
     return render(request, "registry/form.html", {"cfg": cfg, "form": form, "obj": instance})
 

@@ -3,8 +3,9 @@ read-only mode. Call ``importing.check_archive`` first: it refuses DOCTYPE/ENTIT
 so expat (via ElementTree.iterparse) never expands entities here.
 
 Values: shared/inline strings → str; numbers → int or float (dates stay Excel serial numbers, which
-the importer's date parser understands); booleans → bool; error cells → their text ("#N/A");
-a cell holding a formula → "=" + the formula (so the importer can reject it).
+the importer's date parser understands); booleans → bool; error cells → their text ("#N/A"),
+which the importer refuses in any column; a formula cell → its cached value (what Excel shows),
+or "=" + the formula when the file carries no cached value (so the importer can refuse it).
 """
 
 from __future__ import annotations
@@ -122,7 +123,9 @@ def _cell_value(c, shared, v_tag, f_tag, is_tag, t_tag):
     kind = c.get("t", "n")
     formula = c.find(f_tag)
     if formula is not None:
-        return "=" + (formula.text or "")
+        cached = c.find(v_tag)
+        if cached is None or cached.text is None:
+            return "=" + (formula.text or "")
     if kind == "inlineStr":
         node = c.find(is_tag)
         if node is None:

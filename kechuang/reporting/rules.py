@@ -128,3 +128,37 @@ def check_value(indicator, unit, period, value: Decimal | None, note: str = "", 
                 f"{names}之和（{_fmt(parts_sum)}）不能大于{total.name}（{_fmt(total_value)}）"
             )
     return result
+
+
+CROSS_CHECK_TOLERANCE = Decimal("0.1")  # relative difference tolerated for amounts and ratios
+
+
+def registry_cross_check(value) -> str | None:
+    """A unit's approved or submitted figure against what the registries hold for its jurisdiction
+    (the indicator's registry computation, narrowed to the unit): a warning for the reviewer when
+    they disagree (e.g. 12 新增高企 reported, 3 certificates in the registry). Counts must match;
+    amounts and ratios may differ by 10 %. None when the indicator has no registry computation."""
+    indicator = value.indicator
+    if not indicator.metric or value.value is None:
+        return None
+    from kechuang.metrics.registry import get_metric
+
+    try:
+        computed = get_metric(indicator.metric).fn(
+            value.plan, value.period.end, unit=value.unit, **(indicator.metric_params or {})
+        ).value
+    except Exception:  # noqa: BLE001 - a computation that cannot narrow to this unit: no cross-check
+        return None
+    if computed is None:
+        return None
+    reported = Decimal(value.value)
+    if indicator.kind == IndicatorKind.COUNT:
+        differs = reported != computed
+    else:
+        differs = abs(reported - computed) > abs(computed) * CROSS_CHECK_TOLERANCE
+    if not differs:
+        return None
+    return (
+        f"{value.unit.name}填报{indicator.name}{_fmt(reported)}{indicator.measure}，"
+        f"资源库中本辖区记录为{_fmt(Decimal(computed))}{indicator.measure}，请核实"
+    )

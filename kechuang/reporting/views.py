@@ -26,6 +26,7 @@ from . import services
 from .choices import PeriodStatus, SubmissionStatus
 from .evidence import add_evidence, delete_evidence
 from .models import Evidence, IndicatorValue, Milestone, Period, ReportEvent, TaskReport
+from .rules import registry_cross_check
 
 
 def _plan(request, code) -> Plan:
@@ -278,6 +279,8 @@ def review_queue(request, code):
     ).select_related("indicator", "unit", "period").order_by("period__month", "indicator__seq")
     reports = [r for r in reports if services.can_review(user, r)]
     values = [v for v in values if services.can_review(user, v)]
+    for v in values:
+        v.registry_check = registry_cross_check(v)  # a warning for the reviewer, never a block
     return render(request, "reporting/review_queue.html", {"plan": plan, "reports": reports, "values": values})
 
 
@@ -292,6 +295,7 @@ def _detail_context(request, row):
         "can_reopen": row.status == SubmissionStatus.APPROVED and services.can_reopen(user),
         "evidence": list(row.evidence.all()) if isinstance(row, TaskReport) else [],
         "own_unit": user.unit_id == row.unit_id,
+        "registry_check": None if isinstance(row, TaskReport) else registry_cross_check(row),
     }
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from kechuang.metrics.completion import completion
 from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
 from kechuang.plans.choices import Comparator, ProgressMode, TaskUnitRole, ValueSource
 
@@ -169,33 +170,11 @@ def light_for_gap(plan, gap: Decimal | None) -> str:
 
 
 def evaluate_indicator(plan, indicator, target: Decimal | None, actual: Decimal | None, tp: Decimal) -> dict:
-    """Expected value, completion % and gap (percentage points) for one indicator; pure arithmetic."""
-    tp_pct = tp * HUNDRED
-    target = None if target is None else Decimal(target)
-    mode = indicator.progress_mode
-    if mode == ProgressMode.CUMULATIVE:
-        expected = None if target is None else target * tp
-        expected_pct = tp_pct
-    else:  # level, ratio and growth: the target itself (growth: the target rate)
-        expected = target
-        expected_pct = HUNDRED
-    completion = None
-    gap = None
-    if actual is not None and target is not None:
-        if target != 0:
-            completion = Decimal(actual) / target * HUNDRED
-            if indicator.comparator == Comparator.LTE:
-                gap = expected_pct - completion
-            elif indicator.comparator == Comparator.EQ:
-                gap = -abs(completion - expected_pct)
-            else:
-                gap = completion - expected_pct
-        else:
-            # A zero target (e.g. "no decline"): compare in the indicator's own points.
-            diff = Decimal(actual) - target
-            gap = -diff if indicator.comparator == Comparator.LTE else (
-                -abs(diff) if indicator.comparator == Comparator.EQ else diff)
-    return {"expected": expected, "completion": completion, "gap": gap}
+    """Expected value, completion % and gap (percentage points) for one indicator, from the one
+    definition of completion (``kechuang.metrics.completion``)."""
+    share = tp if indicator.progress_mode == ProgressMode.CUMULATIVE else Decimal(1)
+    result = completion(actual, target, indicator.comparator, share)
+    return {"expected": result.expected, "completion": result.pct, "gap": result.gap}
 
 
 def forecast_value(indicator, actual: Decimal | None, tp: Decimal, series: list[Decimal | None] | None = None):

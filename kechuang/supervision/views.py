@@ -20,6 +20,7 @@ from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restri
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task
 from kechuang.plans.services import current_plan
+from kechuang.quality.services import counts_for as quality_counts
 
 from . import engine, services
 from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
@@ -101,6 +102,7 @@ def dashboard(request):
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
         "first_trend": first,
         "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
+        "quality": quality_counts(user),
     })
 
 

@@ -109,3 +109,45 @@ def big_enterprise_file(n: int, start: int = 0, town="武胜关镇") -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+YEAR_HEADERS = [
+    "企业（统一社会信用代码）",
+    "年度",
+    "营业收入（元）",
+    "研发费用（元）",
+    "境内研发费用（元）",
+    "高新技术产品收入（元）",
+    "资产总额（元）",
+    "净资产（元）",
+    "职工人数",
+    "科技人员数",
+]
+
+
+def big_enterprise_year_file(n: int, year: int = 2022, start: int = 0) -> bytes:
+    """One plausible year row for each enterprise of ``big_enterprise_file(n, start)`` (every rule applies)."""
+    from kechuang.registry.validators import make_uscc
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("企业年度数据")
+    ws.append(YEAR_HEADERS)
+    for i in range(start, start + n):
+        revenue = 10_000_000 + i * 100
+        ws.append(
+            [
+                make_uscc(f"91421381MA{i:07d}"),
+                year,
+                revenue,
+                revenue // 25,
+                revenue // 30,
+                revenue // 2,
+                revenue * 2,
+                revenue,
+                50 + i % 100,
+                10 + i % 20,
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

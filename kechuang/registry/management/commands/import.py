@@ -26,9 +26,16 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
-        result = run_import(registry, path.read_bytes(), None, commit=commit, filename=path.name)
+        try:
+            result = run_import(registry, path.read_bytes(), None, commit=commit, filename=path.name)
+        except Exception as exc:  # noqa: BLE001 - run_import reports file faults itself; this is the last net
+            raise CommandError(f"导入失败（{type(exc).__name__}），未写入任何数据", returncode=1) from exc
         for warning in result.warnings:
             self.stdout.write(f"提示：{warning}")
+        for warning in result.row_warnings:
+            self.stdout.write(f"请核实：{warning}")
+        if result.row_warning_count > len(result.row_warnings):
+            self.stdout.write(f"……共 {result.row_warning_count} 处需要核实")
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -1,0 +1,211 @@
+"""The data-quality check (DHIS2's validation rule analysis): every registry rule (registry/rules.py)
+over every stored row, and the monthly-value rules (reporting/rules.py, registry cross-checks
+included) over every approved value. One run replaces the previous one; after each committed
+import a run starts in a background thread once the import's transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import threading
+import time
+
+from django.db import close_old_connections, connection, models, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from kechuang.core.scoping import restrict
+from kechuang.registry.config import REGISTRIES
+from kechuang.registry.rules import ERROR, WARNING, build_context, validate
+
+from .models import QualityRun, RunStatus, Severity, Violation
+
+logger = logging.getLogger(__name__)
+MONTHLY = "monthly-values"
+MONTHLY_LABEL = "月度指标数据"
+CHUNK = 5000
+
+
+def latest_run() -> QualityRun | None:
+    return QualityRun.objects.filter(status=RunStatus.DONE).order_by("-pk").first()
+
+
+def registry_violations(today: dt.date | None = None):
+    """(Violation without run, rows checked) for every registry, chunk by chunk."""
+    checked = 0
+    out: list[Violation] = []
+    for cfg in REGISTRIES.values():
+        if not cfg.rules:
+            continue
+        lookup = cfg.model.town_lookup
+        qs = cfg.model.objects.all().order_by("pk")
+        if cfg.model.__name__ == "Enterprise":
+            qs = qs.annotate(_unit=F("town_id"))
+        elif lookup:
+            qs = qs.annotate(_unit=F(lookup))
+        rows = list(qs)
+        checked += len(rows)
+        ctx = build_context(cfg.key, rows, today)
+        for row in rows:
+            for v in validate(cfg.key, row, ctx):
+                out.append(
+                    Violation(
+                        source=cfg.key,
+                        source_label=cfg.title,
+                        object_id=row.pk,
+                        record=_record_label(row),
+                        url=row.get_absolute_url(),
+                        unit_id=getattr(row, "_unit", None),
+                        rule=v.rule.code,
+                        rule_text=v.rule.text()[:200],
+                        severity=v.severity,
+                        field=str(cfg.model._meta.get_field(v.field).verbose_name),
+                        message=v.message[:300],
+                    )
+                )
+    return out, checked
+
+
+def _record_label(row) -> str:
+    try:
+        return str(row)[:200]
+    except Exception:  # noqa: BLE001 - a label must not stop the check
+        return f"#{row.pk}"
+
+
+def monthly_violations():
+    """Approved monthly values against the reporting rules (range, monotone, parts ≤ whole) and the
+    cross-check with the registries' own figures."""
+    from django.urls import reverse
+
+    from kechuang.reporting.choices import SubmissionStatus
+    from kechuang.reporting.models import IndicatorValue
+    from kechuang.reporting.rules import check_value, registry_cross_check
+
+    out: list[Violation] = []
+    values = IndicatorValue.objects.filter(status=SubmissionStatus.APPROVED, value__isnull=False).select_related(
+        "indicator", "unit", "period", "plan"
+    )
+    count = 0
+    for iv in values:
+        count += 1
+        result = check_value(iv.indicator, iv.unit, iv.period, iv.value)
+        problems = [(ERROR, "monthly_rule", m) for m in result.errors]
+        problems += [(WARNING, "monthly_jump", m) for m in result.warnings]
+        cross = registry_cross_check(iv)
+        if cross:
+            problems.append((WARNING, "registry_cross_check", cross))
+        for severity, rule, message in problems:
+            out.append(
+                Violation(
+                    source=MONTHLY,
+                    source_label=MONTHLY_LABEL,
+                    object_id=iv.pk,
+                    record=f"{iv.unit.name} {iv.period} {iv.indicator.name}"[:200],
+                    url=reverse("reporting:value_detail", args=[iv.pk]),
+                    unit_id=iv.unit_id,
+                    rule=rule,
+                    rule_text=RULE_TEXTS[rule],
+                    severity=severity,
+                    field=iv.indicator.name[:60],
+                    message=message[:300],
+                )
+            )
+    return out, count
+
+
+RULE_TEXTS = {
+    "monthly_rule": "月度数据的取值范围、累计数不减少、分项之和不大于合计",
+    "monthly_jump": "较上月变动超过50%（请核实）",
+    "registry_cross_check": "单位填报数与资源库中本辖区的记录不一致（请核实）",
+}
+
+
+def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityRun:
+    """Run every rule over the stored data; the new run replaces the previous one."""
+    run = QualityRun.objects.create(trigger=trigger)
+    start = time.perf_counter()
+    try:
+        found, checked = registry_violations(today)
+        monthly, count = monthly_violations()
+        with transaction.atomic():
+            for v in found + monthly:
+                v.run = run
+            Violation.objects.bulk_create(found + monthly, batch_size=2000)
+            QualityRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.DONE,
+                finished=timezone.now(),
+                rows_checked=checked + count,
+                seconds=time.perf_counter() - start,
+            )
+            # Keep the latest finished run only (its violations replace the previous ones).
+            QualityRun.objects.exclude(pk=run.pk).exclude(status=RunStatus.RUNNING).delete()
+    except Exception as exc:  # noqa: BLE001 - a failed check is shown as such, never a traceback page
+        logger.exception("data-quality check failed")
+        QualityRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished=timezone.now(), message=f"检查失败（{type(exc).__name__}）"
+        )
+    run.refresh_from_db()
+    return run
+
+
+def schedule_check(trigger: str = "import") -> None:
+    """Start a check in a background thread once the current transaction has committed."""
+    transaction.on_commit(lambda: _spawn(trigger))
+
+
+def _spawn(trigger: str) -> None:
+    threading.Thread(target=_thread_main, args=(trigger,), name="quality-check", daemon=True).start()
+
+
+def _thread_main(trigger: str) -> None:
+    close_old_connections()
+    try:
+        run_check(trigger)
+    finally:
+        connection.close()
+
+
+def visible_violations(user, run: QualityRun | None = None) -> models.QuerySet:
+    run = run or latest_run()
+    if run is None:
+        return Violation.objects.none()
+    return restrict(Violation.objects.filter(run=run), user)
+
+
+def counts_for(user) -> dict:
+    """{"error": n, "warning": m} of the latest run within the user's scope (the dashboard badge)."""
+    out = {Severity.ERROR.value: 0, Severity.WARNING.value: 0}
+    for row in visible_violations(user).values("severity").annotate(n=Count("pk")):
+        out[row["severity"]] = row["n"]
+    return out
+
+
+def export_xlsx(queryset) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("数据质量问题")
+    ws.append(["数据类别", "记录", "所属单位", "级别", "规则", "字段", "问题", "记录编号"])
+    for v in queryset.select_related("unit").iterator(chunk_size=2000):
+        ws.append(
+            [
+                v.source_label,
+                _safe(v.record),
+                v.unit.name if v.unit_id else "",
+                v.get_severity_display(),
+                v.rule_text,
+                v.field,
+                _safe(v.message),
+                v.object_id,
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,152 @@
+"""The generic registry form (web page and API), driven by ``config.REGISTRIES``: references by
+USCC or name within the user's scope, PII checked, and the registry's plausibility rules run on the
+row as it would be saved."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+
+from kechuang.core.scoping import CHANGE, VIEW, restrict
+
+from .config import RegistryConfig
+from .models import JURISDICTION_KINDS, Enterprise
+from .rules import ERROR, is_excel_error, validate_one
+from .validators import CheckError, check_id_number, check_phone
+
+
+class ReferenceField(forms.CharField):
+    """An enterprise (USCC or exact name) or another row (name/title), resolved within a scope."""
+
+    def __init__(self, *, queryset, label_field, **kwargs):
+        self.queryset, self.label_field = queryset, label_field
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        value = value.strip()
+        qs = self.queryset
+        if qs.model is Enterprise:
+            hit = list(qs.filter(uscc=value.upper())[:2]) or list(qs.filter(name=value)[:2])
+        else:
+            hit = list(qs.filter(**{self.label_field: value})[:2])
+        if not hit:
+            raise forms.ValidationError("找不到该记录（或不在您的管辖范围内）")
+        if len(hit) > 1:
+            raise forms.ValidationError("对应多条记录，请填写统一社会信用代码")
+        return hit[0]
+
+
+def registry_form_class(cfg: RegistryConfig, user, instance):
+    from kechuang.org.models import Unit
+
+    names = [f.name for f in cfg.editable_fields()]
+    extra_fields = {}
+    for f in cfg.editable_fields():
+        if isinstance(f, models.ForeignKey):
+            target = f.related_model
+            if target._meta.label == "org.Unit":
+                units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
+                if not user.has_role("office"):
+                    units = units.filter(pk=user.unit_id)
+                extra_fields[f.name] = forms.ModelChoiceField(units, label=f.verbose_name, required=not f.null)
+            else:
+                label_field = "name" if any(x.name == "name" for x in target._meta.fields) else "title"
+                scope = CHANGE if target is Enterprise else VIEW
+                help_text = (
+                    "统一社会信用代码或完整企业名称" if target is Enterprise else f"{target._meta.verbose_name}名称"
+                )
+                initial = None
+                if instance is not None and getattr(instance, f.attname):
+                    ref = getattr(instance, f.name)
+                    initial = ref.uscc if target is Enterprise else getattr(ref, label_field)
+                extra_fields[f.name] = ReferenceField(
+                    queryset=restrict(target.objects.all(), user, scope),
+                    label_field=label_field,
+                    label=f.verbose_name,
+                    required=not f.null,
+                    help_text=help_text,
+                    initial=initial,
+                )
+    if "id_number" in cfg.virtual:
+        extra_fields["id_number"] = forms.CharField(
+            label="身份证号码",
+            required=instance is None,
+            max_length=18,
+            help_text=("留空则不修改；当前：" + instance.id_number_masked) if instance is not None else "",
+        )
+    if "phone" in cfg.virtual:
+        extra_fields["phone"] = forms.CharField(
+            label="联系电话",
+            required=False,
+            max_length=20,
+            help_text=("留空则不修改；当前：" + instance.phone_masked) if instance is not None else "",
+        )
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if not value:
+            return ""
+        try:
+            return check_id_number(value)
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone")
+        if not value:
+            return ""
+        try:
+            return check_phone(value)
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_uscc(self):
+        from .validators import check_uscc
+
+        try:
+            code, warning = check_uscc(self.cleaned_data.get("uscc"))
+        except CheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        self.instance.uscc_warning = warning
+        return code
+
+    def _post_clean(self):
+        # The model's own checks first, then the registry's plausibility rules (rules.py), the same
+        # ones the Excel import and the data-quality check run.
+        forms.ModelForm._post_clean(self)
+        for name, value in list(self.cleaned_data.items()):
+            if is_excel_error(value):
+                self.add_error(name, "这是 Excel 错误值，请填写实际值")
+        self.rule_warnings = []
+        for v in validate_one(cfg.key, self.instance):
+            target = v.field if v.field in self.fields else None
+            if v.severity == ERROR:
+                self.add_error(target, v.message)
+            else:
+                self.rule_warnings.append(v.message)
+
+    attrs = {
+        "clean_id_number": clean_id_number,
+        "clean_phone": clean_phone,
+        "clean_uscc": clean_uscc,
+        "_post_clean": _post_clean,
+    }
+    attrs.update(extra_fields)
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": cfg.model,
+            "fields": names,
+            "widgets": {
+                f.name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                for f in cfg.editable_fields()
+                if isinstance(f, models.DateField)
+            },
+        },
+    )
+    attrs["Meta"] = meta
+    return type(f"{cfg.model.__name__}Form", (forms.ModelForm,), attrs)
