@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
 
+def _check_after_import(sender, **kwargs):
+    from .services import schedule_check  # the app registry is ready when a signal fires
+
+    schedule_check()
+
+
 class QualityConfig(AppConfig):
     name = "kechuang.quality"
     verbose_name = "数据质量"
@@ -8,6 +14,6 @@ class QualityConfig(AppConfig):
     def ready(self):
         from kechuang.registry.signals import import_committed
 
-        from .services import schedule_check
-
-        import_committed.connect(lambda sender, **kw: schedule_check(), dispatch_uid="quality-after-import")
+        # A module-level receiver: signals hold weak references, and a lambda would be collected (the check
+        # after an import would then silently stop running).
+        import_committed.connect(_check_after_import, dispatch_uid="quality-after-import")
