@@ -225,6 +225,7 @@ def test_talents_import_with_checked_encrypted_id_numbers(plan, personas):
     assert Talent.objects.get().id_number == good
 
 
+# Slow by nature (~8 s): a 50,001-row workbook is written and read to its last row (the limit counts data rows).
 def test_over_fifty_thousand_rows_are_refused(plan, personas):
     data = xlsx.big_enterprise_file(50_001)
     result = run_import("enterprises", data, personas["office"], commit=True)
