@@ -10,8 +10,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema
 from ninja.errors import HttpError
@@ -25,6 +24,7 @@ from .config import REGISTRIES
 from .forms import registry_form_class
 from .importing import run_import
 from .models import Enterprise, Platform, Talent, TechContract
+from .services import OutOfScope, save_row
 
 PREFIX = "/registry"
 router = Router(tags=["科技资源库"])
@@ -218,17 +218,8 @@ def create_row(request, registry: str):
     if not form.is_valid():
         raise HttpError(422, "；".join(_form_errors(form)))
     try:
-        with transaction.atomic():
-            obj = form.save(commit=False)
-            if form.cleaned_data.get("id_number"):
-                obj.set_id_number(form.cleaned_data["id_number"])
-            if form.cleaned_data.get("phone"):
-                obj.set_phone(form.cleaned_data["phone"])
-            obj.save()
-            if not restrict(cfg.model.objects.filter(pk=obj.pk), user, CHANGE).exists():
-                raise Http404
-            record_event("registry.create", obj=obj, detail={"registry": registry, "api": True})
-    except Http404 as exc:
+        obj = save_row(cfg, form, user, created=True, detail={"api": True})
+    except OutOfScope as exc:
         raise HttpError(422, "只能登记本辖区的记录") from exc
     except IntegrityError as exc:
         raise HttpError(422, "与已有记录重复（编号、代码或身份证号已存在）") from exc

@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kechuang.accounts.models import Role
-from kechuang.core.scoping import VIEW, restrict
+from kechuang.audit.services import record_event
+from kechuang.core.scoping import CHANGE, VIEW, restrict
 
 from .config import RegistryConfig
 from .importing import run_import
@@ -115,6 +116,30 @@ def filter_widgets(cfg: RegistryConfig, user, active: dict) -> list[dict]:
             item["options"] = [(str(v), str(label)) for v, label in f.choices]
         out.append(item)
     return out
+
+
+# ------------------------------------------------------------------------------ one row (page and API)
+
+
+class OutOfScope(PermissionError):
+    """The saved row would fall outside what the user may change (e.g. another town's enterprise)."""
+
+
+def save_row(cfg: RegistryConfig, form, user, *, created: bool, detail: dict | None = None):
+    """Save a validated registry form (web page or API): personal data encrypted, the row still within the
+    user's scope, one audit event. Raises OutOfScope, or IntegrityError for a duplicate key; nothing is saved."""
+    with transaction.atomic():
+        obj = form.save(commit=False)
+        if form.cleaned_data.get("id_number"):
+            obj.set_id_number(form.cleaned_data["id_number"])
+        if form.cleaned_data.get("phone"):
+            obj.set_phone(form.cleaned_data["phone"])
+        obj.save()
+        if not restrict(cfg.model.objects.filter(pk=obj.pk), user, CHANGE).exists():
+            raise OutOfScope
+        record_event("registry.create" if created else "registry.update", obj=obj,
+                     detail={"registry": cfg.key, **(detail or {})})
+    return obj
 
 
 # ------------------------------------------------------------------------------ import jobs

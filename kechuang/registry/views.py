@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,12 +23,14 @@ from .models import ImportJob, ImportStatus
 from .rules import validate_one
 from .services import (
     HIDDEN_FIELDS,
+    OutOfScope,
     can_unmask,
     display_value,
     field_label,
     filter_widgets,
     filtered_queryset,
     request_commit,
+    save_row,
     start_import,
 )
 
@@ -177,20 +178,8 @@ def edit(request, registry, pk=None):
         field.widget.attrs.setdefault("class", css)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                obj = form.save(commit=False)
-                if form.cleaned_data.get("id_number"):
-                    obj.set_id_number(form.cleaned_data["id_number"])
-                if form.cleaned_data.get("phone"):
-                    obj.set_phone(form.cleaned_data["phone"])
-                obj.save()
-                # The saved row must still be within what the user may change (e.g. a town's own enterprise).
-                if not restrict(cfg.model.objects.filter(pk=obj.pk), request.user, CHANGE).exists():
-                    raise PermissionError
-                record_event(
-                    "registry.create" if pk is None else "registry.update", obj=obj, detail={"registry": registry}
-                )
-        except PermissionError:
+            obj = save_row(cfg, form, request.user, created=pk is None)
+        except OutOfScope:
             form.add_error(None, "只能登记本辖区的记录")
         except Exception as exc:  # an IntegrityError (duplicate) → form error
             from django.db import IntegrityError
