@@ -12,7 +12,7 @@ from kechuang.core.scoping import CHANGE, VIEW, restrict
 from .config import RegistryConfig
 from .models import JURISDICTION_KINDS, Enterprise
 from .rules import ERROR, is_excel_error, validate_one
-from .validators import CheckError, check_id_number, check_phone
+from .validators import CheckError, check_id_number, check_phone, check_uscc
 
 
 class ReferenceField(forms.CharField):
@@ -85,27 +85,23 @@ def registry_form_class(cfg: RegistryConfig, user, instance):
             help_text=("留空则不修改；当前：" + instance.phone_masked) if instance is not None else "",
         )
 
-    def clean_id_number(self):
-        value = self.cleaned_data.get("id_number")
+    @staticmethod
+    def _checked(value, check):
+        """An optional personal-data field through its check-digit validator, as a form error."""
         if not value:
             return ""
         try:
-            return check_id_number(value)
+            return check(value)
         except CheckError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def clean_id_number(self):
+        return self._checked(self.cleaned_data.get("id_number"), check_id_number)
 
     def clean_phone(self):
-        value = self.cleaned_data.get("phone")
-        if not value:
-            return ""
-        try:
-            return check_phone(value)
-        except CheckError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return self._checked(self.cleaned_data.get("phone"), check_phone)
 
     def clean_uscc(self):
-        from .validators import check_uscc
-
         try:
             code, warning = check_uscc(self.cleaned_data.get("uscc"))
         except CheckError as exc:
