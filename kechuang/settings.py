@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "django_q",
     "kechuang.core",
     "kechuang.org",
     "kechuang.accounts",
@@ -294,6 +295,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KECHUANG_LOG_LEVEL", "WARNING")},
+}
+
+# Task queue (django-q2). Embedded default: the ORM broker on the main database (nothing extra to run);
+# KECHUANG_REDIS_URL switches the broker to Redis. `make run` starts one worker beside gunicorn.
+REDIS_URL = os.environ.get("KECHUANG_REDIS_URL", "")
+Q_CLUSTER = {
+    "name": "kechuang",
+    "workers": env_int("KECHUANG_TASK_WORKERS", 1),
+    "timeout": env_int("KECHUANG_TASK_TIMEOUT", 1800),  # seconds a job may run before it is killed
+    "retry": env_int("KECHUANG_TASK_TIMEOUT", 1800) + 60,  # must exceed timeout, or a running job is redelivered
+    "max_attempts": 3,
+    "ack_failures": True,
+    "save_limit": 1000,
+    "label": "后台任务",
+    "catch_up": False,
+    **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
 }
 
 # Ninja: keep Swagger UI on local static files.

@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
         **DATABASES["default"]["OPTIONS"],  # noqa: F405
         "options": "-c synchronous_commit=off",
     }
+
+# Jobs run inline in the test process (a dedicated test starts a real worker process).
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
