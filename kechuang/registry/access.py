@@ -93,7 +93,23 @@ def _detail(build, registry="enterprises"):
     return lambda ctx: {"registry": registry, "pk": build(ctx).pk}
 
 
+def _conflict(ctx):
+    from kechuang.accounts.models import User
+    from kechuang.registry.models import KeyConflict
+
+    town = User.objects.get(username="town")
+    conflict, _ = KeyConflict.objects.get_or_create(
+        registry="enterprises", record_id=_other(ctx).pk, unit_id=town.unit_id, resolved_at=None,
+        defaults={"user": town, "source": "form"},
+    )
+    return {"pk": conflict.pk}
+
+
 ROUTES = [
+    # Conflicts name records outside the submitting unit's jurisdiction: the office only.
+    Route("registry:conflicts", allow={"office"}),
+    Route("registry:conflict_resolve", allow={"office"}, method="POST", ok=(302,), kwargs=_conflict,
+          data={"note": "已转移"}),
     Route("registry:index", allow=PLAN_READERS),
     Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "experts"}),

@@ -21,6 +21,7 @@ from kechuang.core.params import DbId, Limit, Offset
 from kechuang.core.scoping import CHANGE, restrict, restrict_or_404
 
 from .config import REGISTRIES
+from .conflicts import file_conflicts
 from .forms import registry_form_class
 from .importing import run_import
 from .models import Enterprise, Platform, Talent, TechContract
@@ -216,6 +217,8 @@ def create_row(request, registry: str):
         raise HttpError(422, "请求体应为 JSON 对象（字段名: 值）")
     form = registry_form_class(cfg, user, None)(data={k: "" if v is None else v for k, v in payload.items()})
     if not form.is_valid():
+        if getattr(form, "hidden_conflicts", None):
+            file_conflicts(cfg.key, user, form.hidden_conflicts, "api")
         raise HttpError(422, "；".join(_form_errors(form)))
     try:
         obj = save_row(cfg, form, user, created=True, detail={"api": True})

@@ -10,7 +10,8 @@ from django.db import models
 from kechuang.core.scoping import CHANGE, VIEW, restrict
 
 from .config import RegistryConfig
-from .models import JURISDICTION_KINDS, Enterprise
+from .conflicts import HIDDEN_MESSAGE, hidden_ids
+from .models import JURISDICTION_KINDS, Enterprise, pii_hash
 from .rules import ERROR, is_excel_error, validate_one
 from .validators import CheckError, check_id_number, check_phone, check_uscc
 
@@ -124,7 +125,37 @@ def registry_form_class(cfg: RegistryConfig, user, instance):
             else:
                 self.rule_warnings.append(v.message)
 
+    unique_fields = [
+        f.name for f in cfg.editable_fields() if f.unique and not f.primary_key and f.name in names
+    ]
+
+    def validate_unique(self):
+        """Duplicates the user may see get a precise message; a key held outside their jurisdiction gets the
+        neutral one and is filed for the office (conflicts.py), so existence is never revealed."""
+        self.hidden_conflicts = []
+        exclude = set(self._get_validation_exclusions()) | set(unique_fields)
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+        checks = [(name, {name: self.cleaned_data.get(name)}) for name in unique_fields if name not in self._errors]
+        if "id_number" in cfg.virtual and self.cleaned_data.get("id_number") and "id_number" not in self._errors:
+            checks.append(("id_number", {"id_hash": pii_hash(self.cleaned_data["id_number"])}))
+        for name, lookup in checks:
+            if list(lookup.values())[0] in (None, ""):
+                continue
+            clash = cfg.model.objects.filter(**lookup).exclude(pk=self.instance.pk).values_list("pk", flat=True).first()
+            if clash is None:
+                continue
+            if hidden_ids(cfg.model, user, [clash]):
+                self.hidden_conflicts.append(clash)
+                self.add_error(None, HIDDEN_MESSAGE)
+            else:
+                self.add_error(name, f"已有相同{self.fields[name].label}的记录")
+
     attrs = {
+        "validate_unique": validate_unique,
+        "_checked": _checked,
         "clean_id_number": clean_id_number,
         "clean_phone": clean_phone,
         "clean_uscc": clean_uscc,

@@ -38,6 +38,7 @@ from kechuang.core.scoping import CHANGE, VIEW, restrict
 from kechuang.core.uploads import UploadRefused, check_ooxml
 
 from .config import RegistryConfig, get_registry
+from .conflicts import HIDDEN_MESSAGE, file_conflicts, hidden_ids
 from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
 from .rules import ERROR, build_context, is_excel_error, validate
 from .signals import import_committed
@@ -108,6 +109,8 @@ class ImportResult:
     sheet: str = ""  # the worksheet the rows were read from
     row_warnings: list[CellError] = field(default_factory=list)  # plausibility warnings, row by row
     row_warning_count: int = 0
+    # Records outside the user's sight whose key a row used (filed for the office, never shown to the user).
+    conflicts: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -428,6 +431,8 @@ def run_import(
         logger.exception("registry import: validation failed")
         result.add_error("", None, "", "", "", f"校验时出错（{type(exc).__name__}），未写入任何数据")
         return result
+    if result.conflicts:
+        file_conflicts(cfg.key, user, result.conflicts, "import")
     if not result.ok:
         return result
     if commit:
@@ -860,13 +865,16 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
         key = prow.key
         obj = existing.get(key)
         if obj is not None and user is not None and obj.pk not in changeable:
+            hidden = bool(hidden_ids(model, user, [obj.pk]))
+            if hidden:
+                result.conflicts.append(obj.pk)
             result.add_error(
                 sheet,
                 prow.row,
                 key_letter,
                 key_header,
                 _shown_key(cfg, values),
-                "该记录已存在且不在您的管辖范围内，不能修改",
+                HIDDEN_MESSAGE if hidden else "该记录已存在且不在您的管辖范围内，不能修改",
             )
             continue
         if own_unit is not None:
@@ -987,7 +995,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
                 }
             )
     _check_rules(cfg, checked, result, sheet, letters, headers)
-    _check_db_unique(cfg, plan, result, sheet, letters, headers, first_row)
+    _check_db_unique(cfg, plan, result, sheet, letters, headers, first_row, user)
     return plan
 
 
@@ -1025,7 +1033,7 @@ def _other_unique_fields(cfg: RegistryConfig) -> list[str]:
     return out
 
 
-def _check_db_unique(cfg, plan: Plan, result, sheet, letters, headers, first_row) -> None:
+def _check_db_unique(cfg, plan: Plan, result, sheet, letters, headers, first_row, user) -> None:
     """A unique field other than the natural key (e.g. a certificate number) already used by another row."""
     for name in _other_unique_fields(cfg):
         objs = plan.create + plan.update
@@ -1037,17 +1045,21 @@ def _check_db_unique(cfg, plan: Plan, result, sheet, letters, headers, first_row
             taken.update(
                 dict(cfg.model.objects.filter(**{f"{name}__in": values[i : i + 5000]}).values_list(name, "pk"))
             )
+        clashes = {taken[getattr(o, name)] for o in objs if getattr(o, name) in taken}
+        hidden = hidden_ids(cfg.model, user, clashes)
         for obj in objs:
             v = getattr(obj, name)
             if v in taken and taken[v] != obj.pk:
                 row = first_row.get(_db_key_for_new(cfg, obj))
+                if taken[v] in hidden:
+                    result.conflicts.append(taken[v])
                 result.add_error(
                     sheet,
                     row,
                     letters.get(name, ""),
                     headers.get(name, name),
                     str(v),
-                    f"与库中已有记录的{headers.get(name, name)}冲突",
+                    HIDDEN_MESSAGE if taken[v] in hidden else f"与库中已有记录的{headers.get(name, name)}冲突",
                 )
 
 

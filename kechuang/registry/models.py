@@ -854,3 +854,40 @@ class ImportJob(models.Model):
     def scope_rule(cls, user, action):
         # Only the uploader sees an import job.
         return Q(user_id=user.pk)
+
+
+class KeyConflict(models.Model):
+    """A row a unit tried to register whose key (ID number, USCC, certificate number) is already held by a record
+    outside the unit's jurisdiction. The unit is told only that the row went to the office; the office sees
+    which record it clashes with and settles it (a transfer, a correction or a refusal)."""
+
+    registry = models.CharField(_("资源库"), max_length=40)
+    record_id = models.BigIntegerField(_("已有记录"))
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("提交单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    SOURCES = [("import", "Excel 导入"), ("form", "页面登记"), ("api", "接口")]
+    source = models.CharField(_("来源"), max_length=10, choices=SOURCES)
+    created = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("处理说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["resolved_at", "-created"]
+        verbose_name = _("登记冲突")
+        verbose_name_plural = _("登记冲突")
+
+    def __str__(self) -> str:
+        return f"{self.registry} #{self.record_id}"
+
+    @classmethod
+    def scope_rule(cls, user, action):
+        # Only the office: a conflict names a record outside the submitting unit's jurisdiction.
+        return bool(user.is_office)

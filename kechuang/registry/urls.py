@@ -5,6 +5,8 @@ from . import views
 app_name = "registry"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("conflicts/", views.conflicts, name="conflicts"),
+    path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("<slug:registry>/", views.registry_list, name="list"),

@@ -17,9 +17,11 @@ from kechuang.audit.services import record_event
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 
 from .config import REGISTRIES, RegistryConfig, get_registry
+from .conflicts import file_conflicts
+from .conflicts import resolve as resolve_conflict
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
-from .models import ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus, KeyConflict
 from .rules import validate_one
 from .services import (
     HIDDEN_FIELDS,
@@ -60,7 +62,33 @@ def index(request):
         cards.append({"cfg": cfg, "count": restrict(cfg.model.objects.all(), request.user).count()})
     if not cards:
         raise Http404
-    return render(request, "registry/index.html", {"cards": cards})
+    open_conflicts = restrict(KeyConflict.objects.filter(resolved_at__isnull=True), request.user).count()
+    return render(request, "registry/index.html", {"cards": cards, "open_conflicts": open_conflicts})
+
+
+@login_required
+def conflicts(request):
+    """The office's list of keys units tried to register outside their jurisdiction."""
+    qs = restrict_or_404(KeyConflict.objects.select_related("unit", "user", "resolved_by"), request.user)
+    show_all = request.GET.get("all") == "1"
+    if not show_all:
+        qs = qs.filter(resolved_at__isnull=True)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for c in page.object_list:
+        cfg = REGISTRIES.get(c.registry)
+        record = cfg.model.objects.filter(pk=c.record_id).first() if cfg else None
+        rows.append({"c": c, "cfg": cfg, "record": record})
+    return render(request, "registry/conflicts.html", {"page": page, "rows": rows, "show_all": show_all})
+
+
+@login_required
+@require_POST
+def conflict_resolve(request, pk):
+    conflict = get_for_user(KeyConflict.objects.all(), request.user, CHANGE, pk=pk)
+    resolve_conflict(conflict, request.user, request.POST.get("note", "").strip())
+    messages.success(request, "已标记为处理完毕")
+    return redirect("registry:conflicts")
 
 
 @login_required
@@ -192,6 +220,8 @@ def edit(request, registry, pk=None):
             for warning in getattr(form, "rule_warnings", []):
                 messages.warning(request, f"请核实：{warning}")
             return redirect(obj.get_absolute_url())
+    if getattr(form, "hidden_conflicts", None):
+        file_conflicts(cfg.key, request.user, form.hidden_conflicts, "form")
     return render(request, "registry/form.html", {"cfg": cfg, "form": form, "obj": instance})
 
 
