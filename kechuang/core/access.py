@@ -13,8 +13,13 @@ see kechuang.core.testing) and may create the objects the route needs.
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import openpyxl
+from django.apps import apps
 
 ALL_PERSONAS = frozenset(
     {
@@ -53,3 +58,34 @@ class Route:
     # For a list route answering JSON: rows(ctx, persona) → the ids that persona must see, no more, no fewer
     # (written from the scope rule in plain terms, not through restrict()).
     rows: Callable | None = None
+    # How to read the ids a response shows (default: a JSON list of objects with "id"); see the readers below.
+    seen: Callable | None = None
+
+
+# Readers of what a response shows, for ``Route(rows=…, seen=…)``: each returns the set of primary keys.
+def json_ids(response) -> set[int]:
+    return {item["id"] for item in response.json()}
+
+
+def html_links(pattern: str) -> Callable:
+    """Ids from the links of an HTML page, e.g. ``html_links(r"/registry/enterprises/(\\d+)/")``."""
+    compiled = re.compile(pattern)
+
+    def seen(response) -> set[int]:
+        return {int(pk) for pk in compiled.findall(response.content.decode())}
+
+    return seen
+
+
+def xlsx_column(model: str, header: str, field_name: str) -> Callable:
+    """Ids from one column of a workbook's first sheet (header in row 1), matched on ``field_name`` of ``model``."""
+
+    def seen(response) -> set[int]:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        ws = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        col = list(next(rows)).index(header)
+        values = {row[col] for row in rows if row[col] not in (None, "")}
+        return set(apps.get_model(model).objects.filter(**{f"{field_name}__in": values}).values_list("pk", flat=True))
+
+    return seen

@@ -1,4 +1,4 @@
-from kechuang.core.access import PLAN_READERS, TOWN_USERS, Route
+from kechuang.core.access import PLAN_READERS, TOWN_USERS, Route, html_links, xlsx_column
 from kechuang.core.testing import PASSWORD
 
 OWN_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town"})
@@ -50,6 +50,14 @@ def _expected(model, town_path):
         return set(qs.values_list("pk", flat=True))
 
     return rows
+
+
+def _three_towns_list(registry):
+    def build(ctx):
+        _three_towns(ctx)
+        return {"registry": registry}
+
+    return build
 
 
 def _enterprise_rows(ctx, persona):
@@ -112,6 +120,15 @@ ROUTES = [
           data={"note": "已转移"}),
     Route("registry:index", allow=PLAN_READERS),
     Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "enterprises"}),
+    # What each persona's pages and files show, row by row (the same sets as the API lists below).
+    Route("registry:list", allow=PLAN_READERS, note="rows", kwargs=_three_towns_list("enterprises"),
+          rows=_enterprise_rows, seen=html_links(r"/registry/enterprises/(\d+)/")),
+    Route("registry:list", allow=PLAN_READERS, note="rows", kwargs=_three_towns_list("talents"),
+          rows=_talent_rows, seen=html_links(r"/registry/talents/(\d+)/")),
+    Route("registry:export", allow=PLAN_READERS, note="rows", kwargs=_three_towns_list("enterprises"),
+          rows=_enterprise_rows, seen=xlsx_column("registry.Enterprise", "统一社会信用代码", "uscc")),
+    Route("registry:export", allow=PLAN_READERS, note="rows", kwargs=_three_towns_list("talents"),
+          rows=_talent_rows, seen=xlsx_column("registry.Talent", "姓名", "name")),
     Route("registry:list", allow=PLAN_READERS, kwargs=lambda ctx: {"registry": "experts"}),
     # University agreements are city-level: towns have no access.
     Route("registry:list", allow=PLAN_READERS - TOWN_USERS, kwargs=lambda ctx: {"registry": "agreements"}),

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
-from kechuang.core.access import ALL_PERSONAS
+from kechuang.core.access import ALL_PERSONAS, json_ids
 from kechuang.core.discovery import app_modules
 
 # Routes outside the matrix, each with its reason.
@@ -100,7 +100,7 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
         before = _fingerprint() if route.method == "POST" else None
         response = client.post(url, data) if route.method == "POST" else client.get(url)
         if route.rows is not None and persona in route.allow and response.status_code == 200:
-            seen = {item["id"] for item in response.json()}
+            seen = (route.seen or json_ids)(response)
             expected = route.rows(ctx, persona)
             if not expected or seen != expected:
                 failures.append(f"{url} as {persona}: rows {sorted(seen)}, expected {sorted(expected)}")
