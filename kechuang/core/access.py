@@ -60,6 +60,9 @@ class Route:
     rows: Callable | None = None
     # How to read the ids a response shows (default: a JSON list of objects with "id"); see the readers below.
     seen: Callable | None = None
+    # A POST that a permitted persona sends must change some table (else the declared request proves nothing).
+    # False only with a reason in ``note`` (e.g. the action writes only the audit log or the session).
+    changes: bool = True
 
 
 # Readers of what a response shows, for ``Route(rows=…, seen=…)``: each returns the set of primary keys.

@@ -50,13 +50,26 @@ def _extracted_draft(code):
     return build
 
 
+def _edited_yaml(code):
+    def build(ctx):
+        from kechuang.plans.extract.workflow import draft_yaml
+        from kechuang.plans.models import Plan
+
+        text = draft_yaml(Plan.objects.get(code=code))
+        return {"draft_yaml": text.replace("科技创新", "科技创新（修订）", 1)}
+
+    return build
+
+
 ROUTES += [
     Route("plans:extract_upload", allow={"office"}),
     Route("plans:extract_review", allow={"office"}, kwargs=_extracted_draft("access-extract-review")),
     # The bundled (active) plan: the office may open its review page; nobody else sees it there.
     Route("plans:extract_review", allow={"office"}, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("plans:extract_save", allow={"office"}, method="POST", ok=(200,), data={"draft_yaml": "code: 其他"},
-          kwargs=_extracted_draft("access-extract-save")),
+          kwargs=_extracted_draft("access-extract-save"), changes=False, note="invalid draft: shown again"),
+    Route("plans:extract_save", allow={"office"}, method="POST", ok=(302,), data=_edited_yaml("access-extract-save2"),
+          kwargs=_extracted_draft("access-extract-save2"), note="valid draft"),
     Route("plans:extract_edit", allow={"office"}, method="POST", ok=(302,),
           kwargs=_extracted_draft("access-extract-edit")),
     Route("plans:plan_rollover", allow={"office"}, method="POST", ok=(302,), data={"code": "access-rollover"},

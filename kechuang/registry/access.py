@@ -97,6 +97,46 @@ def _job(ctx):
     return {"pk": job.pk}
 
 
+def _enterprise_file(uscc_seed, name):
+    """An .xlsx with one enterprise of 武胜关镇 (new for the office, its own for the town)."""
+    import io
+
+    import openpyxl
+
+    from kechuang.registry.validators import make_uscc
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "所在镇办/开发区"])
+    ws.append([make_uscc(f"91421381MA{uscc_seed:07d}"), name, "武胜关镇"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _valid_job(ctx):
+    """The town's validated upload, waiting for its commit."""
+    from kechuang.registry.services import start_import
+
+    job = start_import("enterprises", ctx.users["town"], "企业.xlsx", _enterprise_file(9000011, "演示提交企业"))
+    assert job.status == "valid", job.errors
+    return {"pk": job.pk}
+
+
+def _new_enterprise(ctx):
+    from kechuang.org.models import Unit
+    from kechuang.registry.validators import make_uscc
+
+    return {"uscc": make_uscc("91421381MA9000012"), "name": "演示接口企业",
+            "town": Unit.objects.get(name="武胜关镇").pk}
+
+
+def _upload(ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("企业.xlsx", _enterprise_file(9000013, "演示接口导入企业"))}
+
+
 def _detail(build, registry="enterprises"):
     return lambda ctx: {"registry": registry, "pk": build(ctx).pk}
 
@@ -148,7 +188,7 @@ ROUTES = [
     Route("registry:template", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import_job", allow={"town"}, kwargs=_job),
-    Route("registry:import_commit", allow={"town"}, method="POST", ok=(302,), kwargs=_job),
+    Route("registry:import_commit", allow={"town"}, method="POST", ok=(302,), kwargs=_valid_job),
     Route("api:list_enterprises", allow=PLAN_READERS, kwargs=_three_towns, rows=_enterprise_rows),
     Route("api:get_enterprise", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _own(ctx).pk}),
     Route("api:get_enterprise", allow=OTHER_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _other(ctx).pk}),
@@ -158,7 +198,14 @@ ROUTES = [
     Route("api:list_contracts", allow=PLAN_READERS),
     # Writes: the changers reach validation (a body that is not a JSON object: 400/422); others get 404.
     Route(
-        "api:create_row", allow=CHANGERS, method="POST", ok=(400, 422), kwargs=lambda ctx: {"registry": "enterprises"}
+        "api:create_row", allow=CHANGERS, method="POST", ok=(400, 422), kwargs=lambda ctx: {"registry": "enterprises"},
+        changes=False, note="no body",
     ),
-    Route("api:import_file", allow=CHANGERS, method="POST", ok=(422,), kwargs=lambda ctx: {"registry": "enterprises"}),
+    # The office creates the row; the town then meets its own duplicate, another town the neutral refusal.
+    Route("api:create_row", allow=CHANGERS, method="POST", ok=(201, 422), note="a new enterprise",
+          kwargs=lambda ctx: {"registry": "enterprises"}, data=_new_enterprise),
+    Route("api:import_file", allow=CHANGERS, method="POST", ok=(422,), kwargs=lambda ctx: {"registry": "enterprises"},
+          changes=False, note="no file"),
+    Route("api:import_file", allow=CHANGERS, method="POST", ok=(200,), kwargs=lambda ctx: {"registry": "enterprises"},
+          query="commit=true", data=_upload, note="a file"),
 ]

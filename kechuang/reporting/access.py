@@ -9,7 +9,7 @@ PLAN_UNITS_SIX = {"lead", "town", "town_b", "zone"}  # units with a part in task
 REVIEWERS = {"office", "lead", "talent"}
 
 
-def _town_report(ctx, month, submit=False):
+def _town_report(ctx, month, submit=False, fill=False, approve=False):
     from kechuang.plans.models import Task
     from kechuang.reporting import services
     from kechuang.reporting.models import Period
@@ -19,10 +19,14 @@ def _town_report(ctx, month, submit=False):
     task = Task.objects.get(plan=ctx.plan, number="（六）")
     period = Period.objects.get(plan=ctx.plan, month=month)
     row, _ = services.ensure_task_report(ctx.plan, task, town.unit, period, user=town)
-    if submit and row.status == "draft":
+    if (submit or fill or approve) and row.status == "draft":
         services.save_draft(row, user=town, data={"percent_complete": "50", "narrative": "进展"},
                             expected_version=row.version)
+        row.refresh_from_db()
+    if (submit or approve) and row.status == "draft":
         services.submit(row, user=town)
+    if approve and row.status == "submitted":
+        services.approve(row, user=ctx.users["office"])
     return row
 
 
@@ -36,7 +40,7 @@ def _evidence(ctx, month, submit=False):
     return {"pk": ev.pk}
 
 
-def _value(ctx):
+def _value(ctx, status="submitted"):
     from kechuang.plans.models import Indicator
     from kechuang.reporting import services
     from kechuang.reporting.models import IndicatorValue, Period
@@ -45,9 +49,13 @@ def _value(ctx):
     ind = Indicator.objects.get(plan=ctx.plan, code="HNTE_TOTAL")
     row, _ = IndicatorValue.objects.get_or_create(
         plan=ctx.plan, indicator=ind, unit=ctx.users["lead"].unit, period=Period.objects.get(plan=ctx.plan, month=3),
-        defaults={"value": 30, "status": "submitted"},
+        defaults={"value": 30, "status": status},
     )
     return {"pk": row.pk}
+
+
+def _value_in(status):
+    return lambda ctx: _value(ctx, status)
 
 
 def _fill(ctx):
@@ -75,7 +83,8 @@ ROUTES = [
     Route("reporting:excel_download", allow=UNIT_USERS, kwargs=_fill),
     Route("reporting:excel_upload", allow=UNIT_USERS, kwargs=_fill, method="POST", ok=(302,)),
     Route("reporting:evidence_upload", allow=PLAN_UNITS_SIX, method="POST", ok=(302,),
-          kwargs=lambda ctx: {**_fill(ctx), "task_id": _town_report(ctx, 5).task_id}),
+          kwargs=lambda ctx: {**_fill(ctx), "task_id": _town_report(ctx, 5).task_id},
+          data=lambda ctx: {"file": SimpleUploadedFile("进展.pdf", b"%PDF-1.4\n%%EOF\n")}),
     # A draft's file: only the town itself.
     Route("reporting:evidence_download", allow={"town"}, kwargs=lambda ctx: _evidence(ctx, 7)),
     # Once submitted: the lead unit, the office and leaders too; never another town.
@@ -88,12 +97,21 @@ ROUTES = [
     Route("reporting:task_report_detail", allow={"town"}, kwargs=lambda ctx: {"pk": _town_report(ctx, 5).pk}),
     Route("reporting:task_report_detail", allow={"town", "lead", "office", "leader"},
           kwargs=lambda ctx: {"pk": _town_report(ctx, 6, submit=True).pk}),
+    # A draft is the town's own (its approve is refused by the service, changing nothing).
     Route("reporting:task_report_action", allow={"town"}, method="POST", ok=(302,),
-          kwargs=lambda ctx: {"pk": _town_report(ctx, 5).pk}),
+          kwargs=lambda ctx: {"pk": _town_report(ctx, 5).pk}, data={"action": "approve"}, changes=False,
+          note="draft: no reviewer sees it"),
     Route("reporting:task_report_action", allow={"town", "lead", "office", "leader"}, method="POST", ok=(302,),
-          kwargs=lambda ctx: {"pk": _town_report(ctx, 6, submit=True).pk}),
+          kwargs=lambda ctx: {"pk": _town_report(ctx, 6, submit=True).pk}, data={"action": "approve"}),
+    Route("reporting:task_report_action", allow={"town", "lead", "office", "leader"}, method="POST", ok=(302,),
+          kwargs=lambda ctx: {"pk": _town_report(ctx, 7, submit=True).pk}, note="return",
+          data={"action": "return", "reason": "请补充佐证材料"}),
+    Route("reporting:task_report_action", allow={"town", "lead", "office", "leader"}, method="POST", ok=(302,),
+          kwargs=lambda ctx: {"pk": _town_report(ctx, 8, approve=True).pk}, note="reopen",
+          data={"action": "reopen", "reason": "数据需更正"}),
     Route("reporting:value_detail", allow={"lead", "office", "leader"}, kwargs=_value),
-    Route("reporting:value_action", allow={"lead", "office", "leader"}, method="POST", ok=(302,), kwargs=_value),
+    Route("reporting:value_action", allow={"lead", "office", "leader"}, method="POST", ok=(302,), kwargs=_value,
+          data={"action": "approve"}),
     Route("reporting:completeness", allow={"office", "leader"}, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("reporting:period_list", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("reporting:period_status", allow={"office"}, method="POST", ok=(302,), kwargs=_period,
@@ -105,12 +123,12 @@ ACTION_OK = (200, 400, 403, 409, 422)  # in scope: the service decides (wrong ro
 SEERS_SUBMITTED = {"town", "lead", "office", "leader"}
 
 
-def _report_pk(month, submit=False):
-    return lambda ctx: {"report_id": _town_report(ctx, month, submit=submit).pk}
+def _report_pk(month, **state):
+    return lambda ctx: {"report_id": _town_report(ctx, month, **state).pk}
 
 
-def _value_pk(ctx):
-    return {"value_id": _value(ctx)["pk"]}
+def _value_pk(status="submitted"):
+    return lambda ctx: {"value_id": _value(ctx, status)["pk"]}
 
 
 ROUTES += [
@@ -118,27 +136,27 @@ ROUTES += [
     Route("api:get_task_report", allow={"town"}, kwargs=_report_pk(5)),
     Route("api:get_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),
     Route("api:put_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),
-    Route("api:submit_task_report", allow={"town"}, method="POST", ok=ACTION_OK, kwargs=_report_pk(5)),
+    Route("api:submit_task_report", allow={"town"}, method="POST", ok=ACTION_OK, kwargs=_report_pk(5, fill=True)),
     Route("api:approve_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
           kwargs=_report_pk(10, submit=True)),
     Route("api:return_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
-          kwargs=_report_pk(11, submit=True)),
+          kwargs=_report_pk(11, submit=True), data={"reason": "请补充佐证材料"}),
     Route("api:reopen_task_report", allow=SEERS_SUBMITTED, method="POST", ok=ACTION_OK,
-          kwargs=_report_pk(12, submit=True)),
+          kwargs=_report_pk(12, approve=True), data={"reason": "数据需更正"}),
     Route("api:open_task_report", allow=PLAN_UNITS_SIX, method="POST",
           kwargs=lambda ctx: {"code": ctx.plan.code, "period": "202204",
                               "task_id": _town_report(ctx, 5).task_id}),
     Route("api:list_indicator_values", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
-    Route("api:get_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk),
-    Route("api:put_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk),
+    Route("api:get_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk()),
+    Route("api:put_indicator_value", allow={"lead", "office", "leader"}, kwargs=_value_pk()),
     Route("api:submit_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
-          kwargs=_value_pk),
+          kwargs=_value_pk("draft")),
     Route("api:approve_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
-          kwargs=_value_pk),
+          kwargs=_value_pk()),
     Route("api:return_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
-          kwargs=_value_pk),
+          kwargs=_value_pk(), data={"reason": "请核实口径"}),
     Route("api:reopen_indicator_value", allow={"lead", "office", "leader"}, method="POST", ok=ACTION_OK,
-          kwargs=_value_pk),
+          kwargs=_value_pk("approved"), data={"reason": "数据需更正"}),
     Route("api:reporting_completeness", allow={"office", "leader"},
           kwargs=lambda ctx: {"code": ctx.plan.code, "period": _month(ctx, 5)}),
 ]

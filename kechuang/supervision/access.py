@@ -22,6 +22,14 @@ def _order(ctx):
     return {"pk": order.pk}
 
 
+def _replied_order(ctx):
+    from kechuang.supervision.models import OrderStatus, SupervisionOrder
+
+    pk = _order(ctx)["pk"]
+    SupervisionOrder.objects.filter(pk=pk).update(status=OrderStatus.REPLIED, reply="已加快推进")
+    return {"pk": pk}
+
+
 def _meeting(ctx):
     from kechuang.supervision.models import Meeting, MeetingDecision
 
@@ -48,7 +56,7 @@ ROUTES = [
     Route("supervision:order_docx", allow={"office", "leader", "town"}, kwargs=_order),
     Route("supervision:order_reply", allow={"town"}, kwargs=_order, method="POST", ok=(302,),
           data={"reply": "已加快推进"}),
-    Route("supervision:order_close", allow={"office"}, kwargs=_order, method="POST", ok=(302,),
+    Route("supervision:order_close", allow={"office"}, kwargs=_replied_order, method="POST", ok=(302,),
           data={"note": "同意办结"}),
     Route("supervision:meeting_list", allow=PLAN_READERS),
     Route("supervision:meeting_create", allow={"office"}),
