@@ -30,6 +30,35 @@ def _town_report(ctx, month, submit=False, fill=False, approve=False):
     return row
 
 
+def _unit_reports(ctx):
+    """Reports of task (六) in three states: the town's draft and submitted report, and 杨寨镇's draft."""
+    from kechuang.plans.models import Task
+    from kechuang.reporting import services
+    from kechuang.reporting.models import Period
+
+    services.ensure_periods(ctx.plan)
+    town_b = ctx.users["town_b"]
+    task = Task.objects.get(plan=ctx.plan, number="（六）")
+    other, _ = services.ensure_task_report(ctx.plan, task, town_b.unit, Period.objects.get(plan=ctx.plan, month=5),
+                                           user=town_b)
+    ctx.reports = {"draft": _town_report(ctx, 5).pk, "submitted": _town_report(ctx, 6, submit=True).pk,
+                   "other_draft": other.pk}
+    return {"code": ctx.plan.code}
+
+
+def _report_rows(ctx, persona):
+    """Drafts only to their own unit; a submitted report also to the lead unit of its task, the office and
+    leaders; nothing to units without a part in it."""
+    r = ctx.reports
+    return {
+        "town": {r["draft"], r["submitted"]},
+        "town_b": {r["other_draft"]},
+        "lead": {r["submitted"]},
+        "office": {r["submitted"]},
+        "leader": {r["submitted"]},
+    }.get(persona, set())
+
+
 def _evidence(ctx, month, submit=False):
     from kechuang.reporting.evidence import add_evidence
 
@@ -132,7 +161,7 @@ def _value_pk(status="submitted"):
 
 
 ROUTES += [
-    Route("api:list_task_reports", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
+    Route("api:list_task_reports", allow=PLAN_READERS, kwargs=_unit_reports, rows=_report_rows),
     Route("api:get_task_report", allow={"town"}, kwargs=_report_pk(5)),
     Route("api:get_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),
     Route("api:put_task_report", allow=SEERS_SUBMITTED, kwargs=_report_pk(6, submit=True)),

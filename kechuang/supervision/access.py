@@ -1,6 +1,6 @@
 import datetime as dt
 
-from kechuang.core.access import PLAN_READERS, Route
+from kechuang.core.access import PLAN_READERS, Route, html_links
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator
 
@@ -20,6 +20,34 @@ def _order(ctx):
                   "issued_on": dt.date(ctx.plan.year, 8, 1), "reply_due": dt.date(ctx.plan.year, 8, 15)},
     )
     return {"pk": order.pk}
+
+
+def _three_orders(ctx):
+    """An issued order to 武胜关镇, one to 杨寨镇 and a proposal (the office's internal draft) for 武胜关镇."""
+    from kechuang.supervision.models import OrderStatus, SupervisionOrder
+
+    indicator = Indicator.objects.get(plan=ctx.plan, code="HNTE_NEW")
+    ids = {}
+    orders = (("own", TOWN, OrderStatus.ISSUED, 11), ("other", "杨寨镇", OrderStatus.ISSUED, 12),
+              ("proposed", TOWN, OrderStatus.PROPOSED, None))
+    for key, unit, status, number in orders:
+        ids[key] = SupervisionOrder.objects.create(
+            plan=ctx.plan, year=ctx.plan.year, number=number, status=status, indicator=indicator,
+            unit=Unit.objects.get(name=unit), reason="测试", issued_on=dt.date(ctx.plan.year, 8, 1),
+        ).pk
+    ctx.orders = ids
+    return {}
+
+
+def _order_rows(ctx, persona):
+    """Units see their own issued orders; leaders all issued ones; only the office sees proposals."""
+    o = ctx.orders
+    return {
+        "office": {o["own"], o["other"], o["proposed"]},
+        "leader": {o["own"], o["other"]},
+        "town": {o["own"]},
+        "town_b": {o["other"]},
+    }.get(persona, set())
 
 
 def _replied_order(ctx):
@@ -51,6 +79,8 @@ ROUTES = [
     Route("supervision:indicator_trend", allow={"office", "leader", "lead"}, kwargs=_indicator("PLATFORMS_FILED")),
     Route("supervision:supervision_list", allow={"office", "leader"}),
     Route("supervision:order_list", allow=PLAN_READERS),
+    Route("supervision:order_list", allow=PLAN_READERS, note="rows", kwargs=_three_orders, rows=_order_rows,
+          seen=html_links(r"/supervision/orders/(\d+)/")),
     Route("supervision:order_issue", allow={"office"}),
     Route("supervision:order_detail", allow={"office", "leader", "town"}, kwargs=_order),
     Route("supervision:order_docx", allow={"office", "leader", "town"}, kwargs=_order),
@@ -71,5 +101,6 @@ ROUTES = [
     Route("api:task_status", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("api:rankings", allow={"office", "leader"}, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("api:list_orders", allow=PLAN_READERS),
+    Route("api:list_orders", allow=PLAN_READERS, note="rows", kwargs=_three_orders, rows=_order_rows),
     Route("api:get_order", allow={"office", "leader", "town"}, kwargs=lambda ctx: {"order_id": _order(ctx)["pk"]}),
 ]

@@ -103,7 +103,7 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
     kwargs = route.kwargs(ctx) if route.kwargs else {}
     url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
     is_api = route.name.startswith("api:")
-    actors = 0
+    actors = shown = 0
     for persona in sorted(ALL_PERSONAS | {"anonymous"}):
         client = Client()
         if persona != "anonymous":
@@ -121,7 +121,8 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
         if route.rows is not None and persona in route.allow and response.status_code == 200:
             seen = (route.seen or json_ids)(response)
             expected = route.rows(ctx, persona)
-            if not expected or seen != expected:
+            shown += len(expected)
+            if seen != expected:
                 failures.append(f"{url} as {persona}: rows {sorted(seen)}, expected {sorted(expected)}")
         if before is not None:
             changed = _changed(before, _fingerprint())
@@ -147,6 +148,8 @@ def test_every_route_behaves_as_declared_for_every_role(route, plan, personas):
         if persona == "anonymous" and not is_api and response.status_code == 302:
             if "/login/" not in response["Location"]:
                 failures.append(f"{url} as anonymous redirected to {response['Location']}")
+    if route.rows is not None and not shown:
+        failures.append(f"{url}: no persona was expected to see any row (the check would prove nothing)")
     if route.method == "POST" and route.changes and route.allow and not actors:
         failures.append(f"POST {url} [{route.name}]: no permitted persona changed anything "
                         f"(declare a request that acts, or changes=False with the reason in note)")
