@@ -248,8 +248,51 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"  # never served directly: downloads go through authorised views
 PRIVATE_FILES_DIR = DATA_DIR / "files"
+
+
+def s3_storage(bucket: str, *, endpoint_url: str = "", access_key: str = "", secret_key: str = "",
+               region: str = "", prefix: str = "") -> dict:
+    """STORAGES entry for private files on an S3-compatible object store (MinIO, Ceph, a cloud bucket)."""
+    return {
+        "BACKEND": "kechuang.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "access_key": access_key or None,  # None: boto3's own chain (AWS_* variables, instance role)
+            "secret_key": secret_key or None,
+            "region_name": region or None,
+            "location": prefix,
+            "addressing_style": "path",  # what MinIO and most private endpoints expect
+            "signature_version": "s3v4",
+            "default_acl": None,  # objects inherit the bucket's (private) policy
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "use_threads": False,
+        },
+    }
+
+
+# Private files (evidence, issued bulletins): the data directory by default, an S3 bucket when KECHUANG_S3_BUCKET is
+# set. Either way only authorised views stream them (the storages make no URLs).
+S3_BUCKET = os.environ.get("KECHUANG_S3_BUCKET", "")
+PRIVATE_STORAGE = (
+    s3_storage(
+        S3_BUCKET,
+        endpoint_url=os.environ.get("KECHUANG_S3_ENDPOINT_URL", ""),
+        access_key=os.environ.get("KECHUANG_S3_ACCESS_KEY", ""),
+        secret_key=os.environ.get("KECHUANG_S3_SECRET_KEY", ""),
+        region=os.environ.get("KECHUANG_S3_REGION", ""),
+        prefix=os.environ.get("KECHUANG_S3_PREFIX", ""),
+    )
+    if S3_BUCKET
+    else {
+        "BACKEND": "kechuang.core.files.PrivateFileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
