@@ -267,7 +267,6 @@ def s3_storage(bucket: str, *, endpoint_url: str = "", access_key: str = "", sec
             "default_acl": None,  # objects inherit the bucket's (private) policy
             "querystring_auth": True,
             "file_overwrite": False,
-            "use_threads": False,
         },
     }
 
