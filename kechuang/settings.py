@@ -47,6 +47,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str) -> str:
+    """An optional http(s) URL (e.g. an S3 endpoint); anything else fails loudly."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        parsed = urlparse(raw)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, got {raw!r}")
+    return raw
+
+
 def parse_database_url(url: str, data_dir: Path) -> dict:
     """Turn sqlite:///path or postgres://user:pw@host:port/name into a Django DATABASES entry."""
     parsed = urlparse(url)
@@ -277,7 +287,7 @@ S3_BUCKET = os.environ.get("KECHUANG_S3_BUCKET", "")
 PRIVATE_STORAGE = (
     s3_storage(
         S3_BUCKET,
-        endpoint_url=os.environ.get("KECHUANG_S3_ENDPOINT_URL", ""),
+        endpoint_url=env_url("KECHUANG_S3_ENDPOINT_URL"),
         access_key=os.environ.get("KECHUANG_S3_ACCESS_KEY", ""),
         secret_key=os.environ.get("KECHUANG_S3_SECRET_KEY", ""),
         region=os.environ.get("KECHUANG_S3_REGION", ""),
