@@ -126,6 +126,8 @@ def _backup_sqlite(dest: Path) -> dict[str, int]:
 
 def _backup_postgresql(dest: Path) -> dict[str, int]:
     # The dump and the row counts see the same snapshot, so the manifest describes exactly what was dumped.
+    if connection.in_atomic_block:
+        raise BackupError("备份须在事务之外执行（PostgreSQL 快照要求由备份自己开启事务）")
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cur.execute("SELECT pg_export_snapshot()")

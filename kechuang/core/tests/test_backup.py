@@ -108,7 +108,7 @@ def test_backup_then_restore_onto_an_empty_instance_gives_identical_row_counts_a
     assert {(alias, name): _sha(roots[alias] / name) for alias, name in source_files} == source_files
 
 
-# Slow by nature (~4 s): a real backup, then four refused restores.
+# Slow by nature (~4 s): a real backup, then five refused restores.
 def test_restore_refuses_a_tampered_backup_and_a_non_empty_instance(plan, personas, settings, tmp_path):
     settings.PRIVATE_FILES_DIR = tmp_path / "private"
     _content(plan, personas, settings, tmp_path)
@@ -142,6 +142,9 @@ def test_restore_refuses_a_tampered_backup_and_a_non_empty_instance(plan, person
     for directory, message in cases:
         with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
             call_command("restore", str(directory))
+    settings.PII_KEY = "another-instance-key"  # its personal data would be unreadable after the restore
+    with pytest.raises(CommandError, match="个人信息密钥"):
+        call_command("restore", str(original))
     assert row_counts() == before
     assert files.read("bulletins/2022Q2.docx") != b"changed"
     with pytest.raises(CommandError, match="不是空目录"):
