@@ -174,7 +174,7 @@ def s3_endpoint():
 @pytest.fixture
 def s3_storage(s3_endpoint, settings):
     """The private storage switched to a fresh bucket on the S3 endpoint (the settings a deployment would use);
-    yields (boto3 client, bucket, key prefix) to look at the objects directly."""
+    returns (boto3 client, bucket, key prefix) to look at the objects directly."""
     import types
     import uuid
 
