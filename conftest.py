@@ -119,3 +119,74 @@ def login_page(live_server, page):
         return page
 
     return _login
+
+
+def _s3_reachable(url: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 endpoint on this machine: moto's standalone server. scripts/test.sh starts one and passes it in
+    KECHUANG_TEST_S3_URL (as it does for PostgreSQL); otherwise this session starts its own and stops it at the end."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    url = os.environ.get("KECHUANG_TEST_S3_URL", "")
+    if url and _s3_reachable(url):
+        yield url
+        return
+    binary = Path(sys.executable).with_name("moto_server")
+    binary = str(binary) if binary.exists() else shutil.which("moto_server")
+    if not binary:
+        pytest.fail("moto_server is not installed (pip install -r requirements-dev.txt)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _s3_reachable(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"moto_server did not start on {url}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint, settings):
+    """The private storage switched to a fresh bucket on the S3 endpoint (the settings a deployment would use);
+    returns (boto3 client, bucket, key prefix) to look at the objects directly."""
+    import types
+    import uuid
+
+    import boto3
+
+    from kechuang.settings import s3_storage
+
+    bucket = f"kechuang-test-{uuid.uuid4().hex[:12]}"
+    credentials = {"access_key": "testing", "secret_key": "testing", "region": "us-east-1"}
+    client = boto3.client("s3", endpoint_url=s3_endpoint, aws_access_key_id="testing",
+                          aws_secret_access_key="testing", region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES,
+                         "private": s3_storage(bucket, endpoint_url=s3_endpoint, prefix="kechuang", **credentials)}
+    return types.SimpleNamespace(client=client, bucket=bucket, prefix="kechuang/")

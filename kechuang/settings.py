@@ -47,6 +47,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str) -> str:
+    """An optional http(s) URL (e.g. an S3 endpoint); anything else fails loudly."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        parsed = urlparse(raw)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, got {raw!r}")
+    return raw
+
+
 def parse_database_url(url: str, data_dir: Path) -> dict:
     """Turn sqlite:///path or postgres://user:pw@host:port/name into a Django DATABASES entry."""
     parsed = urlparse(url)
@@ -248,8 +258,50 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"  # never served directly: downloads go through authorised views
 PRIVATE_FILES_DIR = DATA_DIR / "files"
+
+
+def s3_storage(bucket: str, *, endpoint_url: str = "", access_key: str = "", secret_key: str = "",
+               region: str = "", prefix: str = "") -> dict:
+    """STORAGES entry for private files on an S3-compatible object store (MinIO, Ceph, a cloud bucket)."""
+    return {
+        "BACKEND": "kechuang.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "access_key": access_key or None,  # None: boto3's own chain (AWS_* variables, instance role)
+            "secret_key": secret_key or None,
+            "region_name": region or None,
+            "location": prefix,
+            "addressing_style": "path",  # what MinIO and most private endpoints expect
+            "signature_version": "s3v4",
+            "default_acl": None,  # objects inherit the bucket's (private) policy
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+# Private files (evidence, issued bulletins): the data directory by default, an S3 bucket when KECHUANG_S3_BUCKET is
+# set. Either way only authorised views stream them (the storages make no URLs).
+S3_BUCKET = os.environ.get("KECHUANG_S3_BUCKET", "")
+PRIVATE_STORAGE = (
+    s3_storage(
+        S3_BUCKET,
+        endpoint_url=env_url("KECHUANG_S3_ENDPOINT_URL"),
+        access_key=os.environ.get("KECHUANG_S3_ACCESS_KEY", ""),
+        secret_key=os.environ.get("KECHUANG_S3_SECRET_KEY", ""),
+        region=os.environ.get("KECHUANG_S3_REGION", ""),
+        prefix=os.environ.get("KECHUANG_S3_PREFIX", ""),
+    )
+    if S3_BUCKET
+    else {
+        "BACKEND": "kechuang.core.files.PrivateFileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kechuang needs when they are missing: CJK fonts (pages, charts,
-# PDF), chromium (browser tests), LibreOffice (bulletin PDF) and poppler (PDF checks in tests).
+# PDF), chromium (browser tests), LibreOffice Writer and Calc (bulletin PDF, previews of Word/Excel evidence) and
+# poppler (PDF checks in tests).
 # Also installs the fontconfig aliases that map the official 公文 font names to installed fonts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # `system-deps.sh run` installs only what serving needs (CJK fonts for charts and PDFs, LibreOffice for
 # bulletin PDFs, poppler for PDF plan documents); the default adds what the tests need (chromium).
-PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp libreoffice-writer-nogui poppler-utils)
+PACKAGES=(fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-gkai00mp libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 [ "${1:-test}" = "run" ] || PACKAGES+=(chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -3,6 +3,7 @@
 # the CPUs with pytest-xdist (one test database per worker). Extra arguments go to pytest.
 # With CI=true an unreachable PostgreSQL is a failure, not a skip.
 # KECHUANG_TEST_DATABASES=sqlite runs SQLite only (make test-fast); KECHUANG_TEST_WORKERS sets the worker count.
+# moto's S3 server is started for the object-storage tests (like PostgreSQL) and stopped at exit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -21,6 +22,27 @@ run_pytest() {  # run_pytest LABEL [env assignments…] -- pytest args
   local secs=$((SECONDS - started))
   timings+=("$(printf '%s: %d min %02d s' "$label" $((secs / 60)) $((secs % 60)))")
 }
+
+# A real S3 endpoint for the object-storage tests: moto's standalone server on a free port, stopped at exit
+# (KECHUANG_TEST_S3_URL given: use that endpoint instead). Without it each test process starts its own.
+if [ -z "${KECHUANG_TEST_S3_URL:-}" ] && [ -x .venv/bin/moto_server ]; then
+  S3_PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  .venv/bin/moto_server -H 127.0.0.1 -p "$S3_PORT" >/dev/null 2>&1 &
+  MOTO_PID=$!
+  trap 'kill $MOTO_PID 2>/dev/null' EXIT
+  export KECHUANG_TEST_S3_URL="http://127.0.0.1:$S3_PORT"
+  $PY - "$KECHUANG_TEST_S3_URL" <<'PYEOF'
+import sys, time, urllib.error, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=1)
+        break
+    except urllib.error.HTTPError:
+        break
+    except OSError:
+        time.sleep(0.2)
+PYEOF
+fi
 
 if [[ " $DATABASES " == *" sqlite "* ]]; then
   echo "== pytest on SQLite =="

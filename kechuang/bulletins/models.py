@@ -79,5 +79,7 @@ class Bulletin(TimeStampedModel, VersionedModel):
     def quarter_code(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
-    def file_path(self, name: str):
-        return settings.PRIVATE_FILES_DIR / "bulletins" / name
+    @staticmethod
+    def file_key(name: str) -> str:
+        """Where a stored document lives in the private storage (same relative path as on disk before)."""
+        return f"bulletins/{name}"

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.core import files as private_files
 from kechuang.core.concurrency import save_with_version
 
 from . import compose
@@ -166,21 +167,24 @@ def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=
         current.issued_by = user
         data = render(current)
         name = f"{uuid.uuid4().hex}.docx"
-        path = current.file_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        current.docx_name = name
-        save_with_version(current, current.version,
-                          ["issue_no", "snapshot", "status", "issued_at", "issued_by", "docx_name"])
-        record_event("bulletin.issue", user=user, obj=current,
-                     detail={"issue": current.issue_label, "quarter": current.quarter_code, "file": name})
+        key = current.file_key(name)
+        private_files.save(key, data)
+        try:
+            current.docx_name = name
+            save_with_version(current, current.version,
+                              ["issue_no", "snapshot", "status", "issued_at", "issued_by", "docx_name"])
+            record_event("bulletin.issue", user=user, obj=current,
+                         detail={"issue": current.issue_label, "quarter": current.quarter_code, "file": name})
+        except Exception:
+            private_files.delete(key)  # nothing half-written: no stored document without its issued row
+            raise
     return current
 
 
 def docx_bytes(bulletin: Bulletin) -> bytes:
     """The stored document of an issued bulletin; a draft is rendered from its current snapshot."""
     if bulletin.is_issued and bulletin.docx_name:
-        return bulletin.file_path(bulletin.docx_name).read_bytes()
+        return private_files.read(bulletin.file_key(bulletin.docx_name))
     return render(bulletin)
 
 
@@ -189,15 +193,14 @@ def pdf_bytes(bulletin: Bulletin) -> bytes:
     from .pdf import docx_to_pdf
 
     if bulletin.is_issued and bulletin.pdf_name:
-        path = bulletin.file_path(bulletin.pdf_name)
-        if path.exists():
-            return path.read_bytes()
+        try:
+            return private_files.read(bulletin.file_key(bulletin.pdf_name))
+        except FileNotFoundError:
+            pass  # regenerated below
     data = docx_to_pdf(docx_bytes(bulletin))
     if bulletin.is_issued:
         name = f"{uuid.uuid4().hex}.pdf"
-        path = bulletin.file_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        private_files.save(bulletin.file_key(name), data)
         Bulletin.objects.filter(pk=bulletin.pk).update(pdf_name=name)
         bulletin.pdf_name = name
     return data

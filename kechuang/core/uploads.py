@@ -33,13 +33,21 @@ def check_ooxml(data: bytes, *, kind: str = "xlsx", max_uncompressed: int = 200 
     root = {"xlsx": "xl/", "docx": "word/"}[kind]
     if not data.startswith(b"PK"):
         raise UploadRefused(f"文件不是 {label}；请“另存为” .{kind} 后再上传")
+    check_zip_package(data, kind=kind, required="[Content_Types].xml", root=root,
+                      max_uncompressed=max_uncompressed)
+
+
+def check_zip_package(data: bytes, *, kind: str, required: str, root: str = "",
+                      max_uncompressed: int = 200 * 1024 * 1024) -> None:
+    """A zip-based document (OOXML, OFD): it must hold ``required`` (and something under ``root``), and must not
+    be an archive bomb or carry XML DOCTYPE/ENTITY declarations."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise UploadRefused(f"文件已损坏或不是 .{kind} 文件") from exc
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith(root) for n in names):
+    if required not in names or (root and not any(n.startswith(root) for n in names)):
         raise UploadRefused(f"文件不是 .{kind} 文件")
     total = 0
     for info in infos:

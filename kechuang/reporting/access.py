@@ -69,6 +69,18 @@ def _evidence(ctx, month, submit=False):
     return {"pk": ev.pk}
 
 
+def _previewed_evidence(ctx, month, submit=False):
+    """An evidence file whose PDF preview is ready (the preview is written directly: no LibreOffice here)."""
+    from kechuang.core import files
+    from kechuang.reporting.models import Evidence
+
+    pk = _evidence(ctx, month, submit)["pk"]
+    ev = Evidence.objects.get(pk=pk)
+    name = files.save(f"{ev.storage_name}.pdf", b"%PDF-1.4\n%%EOF\n")
+    Evidence.objects.filter(pk=pk).update(preview_status="ready", preview_name=name)
+    return {"pk": pk}
+
+
 def _value(ctx, status="submitted"):
     from kechuang.plans.models import Indicator
     from kechuang.reporting import services
@@ -121,6 +133,9 @@ ROUTES = [
           kwargs=lambda ctx: _evidence(ctx, 8, submit=True)),
     Route("reporting:evidence_delete", allow={"town"}, method="POST", ok=(302,),
           kwargs=lambda ctx: _evidence(ctx, 9)),
+    Route("reporting:evidence_preview", allow={"town"}, kwargs=lambda ctx: _previewed_evidence(ctx, 10)),
+    Route("reporting:evidence_preview", allow={"town", "lead", "office", "leader"},
+          kwargs=lambda ctx: _previewed_evidence(ctx, 11, submit=True)),
     Route("reporting:review_queue", allow=REVIEWERS,
           kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("reporting:task_report_detail", allow={"town"}, kwargs=lambda ctx: {"pk": _town_report(ctx, 5).pk}),

@@ -41,3 +41,14 @@ class PrefillSource(models.TextChoices):
     LAST_MONTH = "last_month", _("上月数据")
     COMPUTED = "computed", _("系统计算")
     STATISTICAL = "statistical", _("统计数据")
+
+
+class PreviewStatus(models.TextChoices):
+    # PDF and images are their own preview.
+    NONE = "", _("无需预览")
+    # A Word/Excel/WPS file waiting for its PDF preview from the task worker.
+    PENDING = "pending", _("预览生成中")
+    READY = "ready", _("可预览")
+    FAILED = "failed", _("预览生成失败")
+    # OFD: stored and downloadable, no preview.
+    UNAVAILABLE = "unavailable", _("不支持预览")

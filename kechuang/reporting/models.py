@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kechuang.core import files as private_files
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
 from kechuang.plans.choices import TaskUnitRole
 
-from .choices import PeriodStatus, PrefillSource, ReportAction, SubmissionStatus
+from .choices import PeriodStatus, PrefillSource, PreviewStatus, ReportAction, SubmissionStatus
 
 
 def _lead_task_ids(user):
@@ -243,6 +244,11 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Word/Excel/WPS files get a PDF preview made by the task worker (see reporting.evidence.build_preview).
+    preview_status = models.CharField(_("预览状态"), max_length=12, choices=PreviewStatus.choices, default="",
+                                      blank=True, editable=False)
+    preview_name = models.CharField(_("预览存储名"), max_length=80, blank=True, editable=False)
+    preview_error = models.CharField(_("预览失败原因"), max_length=300, blank=True, editable=False)
     history = HistoricalRecords()
     objects = ScopedManager()
 
@@ -262,8 +268,30 @@ class Evidence(models.Model):
         return Q(task_report__in=TaskReport.objects.filter(decision).values("pk"))
 
     @property
-    def path(self):
-        return settings.PRIVATE_FILES_DIR / "evidence" / self.stored_name
+    def storage_name(self) -> str:
+        """The file's name in the private storage (the same relative path it had on disk before storages)."""
+        return f"evidence/{self.stored_name}"
+
+    def open_file(self):
+        """The stored original, opened for streaming; FileNotFoundError when the storage lacks it."""
+        return private_files.open_private(self.storage_name)
+
+    def open_preview(self):
+        """The PDF preview of a Word/Excel/WPS file; FileNotFoundError when there is none (yet)."""
+        if self.preview_status != PreviewStatus.READY or not self.preview_name:
+            raise FileNotFoundError(self.storage_name)
+        return private_files.open_private(self.preview_name)
+
+    @property
+    def preview_note(self) -> str:
+        """What a reader is told about the preview, in Chinese ("" when the file is its own preview)."""
+        if self.preview_status == PreviewStatus.UNAVAILABLE:
+            return "OFD 版式文件暂不支持在线预览，请下载后用 OFD 阅读器（如数科阅读器）打开"
+        if self.preview_status == PreviewStatus.PENDING:
+            return "预览生成中，请稍后刷新"
+        if self.preview_status == PreviewStatus.FAILED:
+            return f"无法生成预览（{self.preview_error or '转换失败'}），请下载原文件查看"
+        return ""
 
 
 class ReportEvent(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:code>/fill/<int:year>/<int:month>/upload/", views.excel_upload, name="excel_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
     path("review/", views.review_home, name="review_home"),
     path("<slug:code>/review/", views.review_queue, name="review_queue"),
     path("reports/<int:pk>/", views.task_report_detail, name="task_report_detail"),

@@ -229,18 +229,36 @@ def evidence_upload(request, code, year, month, task_id):
 def evidence_download(request, pk):
     """The only way to a file: scoped like its report, served as an attachment, audited."""
     evidence = get_for_user(Evidence.objects.select_related("task_report"), request.user, pk=pk)
-    path = evidence.path
-    if not path.exists():
-        raise Http404
+    try:  # streamed from the private storage (local disk or S3), never a direct or presigned URL
+        handle = evidence.open_file()
+    except FileNotFoundError:
+        raise Http404 from None
     record_event("reporting.evidence_download", user=request.user, obj=evidence,
                  detail={"task_report": evidence.task_report_id, "sha256": evidence.sha256})
-    response = FileResponse(path.open("rb"), content_type=evidence.content_type)
+    response = FileResponse(handle, content_type=evidence.content_type)
     ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in evidence.original_name)
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(evidence.original_name)}"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Length"] = str(evidence.size)
+    return response
+
+
+@login_required
+def evidence_preview(request, pk):
+    """The PDF preview of a Word/Excel/WPS evidence file, shown inline; scoped and audited like the download."""
+    evidence = get_for_user(Evidence.objects.select_related("task_report"), request.user, pk=pk)
+    try:
+        handle = evidence.open_preview()
+    except FileNotFoundError:
+        raise Http404 from None
+    record_event("reporting.evidence_preview", user=request.user, obj=evidence,
+                 detail={"task_report": evidence.task_report_id, "sha256": evidence.sha256})
+    response = FileResponse(handle, content_type="application/pdf")
+    stem = evidence.original_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = f"inline; filename=\"preview.pdf\"; filename*=UTF-8''{quote(stem + '.pdf')}"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
