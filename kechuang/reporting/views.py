@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -197,6 +198,8 @@ def workspace(request, code, year, month):
     return render(request, "reporting/workspace.html", {
         "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
         "today": today, "overdue_days": (today - period.due_on).days,
+        # typing renews the session at most this often, well inside the idle limit
+        "keepalive_seconds": max(1, min(60, settings.SESSION_COOKIE_AGE // 3)),
     }, status=422 if errors else 200)
 
 
