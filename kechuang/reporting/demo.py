@@ -53,7 +53,7 @@ UNIT_INDICATOR = {
     "zone_share": Decimal(10),  # the development zone's share; the rest is split evenly among towns and streets
 }
 UNFILED_LAST_MONTH = 3  # units that have not filed September on the demo date (late)
-RETURNED_LAST_MONTH = 0.15  # of September's reports, returned with a reason and waiting for the fix
+RETURNED_LAST_MONTH = 0.08  # of September's reports, returned with a reason and waiting for the fix
 RETURN_REASONS = ["进展情况过于笼统，请补充具体数据。", "请补充佐证材料说明。", "完成进度与进展描述不一致，请核实。"]
 
 

@@ -21,7 +21,7 @@ from kechuang.core.concurrency import ConflictError
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict
 from kechuang.org.models import Unit
-from kechuang.plans.models import Plan
+from kechuang.plans.models import IndicatorShare, Plan
 from kechuang.plans.services import current_plan
 
 from . import services
@@ -193,6 +193,9 @@ def workspace(request, code, year, month):
             _overlay(ws, request.POST)
         messages.error(request, "未保存：请按提示修改后重试（本次提交的内容均未写入）"
                        if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
+    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).values_list("indicator_id", "target"))
+    for item in ws.indicators:
+        item.share = shares.get(item.indicator.pk)  # the unit's own part of the target, shown beside the plan's
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
     today = services.business_date()
     return render(request, "reporting/workspace.html", {

@@ -133,3 +133,35 @@ def test_after_an_expired_session_the_text_comes_back_after_login(login_page, li
     assert row.status == S.DRAFT and row.narrative.endswith("（会话已过期时填写）")
     # The copy in the browser is gone once the server has the text.
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kc-draft:')).length") == 0
+
+
+def test_the_demo_town_fixes_its_returned_month_and_types_its_share_of_an_indicator(login_page, live_server, plan,
+                                                                                     personas, viewport):
+    import random
+
+    from kechuang.plans.models import Indicator
+    from kechuang.reporting import demo
+    from kechuang.reporting.models import IndicatorValue
+
+    town = personas["town"]
+    town.is_demo = True  # the demo's town account
+    town.save(update_fields=["is_demo"])
+    demo.generate(plan, random.Random(2022))
+    ind = Indicator.objects.get(plan=plan, code=demo.UNIT_INDICATOR["code"])
+    share = ind.shares.get(unit=town.unit).target
+
+    page = login_page("town")
+    page.goto(f"{live_server.url}/reporting/")  # the month in hand on the demo date: September
+    assert page.url.endswith(f"/fill/{plan.year}/9/")
+    expect(page.get_by_test_id("return-reason").first).to_contain_text("退回原因")
+    row = page.get_by_test_id(f"indicator-{ind.code}")
+    expect(row.get_by_test_id("share")).to_have_text(f"本单位 {share.normalize():f}家")
+    with page.expect_response(lambda r: "/autosave/" in r.url, timeout=10_000) as info:
+        row.locator("input[name$='-value']").fill("3")
+    assert info.value.json()["ok"]
+    assert IndicatorValue.objects.get(indicator=ind, unit=town.unit, period__month=9).value == 3
+    _no_horizontal_scroll(page)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_role("alert").first).to_have_text("已报送，等待牵头单位审核")
+    assert not TaskReport.objects.filter(unit=town.unit, period__month=9, status=S.RETURNED).exists()
+    assert IndicatorValue.objects.get(indicator=ind, unit=town.unit, period__month=9).status == S.SUBMITTED
