@@ -206,19 +206,13 @@ def workspace(request, code, year, month):
     }, status=422 if errors else 200)
 
 
-def _expired():
-    """What the filing page's script gets instead of a redirect to the login page: it keeps the text."""
-    return JsonResponse({"ok": False, "expired": True, "message": "登录已过期，请重新登录（填写内容已保留在本机）"},
-                        status=401)
-
-
+@login_required
 @require_POST
 def autosave(request, code, year, month):
     """The filing page's autosave: the rows the user changed, saved as a draft by the same service and
-    checks as 保存草稿 (all or nothing). Answers JSON: the rows' new versions, or the reasons per row."""
+    checks as 保存草稿 (all or nothing). Answers JSON: the rows' new versions, or the reasons per row.
+    Without a session it redirects to the login page like every page; the script takes that as "expired"."""
     user = request.user
-    if not user.is_authenticated:
-        return _expired()
     _require_unit_member(user)
     plan = _plan(request, code)
     period = _period(plan, year, month)
@@ -235,11 +229,10 @@ def autosave(request, code, year, month):
     return JsonResponse({"ok": True, "saved_at": timezone.localtime().strftime("%H:%M"), "versions": versions})
 
 
+@login_required
 def keepalive(request):
     """Typing on a form keeps the session alive: any request renews the idle timer (SESSION_SAVE_EVERY_REQUEST);
     the page calls this at most every minute while the user types, never while idle."""
-    if not request.user.is_authenticated:
-        return _expired()
     request.session["kc_active"] = timezone.now().isoformat(timespec="seconds")  # a write renews the expiry
     return HttpResponse(status=204)
 

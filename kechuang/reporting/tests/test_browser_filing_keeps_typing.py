@@ -116,6 +116,8 @@ def test_after_an_expired_session_the_text_comes_back_after_login(login_page, li
     Session.objects.all().delete()  # the session expired on the server while the page was open
     typed = "召开推进会 1 次，走访企业 8 家（会话已过期时填写）"
     narrative.fill(typed)
+    # The first keystroke's keep-alive finds the session gone: the page says so and keeps the text.
+    expect(page.get_by_test_id("autosave-status")).to_contain_text("登录已过期，填写内容已保留在本机")
     page.get_by_test_id("save").click()
     page.wait_for_url("**/login/**")
     expect(page.get_by_test_id("login-kept")).to_contain_text("已为您保留填写内容")

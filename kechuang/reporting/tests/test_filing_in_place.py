@@ -62,11 +62,14 @@ def test_autosave_with_a_stale_version_is_a_conflict_not_an_overwrite(plan, pers
     assert row.narrative != "旧页面上的内容"
 
 
-def test_autosave_and_keepalive_without_a_session_answer_401_not_the_login_page(plan):
+def test_autosave_and_keepalive_without_a_session_go_to_the_login_page_and_save_nothing(plan, personas):
     anonymous = Client()
-    for response in (anonymous.post(_autosave_url(plan), {}), anonymous.get(reverse("reporting:keepalive"))):
-        assert response.status_code == 401
-        assert response.json()["expired"] and "登录已过期" in response.json()["message"]
+    key = f"t{task(plan).pk}"
+    responses = (anonymous.post(_autosave_url(plan), {f"{key}-version": "0", f"{key}-narrative": "过期后输入"}),
+                 anonymous.get(reverse("reporting:keepalive")))
+    for response in responses:  # the page's script reads this redirect as "the session expired"
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not TaskReport.objects.filter(narrative="过期后输入").exists()
 
 
 def test_a_lead_unit_cannot_autosave_into_a_town_row(plan, personas, client_for):
