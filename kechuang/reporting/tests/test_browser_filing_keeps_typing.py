@@ -92,6 +92,12 @@ def test_a_draft_is_autosaved_a_few_seconds_after_typing(login_page, live_server
     expect(page.get_by_test_id("autosave-status")).to_contain_text("已自动保存")
     row.refresh_from_db()
     assert row.problems == "企业用地指标紧张，已协调自然资源局"
+    # Typing leaves a copy in the browser until the server has it; signing out on purpose removes it.
+    card.locator("textarea[name$='-problems']").fill("尚未自动保存的内容")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kc-draft:')).length") == 1
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_load_state()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kc-draft:')).length") == 0
 
 
 def test_typing_keeps_the_session_alive_past_the_idle_limit(login_page, live_server, plan, personas, viewport,

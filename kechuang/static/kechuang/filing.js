@@ -19,6 +19,18 @@
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
 
+  // Signing out on purpose leaves no copy of the unit's text in this browser.
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute("action") || "";
+    if (/\/logout\/?$/.test(action)) {
+      try {
+        Object.keys(window.localStorage).forEach(function (k) {
+          if (k.indexOf(PREFIX) === 0) { window.localStorage.removeItem(k); }
+        });
+      } catch (e) { /* storage disabled */ }
+    }
+  }, true);
+
   // ------------------------------------------------------------------ login page: mark the copy as "expired"
   var loginNext = document.querySelector("form input[name=next]");
   if (loginNext && document.getElementById("id_password")) {
