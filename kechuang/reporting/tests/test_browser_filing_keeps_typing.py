@@ -173,3 +173,49 @@ def test_the_demo_town_fixes_its_returned_month_and_types_its_share_of_an_indica
     expect(page.get_by_role("alert").first).to_have_text("已报送，等待牵头单位审核")
     assert not TaskReport.objects.filter(unit=town.unit, period__month=9, status=S.RETURNED).exists()
     assert IndicatorValue.objects.get(indicator=ind, unit=town.unit, period__month=9).status == S.SUBMITTED
+
+
+def test_an_upload_that_fails_on_the_server_or_after_expiry_says_so_in_the_card(login_page, live_server, plan,
+                                                                                 personas, viewport, settings,
+                                                                                 tmp_path):
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(pdf_bytes() + b"0" * 4096)
+    page = login_page("town")
+    card = _open(page, live_server, plan)
+    narrative = card.locator("textarea[name$='-narrative']")
+    narrative.fill("上传失败也不能丢的内容")
+
+    settings.KECHUANG_MAX_REQUEST_BYTES = 2048  # the proxy-level body limit, shortened: the server answers 413
+    card.locator("input[type=file]").set_input_files(str(big))
+    card.get_by_test_id("evidence-upload").click()
+    expect(card.get_by_test_id("evidence-error")).to_contain_text("操作未完成：文件过大（413）")
+    settings.KECHUANG_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+
+    Session.objects.all().delete()
+    card.locator("input[type=file]").set_input_files(str(big))
+    card.get_by_test_id("evidence-upload").click()
+    expect(card.get_by_test_id("evidence-error")).to_contain_text("登录已过期，文件未上传")
+    assert card.locator("#id_password").count() == 0  # the login page was not swapped into the card
+    assert narrative.input_value() == "上传失败也不能丢的内容"
+    assert not Evidence.objects.exists()
+
+
+def test_saving_while_an_autosave_is_on_its_way_waits_for_it_instead_of_a_conflict(login_page, live_server, plan,
+                                                                                    personas, viewport):
+    page = login_page("town")
+    card = _open(page, live_server, plan)
+    held = []
+    page.route("**/autosave/", lambda route: held.append(route))  # hold the autosave request in the network
+    card.locator("textarea[name$='-narrative']").fill("第一段")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(200)
+    assert held, "no autosave was sent"
+    card.locator("textarea[name$='-narrative']").fill("第一段，第二段（自动保存途中输入）")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("autosave-status")).to_have_text("正在保存…")
+    held[0].continue_()
+    page.unroute("**/autosave/")
+    expect(page.get_by_role("alert").first).to_have_text("草稿已保存")
+    assert _report(plan, personas).narrative == "第一段，第二段（自动保存途中输入）"

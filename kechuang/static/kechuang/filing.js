@@ -63,6 +63,8 @@
   var inFlight = false;
   var lastPing = 0;
   var expired = false;
+  var pendingSubmit = false;
+  var pendingButton = null;
 
   function csrf() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -143,7 +145,10 @@
       say("自动保存失败（网络），稍后重试", "error");
     }).then(function () {
       inFlight = false;
-      if (Object.keys(dirty).length && !expired) { schedule(); }
+      if (pendingSubmit) {
+        pendingSubmit = false;
+        if (pendingButton) { form.requestSubmit(pendingButton); } else { form.requestSubmit(); }
+      } else if (Object.keys(dirty).length && !expired) { schedule(); }
     });
   }
 
@@ -169,9 +174,46 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   // 保存/报送: a copy first, so that a login page in between cannot lose the text.
-  form.addEventListener("submit", function () {
+  // If an autosave is on its way, wait for it: the form must carry the versions it answers, or the
+  // server would take 保存 for somebody else's change.
+  form.addEventListener("submit", function (event) {
     if (timer) { window.clearTimeout(timer); timer = null; }
     keep(false);
+    if (inFlight) {
+      event.preventDefault();
+      pendingSubmit = true;
+      pendingButton = event.submitter || null;
+      say("正在保存…");
+    }
+  });
+
+  // ------------------------------------------------------------- evidence requests (htmx) that went wrong
+  // Without a session htmx would follow the redirect and put the login page into the card: keep the card.
+  function inPlaceError(target, text) {
+    if (!target) { return; }
+    var old = target.querySelector("[data-testid=evidence-error]");
+    var div = old || document.createElement("div");
+    div.className = "text-danger";
+    div.setAttribute("role", "alert");
+    div.setAttribute("data-testid", "evidence-error");
+    div.textContent = text;
+    if (!old) { target.appendChild(div); }
+  }
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var url = (event.detail.xhr && event.detail.xhr.responseURL) || "";
+    if (form.dataset.loginUrl && url.indexOf(form.dataset.loginUrl) >= 0) {
+      event.detail.shouldSwap = false;
+      sessionExpired();
+      inPlaceError(event.detail.target, "登录已过期，文件未上传；请重新登录后再上传（填写内容已保留）");
+    }
+  });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var why = status === 413 ? "文件过大" : status === 404 ? "该材料已不存在或无权操作" : "服务器未能处理";
+    inPlaceError(event.detail.target, "操作未完成：" + why + "（" + status + "），填写内容未受影响");
+  });
+  document.body.addEventListener("htmx:sendError", function (event) {
+    inPlaceError(event.detail.target, "操作未完成：网络异常，请稍后重试，填写内容未受影响");
   });
 
   // --------------------------------------------------------------------------- restore after login
