@@ -8,6 +8,7 @@ from __future__ import annotations
 def generate(plan, rng) -> None:
     from kechuang.accounts.models import Role, User
     from kechuang.org.models import Unit
+    from kechuang.reporting.services import business_date
 
     from . import evaluation, services
     from .models import AssessmentBonus, AssessmentResult, EvaluationFramework, ResultStatus
@@ -29,7 +30,8 @@ def generate(plan, rng) -> None:
         services.add_bonus(scheme, user=office, unit=rng.choice(towns), points="2",
                            reason="【演示】获评省级科技创新示范镇")
     if not AssessmentResult.objects.filter(scheme=scheme).exists():
-        services.refresh_draft(scheme, user=office)
+        # As of the demo's date: a year-end draft would deduct for months that are not yet due.
+        services.refresh_draft(scheme, user=office, as_of=min(business_date(), services.default_as_of(scheme)))
 
 
 def _assess_unit_indicator(plan, scheme) -> None:
