@@ -78,7 +78,7 @@ def candidates(scheme, as_of: dt.date, result=None) -> dict:
         top = int(conf.get("top_units", 3))
         for group in result.data.get("groups", []):
             for row in group["units"]:
-                if row["rank"] <= top and not row["vetoed"]:
+                if row["rank"] is not None and row["rank"] <= top and not row["vetoed"]:
                     out["top_units"].append({"group": group["name"], "unit": row["unit"], "rank": row["rank"],
                                              "total": row["total"], "reason": f"{group['name']}第{row['rank']}名"})
     return out

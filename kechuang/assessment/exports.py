@@ -18,6 +18,36 @@ CATEGORY_LABELS = {
 }
 
 
+NOT_APPLICABLE = "不适用"
+
+
+def cells(row: dict) -> dict:
+    """How one unit's result reads on the page, in Excel and in the notice: 满分, 得分, 得分率, and "不适用"
+    (not 0) for what does not apply to the unit. Results frozen before 满分 existed show "—" for it."""
+    applies = row.get("applies") or {"indicator": True, "task": True}
+    sub = row["subtotals"]
+    rate = row.get("rate")
+    has_full = "full" in row
+    return {
+        "rank": row["rank"] if row["rank"] is not None else NOT_APPLICABLE,
+        "unit": row["unit"], "unit_id": row["unit_id"], "vetoed": row["vetoed"],
+        "total": row["total"],
+        "full": row["full"] if has_full else "—",
+        "rate": f"{rate}%" if rate is not None else (NOT_APPLICABLE if has_full else "—"),
+        "indicator": sub["indicator"] if applies["indicator"] else NOT_APPLICABLE,
+        "task": sub["task"] if applies["task"] else NOT_APPLICABLE,
+        "deduction": sub["deduction"], "bonus": sub["bonus"],
+    }
+
+
+def _num(value):
+    """A number for an Excel cell; words ("不适用", "—") stay words."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def _sheet_title(name: str, used: set) -> str:
     title = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "分组"
     base, n = title, 2
@@ -54,27 +84,32 @@ def results_xlsx(data: dict, title: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(["分组", "名次", "单位", "总分", "指标得分", "任务得分", "扣分", "加分", "一票否决"])
+    ws.append(["分组", "名次", "单位", "得分", "满分", "得分率", "指标得分", "任务得分", "扣分", "加分", "一票否决"])
     for group in data.get("groups", []):
         for row in group["units"]:
-            sub = row["subtotals"]
-            ws.append([group["name"], row["rank"], row["unit"], float(row["total"]), float(sub["indicator"]),
-                       float(sub["task"]), float(sub["deduction"]), float(sub["bonus"]), "是" if row["vetoed"] else ""])
-    _autosize(ws, [14, 8, 22, 10, 10, 10, 10, 10, 10])
+            c = cells(row)
+            ws.append([group["name"], c["rank"], c["unit"], _num(c["total"]), _num(c["full"]), c["rate"],
+                       _num(c["indicator"]), _num(c["task"]), _num(c["deduction"]), _num(c["bonus"]),
+                       "是" if c["vetoed"] else ""])
+    _autosize(ws, [14, 8, 22, 10, 10, 10, 10, 10, 10, 10, 10])
     used = {"汇总"}
     for group in data.get("groups", []):
         gs = wb.create_sheet(_sheet_title(f"{group['name']}明细", used))
         gs.append(["名次", "单位", "类别", "项目", "分值", "数据来源"])
         for row in group["units"]:
+            rank = cells(row)["rank"]
             for item in row["items"]:
-                gs.append([row["rank"], row["unit"], CATEGORY_LABELS.get(item["category"], item["category"]),
+                gs.append([rank, row["unit"], CATEGORY_LABELS.get(item["category"], item["category"]),
                            item["label"], float(item["points"]), _source_text(item["source"])])
-            gs.append([row["rank"], row["unit"], "合计", "", float(row["total"]), ""])
+            c = cells(row)
+            gs.append([rank, row["unit"], "合计", f"满分 {c['full']}，得分率 {c['rate']}", float(row["total"]), ""])
         _autosize(gs, [8, 22, 10, 36, 10, 80])
     info = wb.create_sheet("说明")
     info.append(["考核方案", title or data.get("scheme", "")])
     info.append(["数据截止", data.get("as_of", "")])
     info.append(["说明", "每一分均注明来源：指标（指标ID、完成值、目标值、灯色）、任务报告ID、督办单ID、加分ID。"])
+    info.append(["满分与得分率", "满分为本单位适用的指标权重与任务权重之和；得分率＝得分÷满分。"
+                 "本单位不承担的指标或任务记为“不适用”，不计0分。"])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -85,11 +120,13 @@ def _group_sentence(group: dict) -> str:
     units = group["units"]
     if not units:
         return ""
-    ranked = [r for r in units if not r["vetoed"]]
+    ranked = [r for r in units if not r["vetoed"] and r["rank"] is not None]
     top = "、".join(r["unit"] for r in ranked[:3])
     text = f"{group['name']}（{len(units)}个）：{top}位列前{min(3, len(ranked))}名" if ranked else f"{group['name']}："
     if len(ranked) > 3:
-        text += f"，{ranked[-1]['unit']}得分最低（{ranked[-1]['total']}分）"
+        last = cells(ranked[-1])
+        score = f"得分率{last['rate']}" if last["rate"] not in ("—", NOT_APPLICABLE) else f"{last['total']}分"
+        text += f"，{last['unit']}排名最后（{score}）"
     vetoed = [r["unit"] for r in units if r["vetoed"]]
     if vetoed:
         text += f"；{'、'.join(vetoed)}被一票否决"
@@ -122,11 +159,13 @@ def results_notice_docx(data: dict, *, year: int, issuer: str, date: dt.date, fo
     doc.attachment(None, attachment)
     for group in data.get("groups", []):
         doc.caption(f"{group['name']}考核结果")
-        rows = [[r["rank"], r["unit"], r["total"], r["subtotals"]["indicator"], r["subtotals"]["task"],
-                 r["subtotals"]["deduction"], r["subtotals"]["bonus"], "一票否决" if r["vetoed"] else ""]
-                for r in group["units"]]
-        doc.table(["名次", "单位", "总分", "指标", "任务", "扣分", "加分", "备注"], rows,
-                  widths_mm=[14, 40, 18, 16, 16, 16, 16, 20], font_size=10.5)
+        rows = []
+        for r in group["units"]:
+            c = cells(r)
+            rows.append([c["rank"], c["unit"], c["full"], c["total"], c["rate"], c["indicator"], c["task"],
+                         c["deduction"], c["bonus"], "一票否决" if c["vetoed"] else ""])
+        doc.table(["名次", "单位", "满分", "得分", "得分率", "指标", "任务", "扣分", "加分", "备注"], rows,
+                  widths_mm=[12, 34, 13, 13, 15, 15, 13, 13, 13, 15], font_size=9)
     return doc.to_bytes()
 
 

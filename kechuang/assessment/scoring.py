@@ -4,6 +4,11 @@ A unit's total = indicator points + task points − deductions + bonuses; a one-
 makes it 0 and places the unit last in its group. Ranking is per group, ties share a rank
 (1, 1, 3). Nothing here touches the database; ``services.gather`` builds the inputs.
 
+满分 (full) is what the unit scores with every item that applies to it complete: the weights of its
+indicators plus the task weight when it has tasks. Units of one group answer for different indicators,
+so their maxima differ; a scheme with ``rank_by: rate`` ranks them by 得分率 = total ÷ 满分. A unit with
+no indicators is "不适用" for indicators (not 0 points); with nothing at all to assess it has no rank.
+
 Indicator method ``ratio_capped``: ratio = the indicator's 完成率 from ``kechuang.metrics.completion``
 (the number the dashboard, bulletin and API show; for a "no more than" target: target / actual);
 points = weight × min(ratio, cap) (a ceiling's cap is at most 1: staying below it earns nothing
@@ -81,6 +86,7 @@ class Rules:
     overdue_order: Decimal = Decimal(3)  # per 督办单 unanswered past its deadline
     max_deduction: Decimal | None = None
     max_bonus: Decimal | None = None
+    rank_by: str = "total"  # or "rate": 得分率, when the units of a group have different maxima
 
     @classmethod
     def from_config(cls, config: dict) -> Rules:
@@ -92,6 +98,7 @@ class Rules:
             overdue_order=d(ded.get("overdue_order", 3)),
             max_deduction=d(ded["max"]) if ded.get("max") is not None else None,
             max_bonus=d(config["bonus_max"]) if config.get("bonus_max") is not None else None,
+            rank_by=config.get("rank_by", "total"),
         )
 
 
@@ -111,7 +118,15 @@ class UnitScore:
     items: list[ScoreItem]
     total: Decimal
     vetoed: bool = False
-    rank: int = 0
+    rank: int | None = 0  # None: nothing applies to the unit (不适用), so it is not ranked
+    full: Decimal = ZERO  # 满分
+    has_indicators: bool = False
+    has_tasks: bool = False
+
+    @property
+    def rate(self) -> Decimal | None:
+        """得分率 in % (one decimal), None when nothing applies."""
+        return q1(self.total * HUNDRED / self.full) if self.full > 0 else None
 
     def subtotal(self, category: str) -> Decimal:
         return sum((i.points for i in self.items if i.category == category), ZERO)
@@ -185,30 +200,39 @@ def score_unit(unit: UnitInput, rules: Rules) -> UnitScore:
     if vetoed:
         items.append(ScoreItem("veto", f"一票否决：{unit.veto['reason']}", -total, unit.veto))
         total = ZERO
-    return UnitScore(unit.unit_id, unit.unit, unit.group, items, total, vetoed)
+    full = sum((d(i.weight) for i in unit.indicators), ZERO) + (rules.task_weight if unit.tasks else ZERO)
+    return UnitScore(unit.unit_id, unit.unit, unit.group, items, total, vetoed, full=full,
+                     has_indicators=bool(unit.indicators), has_tasks=bool(unit.tasks))
 
 
-def rank(scores: list[UnitScore]) -> list[UnitScore]:
-    """Rank within each group: higher total first, ties share a rank (1, 1, 3); vetoed units come
-    after every other unit of the group (sharing the last place among themselves)."""
+def rank(scores: list[UnitScore], by: str = "total") -> list[UnitScore]:
+    """Rank within each group: higher total (or 得分率 with ``by="rate"``) first, ties share a rank (1, 1, 3);
+    vetoed units come after every other unit of the group (sharing the last place among themselves). A unit
+    with nothing to assess (满分 0) is not ranked and listed last."""
+    def metric(s: UnitScore) -> Decimal:
+        return (s.rate if s.rate is not None else ZERO) if by == "rate" else s.total
+
     out = []
     groups: dict[str, list[UnitScore]] = {}
     for s in scores:
         groups.setdefault(s.group, []).append(s)
     for members in groups.values():
-        members.sort(key=lambda s: (s.vetoed, -s.total, s.unit))
-        for i, s in enumerate(members):
-            prev = members[i - 1] if i else None
-            if prev is not None and prev.vetoed == s.vetoed and prev.total == s.total:
+        ranked = sorted((s for s in members if s.full > 0), key=lambda s: (s.vetoed, -metric(s), s.unit))
+        for i, s in enumerate(ranked):
+            prev = ranked[i - 1] if i else None
+            if prev is not None and prev.vetoed == s.vetoed and metric(prev) == metric(s):
                 s.rank = prev.rank
             else:
                 s.rank = i + 1
-        out.extend(members)
+        unranked = sorted((s for s in members if s.full <= 0), key=lambda s: s.unit)
+        for s in unranked:
+            s.rank = None
+        out.extend(ranked + unranked)
     return out
 
 
 def score_all(units: list[UnitInput], rules: Rules) -> list[UnitScore]:
-    return rank([score_unit(u, rules) for u in units])
+    return rank([score_unit(u, rules) for u in units], rules.rank_by)
 
 
 def _s(value) -> str | None:
@@ -218,7 +242,9 @@ def _s(value) -> str | None:
 def as_json(score: UnitScore) -> dict:
     return {
         "unit_id": score.unit_id, "unit": score.unit, "rank": score.rank, "total": _s(score.total),
-        "vetoed": score.vetoed,
+        "vetoed": score.vetoed, "full": _s(score.full), "rate": _s(score.rate),
+        # False: the item does not apply to the unit (shown as 不适用, not as 0 points)
+        "applies": {"indicator": score.has_indicators, "task": score.has_tasks},
         "subtotals": {c: _s(score.subtotal(c)) for c in ("indicator", "task", "deduction", "bonus")},
         "items": [{"category": i.category, "label": i.label, "points": _s(i.points), "source": i.source}
                   for i in score.items],

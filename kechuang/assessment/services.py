@@ -50,6 +50,8 @@ def validate_config(config: dict, plan) -> list[str]:
         errors.append(f"文件格式应为 {SCHEME_FORMAT}")
     if not config.get("groups"):
         errors.append("缺少单位分组（groups）")
+    if config.get("rank_by", "total") not in ("total", "rate"):
+        errors.append("rank_by 应为 total（按得分排名）或 rate（按得分率排名）")
     codes = set(Indicator.objects.filter(plan=plan).values_list("code", flat=True))
     for i, row in enumerate(config.get("indicators", []) or [], 1):
         if row.get("code") not in codes:

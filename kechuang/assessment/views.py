@@ -73,8 +73,9 @@ def scheme_detail(request, pk):
         # A unit sees its own result only.
         return unit_result(request, pk=scheme.pk, unit_id=request.user.unit_id or 0)
     result = _current_result(scheme, request.user)
+    groups = [{**g, "rows": [exports.cells(r) for r in g["units"]]} for g in (result.data["groups"] if result else [])]
     return render(request, "assessment/scheme_detail.html", {
-        "scheme": scheme, "result": result, "can_edit": request.user.is_office,
+        "scheme": scheme, "result": result, "groups": groups, "can_edit": request.user.is_office,
         "published": AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists(),
         "bonuses": restrict(AssessmentBonus.objects.filter(scheme=scheme).select_related("unit"), request.user),
         "vetoes": restrict(AssessmentVeto.objects.filter(scheme=scheme).select_related("unit"), request.user),
@@ -92,7 +93,8 @@ def unit_result(request, pk, unit_id):
     row = result.unit_row(unit_id) if result else None
     if row is None and not request.user.sees_everything:
         raise Http404
-    return render(request, "assessment/unit_result.html", {"scheme": scheme, "result": result, "row": row})
+    return render(request, "assessment/unit_result.html", {
+        "scheme": scheme, "result": result, "row": row, "cells": exports.cells(row) if row else None})
 
 
 def _office_scheme(request, pk):

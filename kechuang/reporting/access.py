@@ -3,7 +3,7 @@ the lead unit, the office and leaders get 404 on a draft and its files."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kechuang.core.access import PLAN_READERS, UNIT_USERS, Route
+from kechuang.core.access import ALL_PERSONAS, PLAN_READERS, UNIT_USERS, Route
 
 PLAN_UNITS_SIX = {"lead", "town", "town_b", "zone"}  # units with a part in task (六)
 REVIEWERS = {"office", "lead", "talent"}
@@ -121,6 +121,12 @@ ROUTES = [
     Route("reporting:home", allow=UNIT_USERS | {"office", "leader"}, ok=(302,)),
     Route("reporting:review_home", allow=REVIEWERS, ok=(302,)),
     Route("reporting:workspace", allow=UNIT_USERS, kwargs=_fill),
+    # Autosave saves the caller's own rows only: units with task (六) get their own draft of it (the town, whose
+    # row the declaration creates first, gets a version conflict: 409).
+    Route("reporting:autosave", allow=UNIT_USERS, kwargs=_fill, method="POST", ok=(200, 409),
+          data=lambda ctx: {f"t{_town_report(ctx, 5).task_id}-version": "0",
+                            f"t{_town_report(ctx, 5).task_id}-narrative": "自动保存"}),
+    Route("reporting:keepalive", allow=ALL_PERSONAS, ok=(204,)),
     Route("reporting:excel_download", allow=UNIT_USERS, kwargs=_fill),
     Route("reporting:excel_upload", allow=UNIT_USERS, kwargs=_fill, method="POST", ok=(302,)),
     Route("reporting:evidence_upload", allow=PLAN_UNITS_SIX, method="POST", ok=(302,),

@@ -8,6 +8,8 @@ urlpatterns = [
     path("<slug:code>/fill/<int:year>/<int:month>/", views.workspace, name="workspace"),
     path("<slug:code>/fill/<int:year>/<int:month>/evidence/<int:task_id>/", views.evidence_upload,
          name="evidence_upload"),
+    path("<slug:code>/fill/<int:year>/<int:month>/autosave/", views.autosave, name="autosave"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("<slug:code>/fill/<int:year>/<int:month>/form.xlsx", views.excel_download, name="excel_download"),
     path("<slug:code>/fill/<int:year>/<int:month>/upload/", views.excel_upload, name="excel_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import Role
@@ -19,7 +21,7 @@ from kechuang.core.concurrency import ConflictError
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict
 from kechuang.org.models import Unit
-from kechuang.plans.models import Plan
+from kechuang.plans.models import IndicatorShare, Plan
 from kechuang.plans.services import current_plan
 
 from . import services
@@ -136,6 +138,40 @@ def _apply_item(request, plan, period, item_row, key, fields, ensure, action, ba
         services.submit(row, user=user, expected_version=version, batch=batch)
 
 
+def _save_posted(request, plan, period, unit, ws, action) -> tuple[dict[str, list[str]], bool]:
+    """Save (and for "submit", submit) every row on the posted form in one transaction: all or nothing.
+    Returns the errors per row key and whether one of them was a version conflict."""
+    user = request.user
+    errors: dict[str, list[str]] = {}
+    batch = {}
+    for item in ws.indicators:
+        raw = request.POST.get(f"{item.key}-value")
+        if item.needs_entry and raw is not None:
+            try:
+                batch[item.indicator.pk] = services.parse_decimal(raw, "数值")
+            except services.InvalidData:
+                pass
+    conflict = False
+    rows = [(item.report, item.key, services.TASK_FIELDS,
+             lambda t=item.task: services.ensure_task_report(plan, t, unit, period, user=user)) for item in ws.tasks]
+    rows += [(item.row, item.key, services.VALUE_FIELDS,
+              lambda i=item.indicator: services.ensure_indicator_value(plan, i, unit, period, user=user))
+             for item in ws.indicators if item.needs_entry]
+    with transaction.atomic():
+        for row, key, fields, ensure in rows:
+            try:
+                with transaction.atomic():
+                    _apply_item(request, plan, period, row, key, fields, ensure, action, batch)
+            except ConflictError as exc:
+                conflict = True
+                errors.setdefault(key, []).append(exc.message)
+            except services.WorkflowError as exc:
+                errors.setdefault(key, []).extend(exc.messages)
+        if errors:
+            transaction.set_rollback(True)
+    return errors, conflict
+
+
 @login_required
 def workspace(request, code, year, month):
     """One page for the unit's month: tasks and indicators, save draft or submit."""
@@ -148,46 +184,7 @@ def workspace(request, code, year, month):
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        batch = {}
-        for item in ws.indicators:
-            raw = request.POST.get(f"{item.key}-value")
-            if item.needs_entry and raw is not None:
-                try:
-                    batch[item.indicator.pk] = services.parse_decimal(raw, "数值")
-                except services.InvalidData:
-                    pass
-        conflict = False
-        with transaction.atomic():
-            for item in ws.tasks:
-                try:
-                    with transaction.atomic():
-                        _apply_item(
-                            request, plan, period, item.report, item.key, services.TASK_FIELDS,
-                            lambda t=item.task: services.ensure_task_report(plan, t, unit, period, user=user),
-                            action, batch,
-                        )
-                except ConflictError as exc:
-                    conflict = True
-                    errors.setdefault(item.key, []).append(exc.message)
-                except services.WorkflowError as exc:
-                    errors.setdefault(item.key, []).extend(exc.messages)
-            for item in ws.indicators:
-                if not item.needs_entry:
-                    continue
-                try:
-                    with transaction.atomic():
-                        _apply_item(
-                            request, plan, period, item.row, item.key, services.VALUE_FIELDS,
-                            lambda i=item.indicator: services.ensure_indicator_value(plan, i, unit, period, user=user),
-                            action, batch,
-                        )
-                except ConflictError as exc:
-                    conflict = True
-                    errors.setdefault(item.key, []).append(exc.message)
-                except services.WorkflowError as exc:
-                    errors.setdefault(item.key, []).extend(exc.messages)
-            if errors:
-                transaction.set_rollback(True)
+        errors, conflict = _save_posted(request, plan, period, unit, ws, action)
         if not errors:
             messages.success(request, "已报送，等待牵头单位审核" if action == "submit" else "草稿已保存")
             return redirect(_fill_url(plan, period))
@@ -196,32 +193,86 @@ def workspace(request, code, year, month):
             _overlay(ws, request.POST)
         messages.error(request, "未保存：请按提示修改后重试（本次提交的内容均未写入）"
                        if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
+    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).values_list("indicator_id", "target"))
+    for item in ws.indicators:
+        item.share = shares.get(item.indicator.pk)  # the unit's own part of the target, shown beside the plan's
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
     today = services.business_date()
     return render(request, "reporting/workspace.html", {
         "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
         "today": today, "overdue_days": (today - period.due_on).days,
+        # typing renews the session at most this often, well inside the idle limit
+        "keepalive_seconds": max(1, min(60, settings.SESSION_COOKIE_AGE // 3)),
     }, status=422 if errors else 200)
 
 
 @login_required
 @require_POST
+def autosave(request, code, year, month):
+    """The filing page's autosave: the rows the user changed, saved as a draft by the same service and
+    checks as 保存草稿 (all or nothing). Answers JSON: the rows' new versions, or the reasons per row.
+    Without a session it redirects to the login page like every page; the script takes that as "expired"."""
+    user = request.user
+    _require_unit_member(user)
+    plan = _plan(request, code)
+    period = _period(plan, year, month)
+    ws = services.workspace(plan, user.unit, period)  # as the page: a figure the system fetches is never saved
+    errors, conflict = _save_posted(request, plan, period, user.unit, ws, "save")
+    if errors:
+        return JsonResponse({
+            "ok": False, "conflict": conflict, "errors": errors,
+            "message": "数据已被他人修改，请刷新页面核对" if conflict else next(iter(errors.values()))[0],
+        }, status=409 if conflict else 422)
+    ws = services.workspace(plan, user.unit, period, with_system=False)
+    versions = {item.key: item.report.version for item in ws.tasks if item.report.pk}
+    versions |= {item.key: item.row.version for item in ws.indicators if item.row.pk}
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime().strftime("%H:%M"), "versions": versions})
+
+
+@login_required
+def keepalive(request):
+    """Typing on a form keeps the session alive: any request renews the idle timer (SESSION_SAVE_EVERY_REQUEST);
+    the page calls this at most every minute while the user types, never while idle."""
+    request.session["kc_active"] = timezone.now().isoformat(timespec="seconds")  # a write renews the expiry
+    return HttpResponse(status=204)
+
+
+def _evidence_block(request, plan, period, task, *, message="", error=""):
+    """The evidence part of one task card, swapped in place (htmx) so that nothing typed on the form is lost."""
+    unit = request.user.unit
+    report = TaskReport.objects.filter(task=task, unit=unit, period=period).first()
+    return render(request, "reporting/_evidence.html", {
+        "plan": plan, "period": period, "task": task, "r": report, "key": f"t{task.pk}",
+        "message": message, "error": error, "oob": True,
+    })
+
+
+@login_required
+@require_POST
 def evidence_upload(request, code, year, month, task_id):
+    """Attach a file; from the filing page (htmx) only the task's evidence block is answered and swapped."""
     user = request.user
     _require_unit_member(user)
     plan = _plan(request, code)
     period = _period(plan, year, month)
     task = get_for_user(plan.tasks.all(), user, pk=task_id)
     upload = request.FILES.get("file")
+    message = error = ""
     if upload is None:
-        messages.error(request, "请选择要上传的文件")
-        return redirect(_fill_url(plan, period))
-    try:
-        row, _ = services.ensure_task_report(plan, task, user.unit, period, user=user)
-        add_evidence(row, user=user, uploaded=upload)
-        messages.success(request, f"已上传：{upload.name}")
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+        error = "请选择要上传的文件"
+    else:
+        try:
+            row, _ = services.ensure_task_report(plan, task, user.unit, period, user=user)
+            add_evidence(row, user=user, uploaded=upload)
+            message = f"已上传：{upload.name}"
+        except services.WorkflowError as exc:
+            error = f"未上传（{upload.name}）：{exc.message}"
+    if request.htmx:
+        return _evidence_block(request, plan, period, task, message=message, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect(_fill_url(plan, period) + f"#t{task.pk}")
 
 
@@ -265,14 +316,22 @@ def evidence_preview(request, pk):
 @login_required
 @require_POST
 def evidence_delete(request, pk):
-    evidence = get_for_user(Evidence.objects.select_related("task_report__period", "task_report__plan"),
+    evidence = get_for_user(Evidence.objects.select_related("task_report__period", "task_report__plan",
+                                                            "task_report__task"),
                             request.user, "change", pk=pk)
     report = evidence.task_report
+    message = error = ""
     try:
         delete_evidence(evidence, user=request.user)
-        messages.success(request, "已删除佐证材料")
+        message = f"已删除：{evidence.original_name}"
     except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+        error = exc.message
+    if request.htmx and is_unit_member(request.user) and request.user.unit_id == report.unit_id:
+        return _evidence_block(request, report.plan, report.period, report.task, message=message, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "已删除佐证材料")
     return redirect(_fill_url(report.plan, report.period) + f"#t{report.task_id}")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
@@ -55,3 +57,35 @@ def test_the_evaluation_page_shows_the_example_label(plan, client_for):
     office.post(reverse("assessment:evaluation_load", args=[plan.code]))
     page = client_for("leader").get(reverse("assessment:evaluation", args=[plan.code])).content.decode()
     assert "示例（请替换为官方指标与权重）" in page and "总量指标" in page and "速度指标" in page
+
+
+def test_the_page_and_its_exports_show_full_score_rate_and_not_applicable(plan, personas, client_for):
+    from kechuang.bulletins.gbt9704 import document_text
+
+    scheme = services.ensure_scheme(plan)
+    office = client_for("office")
+    office.post(reverse("assessment:compute", args=[scheme.pk]))
+    result = AssessmentResult.objects.get(scheme=scheme, status=ResultStatus.DRAFT)
+    rows = {r["unit"]: r for g in result.data["groups"] for r in g["units"]}
+    town, bureau = rows["武胜关镇"], rows["市科技经信局"]
+    assert not town["applies"]["indicator"] and bureau["applies"]["indicator"]
+    assert D(bureau["full"]) > D(town["full"]) == D(scheme.config["tasks"]["weight"])
+
+    page = office.get(reverse("assessment:scheme_detail", args=[scheme.pk])).content.decode()
+    assert "<th>满分</th><th>得分</th><th>得分率</th>" in page and "组内按得分率排名" in page
+    town_cells = re.search(r'data-testid="result-武胜关镇">(.*?)</tr>', page, re.S).group(1)
+    assert ">不适用</td>" in town_cells and f"<td>{town['full']}</td>" in town_cells
+
+    wb = load_workbook(io.BytesIO(office.get(reverse("assessment:results_xlsx", args=[scheme.pk])).content))
+    header = [c.value for c in wb["汇总"][1]]
+    summary = {r[2]: dict(zip(header, r, strict=True)) for r in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["武胜关镇"]["指标得分"] == "不适用" and summary["武胜关镇"]["满分"] == float(town["full"])
+    assert summary["武胜关镇"]["得分率"] == f"{town['rate']}%"
+    assert isinstance(summary["市科技经信局"]["指标得分"], int | float)
+
+    text = document_text(office.get(reverse("assessment:results_docx", args=[scheme.pk])).content)
+    assert "得分率" in text and "满分" in text and "不适用" in text
+
+    town_page = client_for("leader").get(reverse("assessment:unit_result", args=[scheme.pk, town["unit_id"]]))
+    html = town_page.content.decode()
+    assert "指标得分不适用（不计 0 分）" in html and 'data-testid="unit-rate"' in html

@@ -24,3 +24,25 @@ def test_demo_issues_q1_and_q2_drafts_q3_and_the_assessment_idempotently(plan, p
     assert Bulletin.objects.get(quarter=2).summary.startswith("【演示数据】")
     assert AssessmentResult.objects.get().status == "draft"
     assert AssessmentBonus.objects.count() == 1 and EvaluationFramework.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_assesses_the_towns_shares_so_a_group_ranks_by_rate_over_different_maxima(plan, personas):
+    from decimal import Decimal as D
+
+    from kechuang.reporting import demo as reporting_demo
+
+    for _ in range(2):
+        reporting_demo.generate(plan, random.Random(2022))
+        assessment_demo.generate(plan, random.Random(2022))
+    result = AssessmentResult.objects.get()
+    codes = [e["code"] for e in result.scheme.config["indicators"]]
+    assert codes.count(reporting_demo.UNIT_INDICATOR["code"]) == 1
+    groups = {g["code"]: g["units"] for g in result.data["groups"]}
+    towns = groups["towns"]
+    assert all(r["applies"]["indicator"] and D(r["full"]) == 50 for r in towns)
+    no_indicators = [r for r in groups["departments"] if not r["applies"]["indicator"]]
+    assert no_indicators and all(D(r["full"]) == 40 for r in no_indicators)
+    ranked = [r for r in groups["departments"] if r["rank"] is not None and not r["vetoed"]]
+    rates = [D(r["rate"]) for r in sorted(ranked, key=lambda r: r["rank"])]
+    assert rates == sorted(rates, reverse=True)  # by 得分率, not by points

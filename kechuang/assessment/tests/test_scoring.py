@@ -86,3 +86,34 @@ def test_a_veto_zeroes_the_total_and_puts_the_unit_last_and_ties_share_a_rank():
     assert by_name["开发区"].rank == 1  # ranked within its own group
     veto_item = [i for i in by_name["甲镇"].items if i.category == "veto"][0]
     assert veto_item.points == D("-10.00") and veto_item.source["veto_id"] == 5
+
+
+def test_full_score_is_the_applicable_weights_and_the_rate_is_total_over_full():
+    unit = UnitInput(1, "甲局", "部门", indicators=[ind("8", "10", weight=10, cap="1")],  # 8 of 10
+                     tasks=[TaskInput(1, "任务一", D("50"))])  # 40 × 50 % = 20 of 40
+    [score] = score_all([unit], RULES)
+    assert score.full == D(50) and score.total == D("28.00") and score.rate == D("56.0")
+    assert score.has_indicators and score.has_tasks
+
+
+def test_a_unit_without_indicators_is_not_applicable_there_not_zero():
+    from kechuang.assessment.scoring import as_json
+
+    [score] = score_all([UnitInput(1, "乙局", "部门", tasks=[TaskInput(1, "任务一", D("100"))])], RULES)
+    row = as_json(score)
+    assert row["applies"] == {"indicator": False, "task": True}
+    assert row["full"] == "40" and row["rate"] == "100" and row["rank"] == 1
+
+
+def test_ranking_by_rate_puts_a_small_unit_that_did_all_its_work_before_a_big_one_that_did_not():
+    rules = Rules(task_weight=D(40), rank_by="rate")
+    small = UnitInput(1, "甲镇", "镇", tasks=[TaskInput(1, "任务一", D("100"))])  # 40 of 40
+    big = UnitInput(2, "乙镇", "镇", indicators=[ind("6", "10", weight=60, cap="1")],  # 36 of 60
+                    tasks=[TaskInput(1, "任务一", D("50"))])  # + 20 of 40 → 56 of 100
+    nothing = UnitInput(3, "丙镇", "镇")
+    by_name = {s.unit: s for s in score_all([small, big, nothing], rules)}
+    assert by_name["乙镇"].total > by_name["甲镇"].total
+    assert (by_name["甲镇"].rank, by_name["乙镇"].rank) == (1, 2)
+    assert by_name["丙镇"].rank is None and by_name["丙镇"].rate is None  # nothing to assess: no rank
+    by_total = {s.unit: s for s in score_all([small, big], RULES)}
+    assert (by_total["乙镇"].rank, by_total["甲镇"].rank) == (1, 2)
