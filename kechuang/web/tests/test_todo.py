@@ -10,7 +10,7 @@ from kechuang.plans.models import Indicator, Task
 from kechuang.reporting import services as reporting
 from kechuang.reporting.models import TaskReport
 from kechuang.supervision import services as supervision
-from kechuang.supervision.models import MeetingDecision, NoticeKind, UrgingNotice
+from kechuang.supervision.models import NoticeKind, UrgingNotice
 from kechuang.supervision.tests.helpers import task_report
 from kechuang.web import todo
 
