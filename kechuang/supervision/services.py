@@ -537,9 +537,9 @@ class LateUnit:
 def late_units(plan, as_of: dt.date) -> list[LateUnit]:
     """Units owing the latest due period (deadline passed on ``as_of``) and not submitted, in directory
     order, with the urging notice each already has (one query per table)."""
-    from kechuang.reporting.services import ensure_periods, status_matrix
+    from kechuang.reporting.services import status_matrix
 
-    ensure_periods(plan)  # idempotent; notices need saved periods
+    # Read-only (the home page and the navigation badges call it): periods not generated yet owe nothing.
     frame = engine.period_frame(plan, as_of)
     period = frame.due
     if period is None or period.pk is None:
@@ -557,8 +557,10 @@ def urge_units(plan, user, as_of: dt.date, unit_ids=None) -> tuple[list[UrgingNo
     ``unit_ids``) for the latest due period. Idempotent per unit and period: a unit already urged
     (by hand or by ``kechuang tick``) is not urged again. Returns (sent, already_sent)."""
     from kechuang.accounts.models import User
+    from kechuang.reporting.services import ensure_periods
 
     _require_office(user)
+    ensure_periods(plan)  # idempotent; a notice needs a saved period
     targets = [lu for lu in late_units(plan, as_of) if unit_ids is None or lu.unit.pk in set(unit_ids)]
     if unit_ids is not None and not targets:
         raise TransitionError("该单位已报送或无需报送，无需催办")
