@@ -164,11 +164,11 @@ def _office_sections(user, plan, as_of) -> list[Section]:
             (("task", o.task_id) if o.task_id else ("decision", o.decision_id)) for o in orders}
     supervise = Section("supervise", "待督办事项", empty="没有需要督办的红灯事项",
                         more_url=reverse("supervision:supervision_list"), more_label="月督办清单")
-    for it in engine.red_items(plan, as_of):
-        if it.key in keys:
+    for it in red_rows(plan, as_of):
+        if (it["kind"], it["pk"]) in keys:
             continue
-        supervise.items.append(Item(_item_name(it), _item_url(it, as_of), _units_text(it), "danger",
-                                    order_url=f"{issue}?{it.kind}={it.obj.pk}"))
+        supervise.items.append(Item(it["name"], it["url"], it["detail"], "danger",
+                                    order_url=f"{issue}?{it['kind']}={it['pk']}"))
     proposals = orders.filter(status=OrderStatus.PROPOSED).count()
     if proposals:
         supervise.items.append(Item(f"系统建议督办 {proposals} 项（连续两个月红灯）",
@@ -221,11 +221,23 @@ def _units_text(item) -> str:
     return f"责任单位：{units}。{item.reason}"
 
 
+def red_rows(plan, as_of: dt.date) -> list[dict]:
+    """The red items (``engine.red_items``: indicators, tasks, overdue meeting decisions, in that order) as
+    plain rows, cached under the data fingerprint: the home page and the badges of every page share them."""
+    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [{"kind": it.kind, "pk": it.obj.pk, "name": _item_name(it), "url": _item_url(it, as_of),
+                 "detail": _units_text(it)} for it in engine.red_items(plan, as_of)]
+        cache.set(key, rows, BADGE_SECONDS)
+    return rows
+
+
 def _leader_sections(user, plan, as_of) -> list[Section]:
     red = Section("red", "红灯事项及责任单位", empty="当前没有红灯事项",
                   more_url=reverse("supervision:dashboard"), more_label="督办看板")
-    for it in engine.red_items(plan, as_of):
-        red.items.append(Item(_item_name(it), _item_url(it, as_of), _units_text(it), "danger"))
+    for it in red_rows(plan, as_of):
+        red.items.append(Item(it["name"], it["url"], it["detail"], "danger"))
     overdue = Section("overdue_orders", "督办单逾期未反馈", empty="无逾期未反馈的督办单",
                       more_url=reverse("supervision:order_list"), more_label="全部督办单")
     for order in restrict(SupervisionOrder.objects.filter(plan=plan, status=OrderStatus.ISSUED,
@@ -260,12 +272,20 @@ def badge_counts(user, plan, as_of: dt.date) -> dict[str, int]:
     fingerprint (any report, order or notice change gives new counts on the next page)."""
     if plan is None:
         return {}
-    key = f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    key = _badge_key(user, plan, as_of)
     counts = cache.get(key)
     if counts is None:
-        found = sections(user, plan, as_of)
-        counts = {"todo": sum(s.count for s in found),
-                  "reviews": next((s.count for s in found if s.key == "reviews"), 0)}
-        cache.set(key, counts, BADGE_SECONDS)
+        counts = remember(user, plan, as_of, sections(user, plan, as_of))
     return counts
+
+
+def remember(user, plan, as_of: dt.date, found: list[Section]) -> dict[str, int]:
+    """Store the badge counts of sections just built (the home page), so its navigation does not build them twice."""
+    counts = {"todo": sum(s.count for s in found), "reviews": next((s.count for s in found if s.key == "reviews"), 0)}
+    cache.set(_badge_key(user, plan, as_of), counts, BADGE_SECONDS)
+    return counts
+
+
+def _badge_key(user, plan, as_of) -> str:
+    return f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{data_version()}"
 

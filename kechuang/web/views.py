@@ -24,6 +24,7 @@ def home(request):
     if plan is not None:
         as_of = business_date()
         context["todo"] = todo.sections(user, plan, as_of)
+        todo.remember(user, plan, as_of, context["todo"])
         context["as_of"] = as_of
         if user.unit_id and not user.sees_everything:
             context["my_tasks"] = unit_tasks(plan, user.unit)
