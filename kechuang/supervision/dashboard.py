@@ -153,7 +153,7 @@ def compute(plan, as_of: dt.date) -> dict:
 
 
 def dashboard_data(plan, as_of: dt.date) -> dict:
-    key = f"supervision:dashboard:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    key = f"supervision:dashboard:v2:{plan.pk}:{as_of.isoformat()}:{data_version()}"
     data = cache.get(key)
     if data is None:
         data = compute(plan, as_of)

@@ -103,7 +103,7 @@ def dashboard(request):
     first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
         "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
-        "task_counts": task_counts, "tasks": ordered_tasks,
+        "task_counts": task_counts, "tasks": ordered_tasks, "quarter_end": _last_quarter_end(plan, as_of),
         "red_items": data["red_items"] if sees_all else None, "is_office": user.is_office,
         "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
         "orders": orders, "proposals": proposals,
@@ -112,6 +112,14 @@ def dashboard(request):
         "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
         "quality": quality_counts(user),
     })
+
+
+def _last_quarter_end(plan, as_of: dt.date) -> dt.date | None:
+    """The latest quarter end of the plan year on or before ``as_of`` (the date a quarterly bulletin reads),
+    when it differs from ``as_of``: the dashboard offers it so its counts can be set beside the bulletin's."""
+    ends = [engine.month_end(plan.year, m) for m in (3, 6, 9, 12)]
+    past = [d for d in ends if d <= as_of]
+    return past[-1] if past and past[-1] != as_of else None
 
 
 def _open_order_keys(plan) -> set[str]:
