@@ -74,6 +74,15 @@ def test_every_count_on_the_dashboard_equals_the_bulletin_and_the_api(plan, pers
     assert red["decisions"] == sum(1 for i in bulletin_red if i["kind"] == "例会议定事项")
     assert snapshot["task_counts"]["red"] > 0 and snapshot["task_counts"]["green"] + snapshot["task_counts"][
         "yellow"] > 0  # a mix, so the comparison means something
+    # The ranking's on-time / late / missing counts per unit: the same three ways.
+    ranking = re.search(r'data-testid="ranking">(.*?)</table>', page, re.S).group(1)
+    shown = {m[0]: tuple(int(x) for x in m[1:]) for m in re.findall(
+        r'<a href="[^"]*">([^<]+)</a></td><td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>'
+        r'<td class="text-end">(\d+)</td>', ranking)}
+    api_ranks = office.get(f"/api/supervision/{plan.code}/rankings", {"as_of": AS_OF.isoformat()}).json()
+    assert shown == {r["unit"]: (r["on_time"], r["late"], r["missing"]) for r in snapshot["rankings"]} == {
+        r["unit"]: (r["on_time"], r["late"], r["missing"]) for r in api_ranks}
+    assert len(shown) > 5
 
 
 def test_the_task_page_shows_each_units_progress_light_report_evidence_and_overdue_milestone(
