@@ -130,6 +130,8 @@ def _open_order_keys(plan) -> set[str]:
             keys.add(f"indicator-{o.indicator_id}")
         elif o.task_id:
             keys.add(f"task-{o.task_id}")
+        elif o.decision_id:
+            keys.add(f"decision-{o.decision_id}")
     return keys
 
 
@@ -333,6 +335,7 @@ def _pickable(plan, as_of, unit=None) -> list[dict]:
     from kechuang.plans.models import TaskUnit
 
     rows, seen = [], set()
+    ordered = _open_order_keys(plan)
     unit_tasks = set(TaskUnit.objects.filter(task__plan=plan, unit=unit).values_list("task_id", flat=True)) \
         if unit is not None else None
     for item in engine.supervised_items(plan, as_of):
@@ -356,6 +359,8 @@ def _pickable(plan, as_of, unit=None) -> list[dict]:
         if ("indicator", ind.pk) not in seen:
             rows.append({"kind": "indicator", "pk": ind.pk, "label": _pick_label("indicator", ind), "light": "",
                          "light_label": "", "reason": "", "units": ""})
+    for row in rows:
+        row["has_order"] = f"{row['kind']}-{row['pk']}" in ordered
     return rows
 
 
