@@ -1,6 +1,7 @@
 """我的待办 on 首页 per role, the navigation badges, one-click 催办 from the office's list."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -81,6 +82,7 @@ def test_a_lead_unit_sees_the_reviews_waiting_and_the_badge_counts_them(plan, pe
     assert _texts(found["reviews"]) == ["2022年6月 待审核 2 项 "]
     page = client_for("lead").get("/").content.decode()
     assert 'data-testid="todo-count-reviews">2<' in page
+    assert re.search(r'待审核 <span class="badge[^"]*" data-testid="nav-badge">2</span>', page)  # the navigation
     badges = todo.badge_counts(personas["lead"], plan, AS_OF)
     assert badges["reviews"] == 2 and badges["todo"] == sum(s.count for s in found.values())
     # A town (no reviewer role) has no review section.
