@@ -262,17 +262,19 @@ def order_issue(request):
     source = request.POST if request.method == "POST" else request.GET
     proposal = None
     subject = None
-    if source.get("order"):
+    # Ids that are not numbers are ignored (the picker is shown), never a server error.
+    ids = {k: source.get(k, "").strip() for k in ("order", "indicator", "task", "decision")}
+    ids = {k: v for k, v in ids.items() if v.isdigit()}
+    if ids.get("order"):
         proposal = get_for_user(SupervisionOrder.objects.filter(status=OrderStatus.PROPOSED), request.user,
-                                pk=source.get("order"))
+                                pk=ids["order"])
         subject = proposal.subject
-    elif source.get("indicator"):
-        subject = get_for_user(Indicator.objects.filter(plan=plan), request.user, pk=source.get("indicator"))
-    elif source.get("task"):
-        subject = get_for_user(Task.objects.filter(plan=plan), request.user, pk=source.get("task"))
-    elif source.get("decision"):
-        subject = get_for_user(MeetingDecision.objects.filter(meeting__plan=plan), request.user,
-                               pk=source.get("decision"))
+    elif ids.get("indicator"):
+        subject = get_for_user(Indicator.objects.filter(plan=plan), request.user, pk=ids["indicator"])
+    elif ids.get("task"):
+        subject = get_for_user(Task.objects.filter(plan=plan), request.user, pk=ids["task"])
+    elif ids.get("decision"):
+        subject = get_for_user(MeetingDecision.objects.filter(meeting__plan=plan), request.user, pk=ids["decision"])
     units = engine.plan_units(plan)
     default_unit = proposal.unit if proposal else _default_unit(plan, subject)
     late_unit = next((u for u in units if str(u.pk) == source.get("unit", "")), None)

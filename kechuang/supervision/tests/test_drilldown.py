@@ -188,3 +188,9 @@ def test_orders_from_a_red_indicator_and_a_meeting_decision(plan, personas, clie
 def test_only_the_office_opens_the_issue_page(plan, personas, client_for):
     for persona in ("leader", "lead", "town"):
         assert client_for(persona).get("/supervision/orders/issue/").status_code == 404
+
+
+def test_the_issue_page_ignores_ids_that_are_not_numbers(plan, personas, client_for):
+    for param in ("task", "indicator", "decision", "order", "unit", "late"):
+        response = client_for("office").get("/supervision/orders/issue/", {param: "abc"})
+        assert response.status_code == 200 and 'data-testid="order-picker"' in response.content.decode(), param
