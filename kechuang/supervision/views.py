@@ -18,9 +18,10 @@ from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
 from kechuang.org.models import Unit
-from kechuang.plans.models import Indicator, Plan, Task
+from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
 from kechuang.quality.services import counts_for as quality_counts
+from kechuang.reporting.models import TaskReport
 
 from . import engine, services
 from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
@@ -281,7 +282,8 @@ def order_issue(request):
     if late_unit is not None and proposal is None:
         default_unit = late_unit
     form = {
-        "reason": (proposal.reason if proposal else _default_reason(plan, subject, late_unit, source, as_of)),
+        "reason": (proposal.reason if proposal else
+                   _default_reason(plan, subject, late_unit, source, as_of) if request.method == "GET" else ""),
         "reply_due": (as_of + dt.timedelta(days=10)).isoformat(),
         "unit": default_unit.pk if default_unit else "",
     }
@@ -334,8 +336,6 @@ def _default_reason(plan, subject, late_unit, source, as_of) -> str:
 def _pickable(plan, as_of, unit=None) -> list[dict]:
     """What the office can pick on the standalone page: red and yellow indicators and tasks and overdue
     meeting decisions (worst first), then every other task and indicator; for a late unit only its own."""
-    from kechuang.plans.models import TaskUnit
-
     rows, seen = [], set()
     ordered = _open_order_keys(plan)
     unit_tasks = set(TaskUnit.objects.filter(task__plan=plan, unit=unit).values_list("task_id", flat=True)) \
@@ -545,8 +545,6 @@ def task_detail(request, pk):
     """A task as supervised: its light (the dashboard's and the bulletin's), each unit's progress,
     light, latest approved report text and evidence, milestones and overdue items, with links to
     the reports themselves."""
-    from kechuang.reporting.models import TaskReport
-
     user = request.user
     task = get_for_user(Task.objects.select_related("plan"), user, pk=pk)
     plan = task.plan
