@@ -413,16 +413,20 @@ def _act(request, row, detail_url):
     if fn is None:
         messages.error(request, "未知操作")
         return redirect(detail_url)
+    ok, text = True, {"approve": "已审核通过", "return": "已退回修改", "reopen": "已重新开放"}[action]
     try:
         kwargs = {"user": request.user, "expected_version": version}
         if action in ("return", "reopen"):
             kwargs["reason"] = reason
         fn(row, **kwargs)
-        messages.success(request, {"approve": "已审核通过", "return": "已退回修改", "reopen": "已重新开放"}[action])
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except (ConflictError, services.WorkflowError) as exc:
+        ok, text = False, exc.message
+    if request.htmx and request.POST.get("fragment") in ("card", "row"):
+        # The review queue swaps just this card (or table row): the list stays where the reviewer is.
+        return render(request, "reporting/_review_done.html", {
+            "row": row, "ok": ok, "text": text, "is_task": isinstance(row, TaskReport),
+            "as_row": request.POST.get("fragment") == "row"})
+    (messages.success if ok else messages.error)(request, text)
     nxt = request.POST.get("next", "")
     if nxt.startswith("/reporting/") and "//" not in nxt:
         return redirect(nxt)

@@ -125,3 +125,20 @@ def test_submitted_at_is_kept_on_the_card(plan, personas, waiting, client_for):
     row.save()
     page = client_for("lead").get(f"/reporting/{plan.code}/review/").content.decode()
     assert "2022-07-04" in page
+
+
+def test_with_htmx_an_action_swaps_just_its_card_and_leaves_no_message_behind(plan, personas, waiting, client_for):
+    lead = client_for("lead")
+    row = waiting["six_town_6"]
+    response = lead.post(f"/reporting/reports/{row.pk}/action/",
+                         {"action": "return", "reason": "请补充佐证", "version": row.version, "fragment": "card"},
+                         HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="r{row.pk}"' in html and "已退回修改" in html
+    row.refresh_from_db()
+    assert row.status == "returned" and row.return_reason == "请补充佐证"
+    stale = lead.post(f"/reporting/reports/{row.pk}/action/",
+                      {"action": "approve", "version": row.version, "fragment": "card"}, HTTP_HX_REQUEST="true")
+    assert "只能审核已报送" in stale.content.decode()  # the reason, in the card, not a traceback
+    page = lead.get(f"/reporting/{plan.code}/review/").content.decode()
+    assert "已退回修改" not in page  # nothing queued for the next page

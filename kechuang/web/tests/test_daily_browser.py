@@ -55,8 +55,13 @@ def test_the_lead_unit_filters_its_queue_and_approves_a_batch(live_server, login
     assert "已批量审核通过 2 项" in page.content()
     assert "period=6" in page.url  # the filter is kept
     assert page.get_by_test_id("report-count").inner_text() == "1"
+    # One card approved in place (htmx): the page does not reload, the card says so.
+    url = page.url
+    page.locator(f"#r{june[2].pk}").get_by_test_id("approve").click()
+    page.locator(f"#r{june[2].pk}[data-testid=review-done]").wait_for()
+    assert "已审核通过" in page.locator(f"#r{june[2].pk}").inner_text() and page.url == url
     statuses = dict(TaskReport.objects.filter(pk__in=[r.pk for r in [*june, may]]).values_list("pk", "status"))
-    assert statuses == {june[0].pk: "approved", june[1].pk: "approved", june[2].pk: "submitted", may.pk: "submitted"}
+    assert statuses == {june[0].pk: "approved", june[1].pk: "approved", june[2].pk: "approved", may.pk: "submitted"}
 
 
 @pytest.mark.browser
