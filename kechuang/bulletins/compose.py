@@ -101,27 +101,11 @@ def _red_item(item) -> dict:
 
 
 def approved_reports(plan, as_of: dt.date) -> dict[int, dict[int, object]]:
-    """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}}: the database
-    picks each unit's latest row per task (window function), then one query reads just those."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
+    """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}} (the reporting
+    service's rule, shared with the supervision task page)."""
+    from kechuang.reporting.services import latest_approved_reports
 
-    from kechuang.reporting.choices import SubmissionStatus
-    from kechuang.reporting.models import Period, TaskReport
-
-    months = [p.month for p in Period.objects.filter(plan=plan, year=plan.year) if p.end <= as_of]
-    latest = (
-        TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED, period__year=plan.year,
-                                  period__month__in=months)
-        .annotate(rn=Window(RowNumber(), partition_by=[F("task_id"), F("unit_id")],
-                            order_by=[F("period__month").desc(), F("pk").desc()]))
-        .filter(rn=1)
-        .values_list("pk", flat=True)
-    )
-    out: dict[int, dict[int, object]] = {}
-    for report in TaskReport.objects.filter(pk__in=list(latest)).select_related("unit", "period"):
-        out.setdefault(report.task_id, {})[report.unit_id] = report
-    return out
+    return latest_approved_reports(plan, as_of)
 
 
 GROUPS = (("departments", "市直部门"), ("towns", "镇（街道）"), ("zone", "开发区"))

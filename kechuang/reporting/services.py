@@ -159,6 +159,26 @@ def can_review(user, row) -> bool:
     return user.unit_id in _lead_unit_ids(indicator.tasks.values("pk"))
 
 
+def reviewable(plan, user) -> tuple:
+    """(task reports, indicator values) submitted and waiting for ``user``'s review, as querysets: the
+    same rule as ``can_review`` expressed in the query (the review queue, its filters and the badge
+    counts read these; a test checks the two agree row by row)."""
+    reports = TaskReport.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED)
+    values = IndicatorValue.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED)
+    if not user.is_active:
+        return reports.none(), values.none()
+    if user.is_office:
+        return reports, values
+    if not user.unit_id or not user.has_role(Role.REVIEWER):
+        return reports.none(), values.none()
+    led = TaskUnit.objects.filter(task__plan=plan, role=TaskUnitRole.LEAD, unit_id=user.unit_id).values("task_id")
+    reports = reports.filter(task_id__in=led).exclude(unit_id=user.unit_id)
+    values = values.filter(Q(indicator__owner_unit_id=user.unit_id)
+                           | Q(indicator__in=Indicator.objects.filter(tasks__in=led).values("pk"))
+                           ).exclude(unit_id=user.unit_id)
+    return reports, values
+
+
 def can_reopen(user) -> bool:
     return user.is_active and user.is_office
 
@@ -708,6 +728,30 @@ def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
             else:
                 result[(period.pk, unit_id)] = "draft"
     return result
+
+
+def latest_approved_reports(plan, as_of: dt.date, task_ids=None) -> dict[int, dict[int, TaskReport]]:
+    """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}}: the database
+    picks each unit's latest row per task (window function), then one query reads just those. The
+    bulletin and the supervision task page both read this (the same report text in both)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    months = [p.month for p in Period.objects.filter(plan=plan, year=plan.year) if p.end <= as_of]
+    rows = TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED, period__year=plan.year,
+                                     period__month__in=months)
+    if task_ids is not None:
+        rows = rows.filter(task_id__in=list(task_ids))
+    latest = (
+        rows.annotate(rn=Window(RowNumber(), partition_by=[F("task_id"), F("unit_id")],
+                                order_by=[F("period__month").desc(), F("pk").desc()]))
+        .filter(rn=1)
+        .values_list("pk", flat=True)
+    )
+    out: dict[int, dict[int, TaskReport]] = {}
+    for report in TaskReport.objects.filter(pk__in=list(latest)).select_related("unit", "period"):
+        out.setdefault(report.task_id, {})[report.unit_id] = report
+    return out
 
 
 def unit_period_status(plan, period, as_of: dt.date | None = None) -> dict[int, str]:

@@ -342,23 +342,116 @@ def _is_reviewer(user) -> bool:
     return user.is_office or (bool(user.unit_id) and user.has_role(Role.REVIEWER))
 
 
+def _review_filters(source, reports, values) -> tuple[dict, dict]:
+    """The queue's filters (月份, 任务, 单位) from ``source`` (GET or POST), and the choices offered:
+    only months, tasks and units that have something waiting."""
+    def _int(name):
+        raw = (source.get(name) or "").strip()
+        return int(raw) if raw.isdigit() else None
+
+    chosen = {"period": _int("period"), "task": _int("task"), "unit": _int("unit")}
+    periods, tasks, units = {}, {}, {}
+    for row in [*reports, *values]:
+        periods[row.period.month] = row.period.label
+        units[row.unit_id] = row.unit
+        if isinstance(row, TaskReport):
+            tasks[row.task_id] = row.task
+    choices = {
+        "periods": sorted(periods.items()),
+        "tasks": sorted(tasks.values(), key=lambda t: t.seq),
+        "units": sorted(units.values(), key=lambda u: u.path),
+    }
+    return chosen, choices
+
+
+def _apply_review_filters(rows, chosen):
+    out = []
+    for row in rows:
+        if chosen["period"] and row.period.month != chosen["period"]:
+            continue
+        if chosen["unit"] and row.unit_id != chosen["unit"]:
+            continue
+        if chosen["task"] and getattr(row, "task_id", None) != chosen["task"]:
+            continue
+        out.append(row)
+    return out
+
+
+def _review_rows(plan, user, source):
+    reports, values = services.reviewable(plan, user)
+    reports = list(reports.select_related("task", "unit", "period", "submitted_by")
+                   .order_by("period__month", "task__seq", "unit__path", "pk"))
+    values = list(values.select_related("indicator", "unit", "period", "submitted_by")
+                  .order_by("period__month", "indicator__seq", "unit__path", "pk"))
+    chosen, choices = _review_filters(source, reports, values)
+    reports = _apply_review_filters(reports, chosen)
+    values = [] if chosen["task"] else _apply_review_filters(values, chosen)
+    return reports, values, chosen, choices
+
+
+def _review_query(chosen) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in chosen.items() if v})
+    return f"?{query}" if query else ""
+
+
 @login_required
 def review_queue(request, code):
-    """Submitted reports waiting for this user's review (lead units: other units' rows on tasks they lead)."""
+    """Submitted reports waiting for this user's review (lead units: other units' rows on tasks they lead),
+    filtered by month, task and unit; each action returns to the same place in the list."""
     user = request.user
     if not _is_reviewer(user):
         raise Http404
     plan = _plan(request, code)
-    reports = restrict(TaskReport.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED), user).select_related(
-        "task", "unit", "period", "submitted_by").order_by("period__month", "task__seq", "unit__path")
-    values = restrict(
-        IndicatorValue.objects.filter(plan=plan, status=SubmissionStatus.SUBMITTED), user
-    ).select_related("indicator", "unit", "period").order_by("period__month", "indicator__seq")
-    reports = [r for r in reports if services.can_review(user, r)]
-    values = [v for v in values if services.can_review(user, v)]
+    reports, values, chosen, choices = _review_rows(plan, user, request.GET)
     for v in values:
         v.registry_check = registry_cross_check(v)  # a warning for the reviewer, never a block
-    return render(request, "reporting/review_queue.html", {"plan": plan, "reports": reports, "values": values})
+    base = request.path + _review_query(chosen)
+    # After approving or returning a card, come back to the card that followed it (the list stays in place).
+    for rows, prefix in ((reports, "r"), (values, "v")):
+        for i, row in enumerate(rows):
+            after = rows[i + 1] if i + 1 < len(rows) else (rows[i - 1] if i else None)
+            row.next_url = base + (f"#{prefix}{after.pk}" if after else f"#{prefix}-list")
+    return render(request, "reporting/review_queue.html", {
+        "plan": plan, "reports": reports, "values": values, "chosen": chosen, "choices": choices,
+        "filtered": any(chosen.values()), "total": len(reports) + len(values),
+    })
+
+
+@login_required
+@require_POST
+def review_batch(request, code):
+    """批量审核通过: the ticked rows (or every row the filters show) in one go, each through
+    ``services.approve`` with its own version check; rows changed meanwhile are skipped and named."""
+    user = request.user
+    if not _is_reviewer(user):
+        raise Http404
+    plan = _plan(request, code)
+    reports, values, chosen, _choices = _review_rows(plan, user, request.POST)
+    if request.POST.get("all") != "1":
+        picked_reports = set(request.POST.getlist("report"))
+        picked_values = set(request.POST.getlist("value"))
+        reports = [r for r in reports if str(r.pk) in picked_reports]
+        values = [v for v in values if str(v.pk) in picked_values]
+    back = reverse("reporting:review_queue", args=[plan.code]) + _review_query(chosen)
+    if not reports and not values:
+        messages.error(request, "请先勾选要审核通过的报告")
+        return redirect(back)
+    done, skipped = 0, []
+    for row in [*reports, *values]:
+        prefix = "report" if isinstance(row, TaskReport) else "value"
+        version = request.POST.get(f"{prefix}-version-{row.pk}") or None
+        try:
+            services.approve(row, user=user, expected_version=version)
+            done += 1
+        except (ConflictError, services.WorkflowError):
+            skipped.append(f"{row.unit.name}{row.period.label}")
+    if done:
+        messages.success(request, f"已批量审核通过 {done} 项")
+    if skipped:
+        messages.error(request, "以下报告已被他人修改或已处理，未审核：" + "、".join(skipped[:10]))
+    return redirect(back + "#review-top")
 
 
 def _detail_context(request, row):
@@ -397,16 +490,20 @@ def _act(request, row, detail_url):
     if fn is None:
         messages.error(request, "未知操作")
         return redirect(detail_url)
+    ok, text = True, {"approve": "已审核通过", "return": "已退回修改", "reopen": "已重新开放"}[action]
     try:
         kwargs = {"user": request.user, "expected_version": version}
         if action in ("return", "reopen"):
             kwargs["reason"] = reason
         fn(row, **kwargs)
-        messages.success(request, {"approve": "已审核通过", "return": "已退回修改", "reopen": "已重新开放"}[action])
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except (ConflictError, services.WorkflowError) as exc:
+        ok, text = False, exc.message
+    if request.htmx and request.POST.get("fragment") in ("card", "row"):
+        # The review queue swaps just this card (or table row): the list stays where the reviewer is.
+        return render(request, "reporting/_review_done.html", {
+            "row": row, "ok": ok, "text": text, "is_task": isinstance(row, TaskReport),
+            "as_row": request.POST.get("fragment") == "row"})
+    (messages.success if ok else messages.error)(request, text)
     nxt = request.POST.get("next", "")
     if nxt.startswith("/reporting/") and "//" not in nxt:
         return redirect(nxt)
@@ -468,6 +565,26 @@ def completeness(request, code):
         })
     return render(request, "reporting/completeness.html", {
         "plan": plan, "periods": shown, "rows": rows, "as_of": as_of, "current": current, "quarters": quarters,
+    })
+
+
+@login_required
+def unit_month(request, code, unit_code, year, month):
+    """One unit's reports for one month (what a completeness cell stands for): its task reports and
+    indicator values as the user may see them, each linking to the report itself."""
+    user = request.user
+    plan = _plan(request, code)
+    unit = get_for_user(Unit.objects.all(), user, code=unit_code)
+    period = _period(plan, year, month)
+    reports = restrict(TaskReport.objects.filter(plan=plan, unit=unit, period=period), user) \
+        .select_related("task").order_by("task__seq")
+    values = restrict(IndicatorValue.objects.filter(plan=plan, unit=unit, period=period), user) \
+        .select_related("indicator").order_by("indicator__seq")
+    state = services.unit_period_status(plan, period, services.business_date()).get(unit.pk)
+    return render(request, "reporting/unit_month.html", {
+        "plan": plan, "unit": unit, "period": period, "reports": reports, "values": values,
+        "state": STATUS_LABELS.get(state, "无需报送") if state else "无需报送",
+        "can_fill": is_unit_member(user) and user.unit_id == unit.pk,
     })
 
 

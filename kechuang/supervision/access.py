@@ -2,7 +2,7 @@ import datetime as dt
 
 from kechuang.core.access import PLAN_READERS, Route, html_links
 from kechuang.org.models import Unit
-from kechuang.plans.models import Indicator
+from kechuang.plans.models import Indicator, Task
 
 # 武胜关镇 (persona "town") gets an order and a meeting decision; 杨寨镇 (town_b) must never see them.
 TOWN = "武胜关镇"
@@ -97,6 +97,9 @@ ROUTES = [
     Route("supervision:decision_done", allow={"office", "town"}, kwargs=lambda ctx: {"pk": _meeting(ctx)[1].pk},
           method="POST", ok=(302,), data={"note": "已完成"}),
     Route("supervision:notice_list", allow=PLAN_READERS),
+    Route("supervision:urge", allow={"office"}, method="POST", ok=(302,), data={"all": "1"}),
+    Route("supervision:task_detail", allow={"office", "leader", "lead", "town", "town_b", "zone"},
+          kwargs=lambda ctx: {"pk": Task.objects.get(plan=ctx.plan, number="（六）").pk}),
     Route("api:indicator_status", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("api:task_status", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("api:rankings", allow={"office", "leader"}, kwargs=lambda ctx: {"code": ctx.plan.code}),

@@ -77,13 +77,23 @@ def _fmt(value, places=1):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _heat_html(heat, months) -> str:
+HEAT_CELL = ("<td class=\"heat-{} p-0\"><a class=\"d-block heat-cell\" href=\"{}\" title=\"{} {}月：{}\">"
+             "<span class=\"visually-hidden\">{} {}月：{}</span></a></td>")
+
+
+def unit_month_url(plan, unit_code: str, month: int) -> str:
+    return reverse("reporting:unit_month", args=[plan.code, unit_code, plan.year, month])
+
+
+def _heat_html(heat, months, plan=None) -> str:
+    """The completeness heatmap; each cell opens that unit's reports for that month."""
     head = format_html("<thead><tr><th class=\"text-start\">单位</th>{}</tr></thead>",
                        format_html_join("", "<th>{}月</th>", ((m,) for m in months)))
     body = format_html_join("", "<tr data-unit=\"{}\"><th class=\"text-start text-nowrap fw-normal\">{}</th>{}</tr>", (
         (row["unit_id"], row["unit"],
-         format_html_join("", "<td class=\"heat-{}\" title=\"{} {}月：{}\"></td>",
-                          ((state, row["unit"], m, label) for m, state, label in row["cells"])))
+         format_html_join("", HEAT_CELL,
+                          ((state, unit_month_url(plan, row["code"], m) if plan else "#", row["unit"], m, label,
+                            row["unit"], m, label) for m, state, label in row["cells"])))
         for row in heat))
     return head + format_html("<tbody>{}</tbody>", body)
 
@@ -110,6 +120,8 @@ def compute(plan, as_of: dt.date) -> dict:
     cells = engine.completeness(plan, as_of)
     ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells)
     units = engine.plan_units(plan)
+    leads = engine._lead_units(plan)
+    red = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=task_statuses)
     months = sorted({m for (_u, m) in cells})
     indicators = [{
         "pk": s.indicator.pk, "code": s.indicator.code, "name": s.indicator.name,
@@ -129,17 +141,19 @@ def compute(plan, as_of: dt.date) -> dict:
                 "score": _fmt(r.score)} for r in ranking]
     return {
         "tp": _fmt(tp * 100), "indicators": indicators, "months": months, "heat": heat,
-        "heat_html": _heat_html(heat, months), "ranking_html": _ranking_html(ranking),
+        "heat_html": _heat_html(heat, months, plan), "ranking_html": _ranking_html(ranking),
         "counts": {light: sum(1 for s in statuses if s.light == light) for light in engine.LIGHT_LABELS},
         "tasks": [{"pk": s.task.pk, "number": s.task.number, "title": s.task.title, "light": s.light,
-                   "reason": s.reason} for s in task_statuses],
+                   "light_label": s.light_label, "reason": s.reason, "percent": _fmt(s.percent),
+                   "units": [u.name for u in leads.get(s.task.pk, [])]} for s in task_statuses],
+        "red_items": {kind: sum(1 for i in red if i.kind == kind) for kind in ("indicator", "task", "decision")},
         "ranking": ranking,
         "first_red": next((s.indicator.pk for s in statuses if s.light == engine.RED), None),
     }
 
 
 def dashboard_data(plan, as_of: dt.date) -> dict:
-    key = f"supervision:dashboard:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    key = f"supervision:dashboard:v2:{plan.pk}:{as_of.isoformat()}:{data_version()}"
     data = cache.get(key)
     if data is None:
         data = compute(plan, as_of)

@@ -389,6 +389,65 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
     return out
 
 
+@dataclass
+class TaskUnitProgress:
+    """One unit's part in a task: its latest report and approved report, light and milestones."""
+
+    unit: object
+    role: str
+    report: object | None  # latest submitted or approved report (what the task light reads)
+    approved: object | None  # latest approved report (what the bulletin quotes)
+    light: str
+    reason: str
+    milestones: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+
+def task_detail(plan, task, as_of: dt.date) -> tuple[TaskStatus, list[TaskUnitProgress]]:
+    """The task's status (the same ``task_statuses`` row as the dashboard, bulletin and API) and each
+    unit's progress. A unit's light applies the task rule (``task_light``) to its own percent and its
+    own overdue milestones; red when its report for the due month is missing."""
+    from kechuang.plans.models import TaskUnit
+    from kechuang.reporting.models import Milestone
+    from kechuang.reporting.services import latest_approved_reports
+
+    status = next(st for st in task_statuses(plan, as_of) if st.task.pk == task.pk)
+    frame = period_frame(plan, as_of)
+    latest = {r.unit_id: r for r in status.reports}
+    approved = latest_approved_reports(plan, as_of, task_ids=[task.pk]).get(task.pk, {})
+    milestones = defaultdict(list)
+    for ms in Milestone.objects.filter(task=task).order_by("deadline", "pk"):
+        milestones[ms.unit_id].append(ms)
+    reference = status.time_progress_pct
+    rows = []
+    seen = set()
+    for tu in TaskUnit.objects.filter(task=task).select_related("unit").order_by("role", "unit__path"):
+        if tu.unit_id in seen:
+            continue
+        seen.add(tu.unit_id)
+        report = latest.get(tu.unit_id)
+        overdue = [m for m in milestones[tu.unit_id] if m.overdue(as_of)]
+        nodes = f"，{len(overdue)}个工作节点逾期" if overdue else ""
+        if status.light == GREY:
+            light, reason = GREY, status.reason
+        elif frame.due is not None and (report is None or report.period_id != frame.due.pk):
+            light, reason = RED, f"{frame.due.label}进展逾期未报{nodes}"
+        elif report is None or report.percent_complete is None:
+            light, reason = (YELLOW, nodes.lstrip("，")) if overdue else (GREY, "尚无进展报告")
+        else:
+            gap = report.percent_complete - reference
+            light = task_light(plan, gap, len(overdue))
+            reason = f"落后序时进度{q1(-gap)}个百分点{nodes}" if gap < 0 and light in (RED, YELLOW) \
+                else nodes.lstrip("，")
+        rows.append(TaskUnitProgress(tu.unit, tu.get_role_display(), report, approved.get(tu.unit_id), light, reason,
+                                     milestones[tu.unit_id], overdue))
+    return status, rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Units: completeness (heatmap) and ranking
 

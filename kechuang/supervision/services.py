@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -494,22 +495,88 @@ def send_notices(plan, as_of: dt.date) -> list[UrgingNotice]:
                     f"贵单位尚未报送完毕，请尽快报送。")
         if overdue.get(unit.pk):
             text += "逾期工作节点：" + "；".join(str(m) for m in overdue[unit.pk][:5]) + "。"
-        to = emails.get(unit.pk, [])
-        with transaction.atomic():
-            notice, created = UrgingNotice.objects.get_or_create(
-                unit=unit, period=period, kind=kind,
-                defaults={"plan": plan, "message": text, "as_of": as_of,
-                          "channel": NoticeChannel.EMAIL if to else NoticeChannel.IN_APP,
-                          "emailed_to": ", ".join(to)},
-            )
-            if not created:
-                continue
-            record_event(f"supervision.notice.{kind}", obj=notice, detail={"unit": unit.code, "emails": len(to)})
-        if to:
-            subject = "【科创督办】" + ("报送提醒" if kind == NoticeKind.REMINDER else "催办通知")
-            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
-        sent.append(notice)
+        notice, created = _create_notice(plan, unit, period, kind, text, as_of, emails.get(unit.pk, []))
+        if created:
+            sent.append(notice)
     return sent
+
+
+def _create_notice(plan, unit, period, kind, text, as_of, to, user=None) -> tuple[UrgingNotice, bool]:
+    """At most one notice per (unit, period, kind): the existing one is returned unchanged."""
+    with transaction.atomic():
+        notice, created = UrgingNotice.objects.get_or_create(
+            unit=unit, period=period, kind=kind,
+            defaults={"plan": plan, "message": text, "as_of": as_of,
+                      "channel": NoticeChannel.EMAIL if to else NoticeChannel.IN_APP,
+                      "emailed_to": ", ".join(to)},
+        )
+        if not created:
+            return notice, False
+        record_event(f"supervision.notice.{kind}", user=user, obj=notice,
+                     detail={"unit": unit.code, "emails": len(to), "manual": user is not None})
+    if to:
+        subject = "【科创督办】" + ("报送提醒" if kind == NoticeKind.REMINDER else "催办通知")
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
+    return notice, True
+
+
+@dataclass
+class LateUnit:
+    """A unit that has not (fully) submitted the latest period whose deadline has passed."""
+
+    unit: object
+    period: object
+    state: str  # missing | draft (started, not fully submitted)
+    notice: UrgingNotice | None  # the urging notice already sent for this unit and period, if any
+
+    @property
+    def state_label(self) -> str:
+        return "未报送" if self.state == engine.MISSING else "未报送完毕"
+
+
+def late_units(plan, as_of: dt.date) -> list[LateUnit]:
+    """Units owing the latest due period (deadline passed on ``as_of``) and not submitted, in directory
+    order, with the urging notice each already has (one query per table)."""
+    from kechuang.reporting.services import status_matrix
+
+    # Read-only (the home page and the navigation badges call it): periods not generated yet owe nothing.
+    frame = engine.period_frame(plan, as_of)
+    period = frame.due
+    if period is None or period.pk is None:
+        return []
+    owed = _owed_units(plan)
+    states = {unit_id: state for (_pid, unit_id), state in status_matrix(plan, [period], as_of).items()}
+    notices = {n.unit_id: n for n in UrgingNotice.objects.filter(period=period, kind=NoticeKind.URGING)}
+    return [LateUnit(unit, period, states.get(unit_id, engine.MISSING), notices.get(unit_id))
+            for unit_id, unit in owed.items() if states.get(unit_id, engine.MISSING) not in (engine.ON_TIME,
+                                                                                           engine.LATE)]
+
+
+def urge_units(plan, user, as_of: dt.date, unit_ids=None) -> tuple[list[UrgingNotice], list[UrgingNotice]]:
+    """One-click 催办 by the office: an urging notice to each late unit (all of them, or those in
+    ``unit_ids``) for the latest due period. Idempotent per unit and period: a unit already urged
+    (by hand or by ``kechuang tick``) is not urged again. Returns (sent, already_sent)."""
+    from kechuang.accounts.models import User
+    from kechuang.reporting.services import ensure_periods
+
+    _require_office(user)
+    ensure_periods(plan)  # idempotent; a notice needs a saved period
+    targets = [lu for lu in late_units(plan, as_of) if unit_ids is None or lu.unit.pk in set(unit_ids)]
+    if unit_ids is not None and not targets:
+        raise TransitionError("该单位已报送或无需报送，无需催办")
+    emails = {}
+    for unit_id, email in User.objects.filter(unit_id__in=[lu.unit.pk for lu in targets], is_active=True) \
+            .exclude(email="").values_list("unit_id", "email"):
+        emails.setdefault(unit_id, []).append(email)
+    sent, already = [], []
+    for lu in targets:
+        period = lu.period
+        text = (f"{lu.unit.name}：{period.label}科技创新工作进展报送已于{period.due_on:%Y年%-m月%-d日}截止，"
+                f"贵单位尚未报送完毕，请尽快报送。（领导小组办公室催办）")
+        notice, created = _create_notice(plan, lu.unit, period, NoticeKind.URGING, text, as_of,
+                                         emails.get(lu.unit.pk, []), user=user)
+        (sent if created else already).append(notice)
+    return sent, already
 
 
 def tick(plan, as_of: dt.date) -> dict:

@@ -19,4 +19,6 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.docx", views.meeting_docx, name="meeting_docx"),
     path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
     path("notices/", views.notice_list, name="notice_list"),
+    path("notices/urge/", views.urge, name="urge"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
 ]

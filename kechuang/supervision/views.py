@@ -18,9 +18,10 @@ from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
 from kechuang.org.models import Unit
-from kechuang.plans.models import Indicator, Plan, Task
+from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
 from kechuang.quality.services import counts_for as quality_counts
+from kechuang.reporting.models import TaskReport
 
 from . import engine, services
 from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
@@ -77,8 +78,15 @@ def dashboard(request):
         r["url"] = f"{drill}{r['pk']}/?date={as_of.isoformat()}"
     counts = {light: sum(1 for r in rows if r["light"] == light) for light in engine.LIGHT_LABELS}
     visible_tasks = set(restrict(plan.tasks.all(), user).values_list("pk", flat=True))
-    task_counts = {light: sum(1 for t in data["tasks"] if t["pk"] in visible_tasks and t["light"] == light)
-                   for light in engine.LIGHT_LABELS}
+    tasks = [t for t in data["tasks"] if t["pk"] in visible_tasks]
+    task_counts = {light: sum(1 for t in tasks if t["light"] == light) for light in engine.LIGHT_LABELS}
+    ordered_tasks = sorted(tasks, key=lambda t: engine.LIGHT_ORDER[t["light"]])
+    if user.is_office:
+        keys = _open_order_keys(plan)
+        for r in rows:
+            r["has_order"] = f"indicator-{r['pk']}" in keys
+        for t in ordered_tasks:
+            t["has_order"] = f"task-{t['pk']}" in keys
     sees_all = _sees_all(user)
     if sees_all:
         heat_html = data["heat_html"]
@@ -86,7 +94,7 @@ def dashboard(request):
         from .dashboard import _heat_html
 
         own = [h for h in data["heat"] if h["unit_id"] == user.unit_id]
-        heat_html = _heat_html(own, data["months"]) if own else ""
+        heat_html = _heat_html(own, data["months"], plan) if own else ""
     open_orders = restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
     orders = list(open_orders.exclude(status=OrderStatus.PROPOSED)
                   .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
@@ -96,7 +104,8 @@ def dashboard(request):
     first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
         "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
-        "task_counts": task_counts,
+        "task_counts": task_counts, "tasks": ordered_tasks, "quarter_end": _last_quarter_end(plan, as_of),
+        "red_items": data["red_items"] if sees_all else None, "is_office": user.is_office,
         "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
         "orders": orders, "proposals": proposals,
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
@@ -104,6 +113,27 @@ def dashboard(request):
         "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
         "quality": quality_counts(user),
     })
+
+
+def _last_quarter_end(plan, as_of: dt.date) -> dt.date | None:
+    """The latest quarter end of the plan year on or before ``as_of`` (the date a quarterly bulletin reads),
+    when it differs from ``as_of``: the dashboard offers it so its counts can be set beside the bulletin's."""
+    ends = [engine.month_end(plan.year, m) for m in (3, 6, 9, 12)]
+    past = [d for d in ends if d <= as_of]
+    return past[-1] if past and past[-1] != as_of else None
+
+
+def _open_order_keys(plan) -> set[str]:
+    """"indicator-3", "task-7": items that already have an open 督办单 (no second button)."""
+    keys = set()
+    for o in SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES):
+        if o.indicator_id:
+            keys.add(f"indicator-{o.indicator_id}")
+        elif o.task_id:
+            keys.add(f"task-{o.task_id}")
+        elif o.decision_id:
+            keys.add(f"decision-{o.decision_id}")
+    return keys
 
 
 @login_required
@@ -233,24 +263,31 @@ def order_issue(request):
     source = request.POST if request.method == "POST" else request.GET
     proposal = None
     subject = None
-    if source.get("order"):
+    # Ids that are not numbers are ignored (the picker is shown), never a server error.
+    ids = {k: source.get(k, "").strip() for k in ("order", "indicator", "task", "decision")}
+    ids = {k: v for k, v in ids.items() if v.isdigit()}
+    if ids.get("order"):
         proposal = get_for_user(SupervisionOrder.objects.filter(status=OrderStatus.PROPOSED), request.user,
-                                pk=source.get("order"))
+                                pk=ids["order"])
         subject = proposal.subject
-    elif source.get("indicator"):
-        subject = get_for_user(Indicator.objects.filter(plan=plan), request.user, pk=source.get("indicator"))
-    elif source.get("task"):
-        subject = get_for_user(Task.objects.filter(plan=plan), request.user, pk=source.get("task"))
-    elif source.get("decision"):
-        subject = get_for_user(MeetingDecision.objects.filter(meeting__plan=plan), request.user,
-                               pk=source.get("decision"))
+    elif ids.get("indicator"):
+        subject = get_for_user(Indicator.objects.filter(plan=plan), request.user, pk=ids["indicator"])
+    elif ids.get("task"):
+        subject = get_for_user(Task.objects.filter(plan=plan), request.user, pk=ids["task"])
+    elif ids.get("decision"):
+        subject = get_for_user(MeetingDecision.objects.filter(meeting__plan=plan), request.user, pk=ids["decision"])
     units = engine.plan_units(plan)
     default_unit = proposal.unit if proposal else _default_unit(plan, subject)
+    late_unit = next((u for u in units if str(u.pk) == source.get("unit", "")), None)
+    if late_unit is not None and proposal is None:
+        default_unit = late_unit
     form = {
-        "reason": (proposal.reason if proposal else ""),
+        "reason": (proposal.reason if proposal else
+                   _default_reason(plan, subject, late_unit, source, as_of) if request.method == "GET" else ""),
         "reply_due": (as_of + dt.timedelta(days=10)).isoformat(),
         "unit": default_unit.pk if default_unit else "",
     }
+    picker = [] if subject is not None else _pickable(plan, as_of, late_unit)
     error = None
     if request.method == "POST":
         form.update({k: request.POST.get(k, "") for k in ("reason", "reply_due", "unit")})
@@ -272,7 +309,69 @@ def order_issue(request):
             error = exc.message
     return render(request, "supervision/order_issue.html", {
         "plan": plan, "subject": subject, "proposal": proposal, "units": units, "form": form, "error": error,
+        "subject_kind": _kind(subject), "picker": picker, "late_unit": late_unit, "as_of": as_of,
     }, status=400 if error else 200)
+
+
+def _kind(subject) -> str:
+    if isinstance(subject, Indicator):
+        return "indicator"
+    if isinstance(subject, Task):
+        return "task"
+    return "decision" if isinstance(subject, MeetingDecision) else ""
+
+
+def _default_reason(plan, subject, late_unit, source, as_of) -> str:
+    """The pre-filled 督办事由: the item's light and reason from the engine, or the unit's missing report."""
+    if late_unit is not None and source.get("late", "").isdigit():
+        return f"{late_unit.name}{source['late']}月工作进展逾期未报送，请说明原因并立即报送。"
+    if subject is None:
+        return ""
+    for item in engine.supervised_items(plan, as_of):
+        if item.obj == subject:
+            return f"{item.light_label}：{item.reason}。请于反馈时限前报告整改措施和进展。"
+    return ""
+
+
+def _pickable(plan, as_of, unit=None) -> list[dict]:
+    """What the office can pick on the standalone page: red and yellow indicators and tasks and overdue
+    meeting decisions (worst first), then every other task and indicator; for a late unit only its own."""
+    rows, seen = [], set()
+    ordered = _open_order_keys(plan)
+    unit_tasks = set(TaskUnit.objects.filter(task__plan=plan, unit=unit).values_list("task_id", flat=True)) \
+        if unit is not None else None
+    for item in engine.supervised_items(plan, as_of):
+        if unit is not None and unit not in item.units and not (item.kind == "task" and item.obj.pk in unit_tasks):
+            continue
+        seen.add(item.key)
+        rows.append({"kind": item.kind, "pk": item.obj.pk, "label": _pick_label(item.kind, item.obj),
+                     "light": item.light, "light_label": item.light_label, "reason": item.reason,
+                     "units": "、".join(u.name for u in item.units if u)})
+    tasks = plan.tasks.order_by("seq")
+    if unit_tasks is not None:
+        tasks = tasks.filter(pk__in=unit_tasks)
+    for task in tasks:
+        if ("task", task.pk) not in seen:
+            rows.append({"kind": "task", "pk": task.pk, "label": _pick_label("task", task), "light": "",
+                         "light_label": "", "reason": "", "units": ""})
+    indicators = plan.indicators.order_by("seq")
+    if unit is not None:
+        indicators = indicators.filter(owner_unit=unit)
+    for ind in indicators:
+        if ("indicator", ind.pk) not in seen:
+            rows.append({"kind": "indicator", "pk": ind.pk, "label": _pick_label("indicator", ind), "light": "",
+                         "light_label": "", "reason": "", "units": ""})
+    for row in rows:
+        row["has_order"] = f"{row['kind']}-{row['pk']}" in ordered
+    return rows
+
+
+def _pick_label(kind, obj) -> str:
+    if kind == "task":
+        return f"任务 {obj.number}{obj.title}"
+    if kind == "indicator":
+        return f"指标 {obj.name}"
+    return f"例会议定事项 {obj.text[:40]}（{obj.owner_unit}）"
 
 
 def _default_unit(plan, subject):
@@ -402,3 +501,67 @@ def decision_done(request, pk):
 def notice_list(request):
     notices = restrict_or_404(UrgingNotice.objects.select_related("unit", "period"), request.user)
     return render(request, "supervision/notice_list.html", {"notices": notices[:500]})
+
+
+@require_POST
+@login_required
+def urge(request):
+    """一键催办 (office): an urging notice to one late unit (``unit``) or to all of them (``all``), for
+    the latest due period; a unit already urged for that period is not urged twice."""
+    if not request.user.is_office:
+        raise Http404
+    plan = _plan(request)
+    as_of = default_as_of(plan)
+    unit_ids = None
+    if request.POST.get("all") != "1":
+        raw = request.POST.get("unit", "")
+        if not raw.isdigit():
+            messages.error(request, "请选择要催办的单位")
+            return _back(request)
+        unit_ids = [int(raw)]
+    try:
+        sent, already = services.urge_units(plan, request.user, as_of, unit_ids)
+    except services.TransitionError as exc:
+        messages.error(request, exc.message)
+        return _back(request)
+    if sent:
+        messages.success(request, f"已向{'、'.join(n.unit.name for n in sent)}发送催办通知")
+    if already:
+        messages.info(request, f"{'、'.join(n.unit.name for n in already)}本期已催办，未重复发送")
+    if not sent and not already:
+        messages.info(request, "没有需要催办的单位")
+    return _back(request)
+
+
+def _back(request):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("web:home")
+
+
+@login_required
+def task_detail(request, pk):
+    """A task as supervised: its light (the dashboard's and the bulletin's), each unit's progress,
+    light, latest approved report text and evidence, milestones and overdue items, with links to
+    the reports themselves."""
+    user = request.user
+    task = get_for_user(Task.objects.select_related("plan"), user, pk=pk)
+    plan = task.plan
+    as_of = _as_of(request, plan)
+    status, rows = engine.task_detail(plan, task, as_of)
+    # Reports the user may open (a unit sees its own and, as lead unit, the task's submitted ones).
+    visible = set(restrict(TaskReport.objects.filter(task=task), user).values_list("pk", flat=True))
+    if not user.sees_everything:
+        rows = [r for r in rows if r.unit.pk == user.unit_id or
+                (r.report is not None and r.report.pk in visible)]
+    for r in rows:
+        r.report_visible = r.report is not None and r.report.pk in visible
+        r.approved_visible = r.approved is not None and r.approved.pk in visible
+        r.evidence = list(r.approved.evidence.all()) if r.approved_visible else []
+    open_order = SupervisionOrder.objects.filter(plan=plan, task=task, status__in=OPEN_ORDER_STATUSES).first()
+    return render(request, "supervision/task_detail.html", {
+        "plan": plan, "task": task, "status": status, "rows": rows, "as_of": as_of,
+        "is_office": user.is_office, "open_order": open_order if user.sees_everything else None,
+        "indicators": restrict(task.indicators.all(), user),
+    })

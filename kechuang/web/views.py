@@ -7,6 +7,9 @@ from kechuang.accounts.models import Role
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.services import current_plan, indicators_of, unit_tasks
+from kechuang.reporting.services import business_date
+
+from . import todo
 
 
 @login_required
@@ -16,15 +19,17 @@ def home(request):
         return redirect("audit:event_list")
     if user.has_role(Role.SYSADMIN, Role.SECADMIN) and not user.sees_everything:
         return redirect("accounts:user_list")
-    if user.sees_everything:
-        # Leaders and the office start on the supervision dashboard (the ten-second view).
-        return redirect("supervision:dashboard")
     plan = current_plan(user)
     context = {"plan": plan}
     if plan is not None:
+        as_of = business_date()
+        context["todo"] = todo.sections(user, plan, as_of)
+        todo.remember(user, plan, as_of, context["todo"])
+        context["as_of"] = as_of
         if user.unit_id and not user.sees_everything:
             context["my_tasks"] = unit_tasks(plan, user.unit)
-        context["indicators"] = indicators_of(plan, user)
+        if not user.sees_everything:
+            context["indicators"] = indicators_of(plan, user)
     return render(request, "web/home.html", context)
 
 
