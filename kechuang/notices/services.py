@@ -20,6 +20,7 @@ from kechuang.accounts.models import Role, User
 from kechuang.audit.models import AuditEvent
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import enqueue
+from kechuang.core.scoping import unit_member_roles
 
 from . import channels
 from .models import Channel, Delivery, DeliveryStatus, Notice, Receipt
@@ -28,12 +29,12 @@ DELIVER = "kechuang.notices.services.deliver"
 
 
 def recipients(unit) -> list[User]:
-    """Who gets a unit's notice: its active users; the office's (``unit`` None): the active office users."""
+    """Who gets a unit's notice: its active reporters and reviewers; the office's (``unit`` None): the office."""
     users = User.objects.filter(is_active=True)
     if unit is None:
         users = users.filter(role_assignments__role=Role.OFFICE)
     else:
-        users = users.filter(unit=unit)
+        users = users.filter(unit=unit, role_assignments__role__in=unit_member_roles())
     return list(users.distinct().order_by("pk"))
 
 
