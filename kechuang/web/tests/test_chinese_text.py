@@ -1,0 +1,137 @@
+"""Chinese everywhere, no internals: every page of the access matrix, as every role, is scanned for English
+sentences and Python internals (exception text, None, raw keys) in the text a user sees."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kechuang.core.access import ALL_PERSONAS
+from kechuang.core.testing import PERSONAS
+
+from .test_access_matrix import _declared
+
+# Signs of internals leaking into a page: Python exception text and reprs, None/True/False, dunder names,
+# lower-case raw keys (numerator, hnte_rerecognised), tracebacks.
+INTERNALS = re.compile(
+    r"Traceback|\b\w*(?:Error|Exception)\b|\bNone\b|\bTrue\b|\bFalse\b|\bNaN\b|\bnan\b|object at 0x|"
+    r"__\w+|\bnumerator\b|\bdenominator\b|\bmetric\b|\bout of range\b|\bis not\b|"
+    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
+)
+# Three or more English words in a row is a sentence a county civil servant should not have to read.
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,.:;'-]+[A-Za-z]+){2,}\b")
+# Words and names that are fine in Chinese text (formats, products, standards).
+# The test personas' user names (town_b) are data, shown as the user's name.
+ALLOWED = {"Microsoft Office Excel", "Word WPS Excel", "Excel WPS", "WPS Word Excel", *PERSONAS}
+SKIPPED = ("docx", "pdf", "xlsx", "export", "download", "template", "api:")  # files and JSON, not pages
+
+
+class _VisibleText(HTMLParser):
+    """Text nodes outside script/style, plus the attributes a user reads (title, placeholder, aria-label, alt)."""
+
+    # Textareas hold what users typed or edit (report text, the extracted plan's YAML), not our wording.
+    HIDDEN = {"script", "style", "template", "textarea"}
+
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        for name, value in attrs:
+            if name in ("title", "placeholder", "aria-label", "alt") and value:
+                self.chunks.append(value)
+            if tag == "input" and name == "value" and value and dict(attrs).get("type") in ("submit", "button"):
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.chunks.append(data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.chunks
+
+
+def leaks(html: str) -> list[str]:
+    """The visible strings that look English or internal (empty when the page is clean)."""
+    found = []
+    for chunk in visible_text(html):
+        if chunk in ALLOWED:
+            continue
+        for pattern in (INTERNALS, ENGLISH_SENTENCE):
+            for match in pattern.finditer(chunk):
+                if match.group(0) not in ALLOWED:
+                    found.append(f"{match.group(0)!r} in {chunk[:120]!r}")
+    return found
+
+
+def test_the_scanner_finds_english_and_internals():
+    assert leaks("<p>day is out of range for month</p>")
+    assert leaks("<td>numerator</td>") and leaks("<td>hnte_rerecognised</td>") and leaks("<li>工作表 __meta</li>")
+    assert leaks("<p>报送：None</p>") and leaks("<pre>Traceback (most recent call last)</pre>")
+    assert leaks('<input placeholder="Enter a valid date">')
+    assert not leaks("<p>请上传 Excel 文件（.xlsx）</p><script>var a_b = null;</script>")
+    assert not leaks("<p>HNTE_NEW 高新技术企业 · GB/T 9704 · PDF</p>")
+
+
+GET_PAGES = [r for r in _declared() if r.method == "GET" and not any(s in r.name for s in SKIPPED)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", GET_PAGES, ids=lambda r: r.name + (f" ({r.note})" if r.note else ""))
+def test_every_page_reads_in_chinese_for_every_role(route, plan, personas):
+    ctx = SimpleNamespace(plan=plan, users=personas)
+    url = reverse(route.name, kwargs=route.kwargs(ctx) if route.kwargs else {})
+    url += f"?{route.query}" if route.query else ""
+    failures = []
+    for persona in sorted(ALL_PERSONAS):
+        client = Client()
+        client.force_login(personas[persona])
+        response = client.get(url, follow=True)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        failures += [f"{url} as {persona}: {leak}" for leak in leaks(response.content.decode())]
+    assert not failures, "\n".join(sorted(set(failures)))
+
+
+# Evidence downloads keep the name the uploader gave the file.
+FILE_ROUTES = [r for r in _declared() if r.method == "GET" and not r.name.startswith("api:")
+               and any(s in r.name for s in SKIPPED) and "office" in r.allow and r.name != "reporting:evidence_download"]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", FILE_ROUTES, ids=lambda r: r.name + (f" ({r.note})" if r.note else ""))
+def test_every_download_has_a_chinese_file_name(route, plan, personas):
+    """Downloads are named in Chinese (RFC 5987 ``filename*``), so the file in 下载 says what it is."""
+    from urllib.parse import unquote
+
+    ctx = SimpleNamespace(plan=plan, users=personas)
+    url = reverse(route.name, kwargs=route.kwargs(ctx) if route.kwargs else {})
+    url += f"?{route.query}" if route.query else ""
+    client = Client()
+    client.force_login(personas["office"])
+    response = client.get(url)
+    if response.status_code == 404 and "LibreOffice" in route.note:
+        pytest.skip("LibreOffice is absent")
+    assert response.status_code == 200
+    if "text/html" in response.get("Content-Type", ""):
+        return  # a page (e.g. the import template chooser), not a file
+    disposition = response.get("Content-Disposition", "")
+    match = re.search(r"filename\*=(?:UTF-8|utf-8)''([^;]+)", disposition)
+    assert match, f"{url}: {disposition!r}"
+    assert CHINESE.search(unquote(match.group(1))), f"{url}: {unquote(match.group(1))}"
