@@ -110,7 +110,8 @@ def test_every_page_reads_in_chinese_for_every_role(route, plan, personas):
 
 # Evidence downloads keep the name the uploader gave the file.
 FILE_ROUTES = [r for r in _declared() if r.method == "GET" and not r.name.startswith("api:")
-               and any(s in r.name for s in SKIPPED) and "office" in r.allow and r.name != "reporting:evidence_download"]
+               and any(s in r.name for s in SKIPPED) and "office" in r.allow
+               and r.name != "reporting:evidence_download"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
