@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors_xlsx, name="import_errors_xlsx"),
     path("<slug:registry>/", views.registry_list, name="list"),
     path("<slug:registry>/new/", views.edit, name="create"),
     path("<slug:registry>/export.xlsx", views.export, name="export"),

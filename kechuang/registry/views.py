@@ -17,6 +17,7 @@ from kechuang.audit.services import record_event
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 
 from .config import REGISTRIES, RegistryConfig, get_registry
+from .error_workbook import AnnotationUnavailable, annotate
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
 from .models import ImportJob, ImportStatus
@@ -318,6 +319,23 @@ def import_job(request, pk):
     job = get_for_user(ImportJob.objects.defer("content"), request.user, pk=pk)
     template_name = "registry/_job_status.html" if request.htmx else "registry/job.html"
     return render(request, template_name, _job_context(job))
+
+
+@login_required
+def import_errors_xlsx(request, pk):
+    """The uploader's own file with each bad cell highlighted and the reason in a comment (invalid jobs only)."""
+    job = get_for_user(ImportJob.objects.all(), request.user, pk=pk)
+    if job.status != ImportStatus.INVALID:
+        raise Http404
+    try:
+        data = annotate(bytes(job.content), job.errors)
+    except AnnotationUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("registry:import_job", pk=job.pk)
+    record_event("registry.import_errors_download", obj=job,
+                 detail={"registry": job.registry, "errors": len(job.errors)})
+    stem = job.filename.rsplit(".", 1)[0] or get_registry(job.registry).title
+    return _xlsx_response(data, f"{stem}（错误标注）.xlsx")
 
 
 @login_required
