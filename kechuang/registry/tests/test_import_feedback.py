@@ -44,8 +44,8 @@ def test_a_misspelt_unit_name_gets_the_nearest_real_one(plan):
 
 
 def test_import_errors_name_the_cell_in_chinese_and_suggest_the_unit(plan, personas):
-    rows = [xlsx.enterprise_row(U1, "甲公司", town="杨寨"), xlsx.enterprise_row(U2, "乙公司", registered_on="2022-02-30"),
-            xlsx.enterprise_row(U3, "丙公司")]
+    rows = [xlsx.enterprise_row(U1, "甲公司", town="杨寨"),
+            xlsx.enterprise_row(U2, "乙公司", registered_on="2022-02-30"), xlsx.enterprise_row(U3, "丙公司")]
     result = run_import("enterprises", xlsx.workbook_bytes(rows), personas["office"], commit=True)
     assert not result.ok and Enterprise.objects.count() == 0
     by_cell = {f"{e.column}{e.row}": e.reason for e in result.errors}

@@ -136,3 +136,35 @@ def test_every_download_has_a_chinese_file_name(route, plan, personas):
     match = re.search(r"filename\*=(?:UTF-8|utf-8)''([^;]+)", disposition)
     assert match, f"{url}: {disposition!r}"
     assert CHINESE.search(unquote(match.group(1))), f"{url}: {unquote(match.group(1))}"
+
+
+@pytest.mark.django_db
+def test_monthly_form_upload_errors_never_name_the_hidden_sheet(plan, personas, client_for):
+    """A file that is not this page's monthly form (another unit's, or a plain workbook) is refused in Chinese,
+    without naming the internal sheet "__meta"."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    def upload(persona, data):
+        buf = io.BytesIO(data)
+        buf.name = "form.xlsx"
+        return client_for(persona).post(reverse("reporting:excel_upload", args=[plan.code, plan.year, 5]),
+                                        {"file": buf})
+
+    form = client_for("town").get(reverse("reporting:excel_download", args=[plan.code, plan.year, 5])).content
+    plain = Workbook()
+    for title in ("任务进展", "指标数据"):
+        plain.create_sheet(title)
+    copied = io.BytesIO()
+    plain.save(copied)
+    without_meta = load_workbook(io.BytesIO(form))
+    del without_meta["__meta"]
+    stripped = io.BytesIO()
+    without_meta.save(stripped)
+    for persona, data in (("town_b", form), ("town", copied.getvalue()), ("town", stripped.getvalue())):
+        response = upload(persona, data)
+        page = response.content.decode()
+        assert response.status_code == 422
+        assert "__meta" not in page and not leaks(page), leaks(page)
+        assert "隐藏信息" in page or "不一致" in page
