@@ -168,3 +168,35 @@ def test_monthly_form_upload_errors_never_name_the_hidden_sheet(plan, personas, 
         assert response.status_code == 422
         assert "__meta" not in page and not leaks(page), leaks(page)
         assert "隐藏信息" in page or "不一致" in page
+
+
+def _links(html: str, inside: str = "") -> list[str]:
+    part = html.split(inside, 1)[1] if inside and inside in html else html
+    return [h for h in re.findall(r'href="(/[^"#]*)"', part) if not h.startswith("/static/")]
+
+
+@pytest.mark.django_db
+def test_no_navigation_link_and_no_assessment_link_leads_a_role_to_a_404(plan, personas):
+    """Every role follows every link of its navigation, and the links of the 年终考核 page (a draft scheme: units
+    cannot open it yet and are told so instead of meeting a 404)."""
+    from kechuang.assessment import services as assessment
+
+    assessment.load_scheme(assessment.default_scheme_path(plan), user=personas["office"])
+    failures = []
+    for persona in sorted(ALL_PERSONAS):
+        client = Client()
+        client.force_login(personas[persona])
+        home = client.get("/").content.decode()
+        nav = _links(home.split('data-testid="nav"', 1)[1].split("</ul>", 1)[0]) if 'data-testid="nav"' in home else []
+        for url in nav:
+            status = client.get(url, follow=True).status_code
+            if status != 200:
+                failures.append(f"{persona}: nav {url} → {status}")
+        if "/assessment/" in nav:
+            page = client.get("/assessment/").content.decode()
+            for url in _links(page, "<main"):
+                if url.startswith("/assessment/") and (status := client.get(url, follow=True).status_code) == 404:
+                    failures.append(f"{persona}: 年终考核 link {url} → 404")
+            if persona in ("town", "dept"):
+                assert "考核结果尚未公布" in page
+    assert not failures, "\n".join(failures)
