@@ -200,3 +200,25 @@ def test_no_navigation_link_and_no_assessment_link_leads_a_role_to_a_404(plan, p
             if persona in ("town", "dept"):
                 assert "考核结果尚未公布" in page
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_error_pages_are_chinese(personas, rf):
+    """404, 403, 500 and the CSRF refusal speak Chinese (production pages; DEBUG is off under the test settings)."""
+    from django.core.exceptions import PermissionDenied
+    from django.views import defaults
+
+    client = Client()
+    client.force_login(personas["town"])
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    request = rf.get("/")
+    request.user = personas["town"]
+    denied = defaults.permission_denied(request, PermissionDenied())
+    assert denied.status_code == 403 and "无权" in denied.content.decode()
+    broken = defaults.server_error(request)
+    assert broken.status_code == 500 and "系统暂时出现错误" in broken.content.decode()
+    csrf = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "town", "password": "x"})
+    assert csrf.status_code == 403 and "页面已过期" in csrf.content.decode()
+    for response in (missing, denied, broken, csrf):
+        assert not leaks(response.content.decode()), leaks(response.content.decode())
