@@ -222,3 +222,15 @@ def test_error_pages_are_chinese(personas, rf):
     assert csrf.status_code == 403 and "页面已过期" in csrf.content.decode()
     for response in (missing, denied, broken, csrf):
         assert not leaks(response.content.decode()), leaks(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/supervision/?as_of=2022-02-30", "/supervision/?as_of=1800-01-01",
+                                 "/metrics/statistical/?date=abc"])
+def test_a_bad_date_in_a_page_address_is_explained_in_chinese(url, personas, client_for):
+    response = client_for("office").get(url)
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert not leaks(page), leaks(page)
+    if response.status_code == 400:
+        assert "截至日期" in page or "日期" in page
