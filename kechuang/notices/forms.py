@@ -13,6 +13,9 @@ class ChannelForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(label="通知类型", choices=NoticeKind.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple, help_text="不选表示全部类型")
 
+    url = forms.URLField(label="接口地址", required=False, max_length=500, assume_scheme="https",
+                         help_text="群机器人 Webhook 地址或短信网关地址；电子邮件不填")
+
     class Meta:
         model = Channel
         fields = ["kind", "name", "plan", "unit", "url", "template", "recipients", "kinds", "enabled"]
