@@ -23,7 +23,7 @@ from kechuang.core.jobs import enqueue
 from kechuang.core.scoping import unit_member_roles
 
 from . import channels
-from .models import Channel, Delivery, DeliveryStatus, Notice, Receipt
+from .models import Channel, ChannelKind, Delivery, DeliveryStatus, Notice, Receipt
 
 DELIVER = "kechuang.notices.services.deliver"
 
@@ -67,6 +67,11 @@ def notify(kind: str, *, title: str, body: str = "", unit=None, plan=None, link:
     for delivery in deliveries:
         enqueue(DELIVER, delivery.pk, name=f"通知发送 {delivery.pk}", group="notices")
     return notice
+
+
+def emailed_by_channel(notice: Notice | None) -> bool:
+    """Whether an e-mail channel sends this notice (callers that used to mail directly then leave it to the channel)."""
+    return bool(notice) and notice.deliveries.filter(channel__kind=ChannelKind.EMAIL).exists()
 
 
 def _addresses(notice) -> tuple[list[str], list[str]]:

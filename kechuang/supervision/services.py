@@ -17,7 +17,7 @@ from django.utils import timezone
 from kechuang.audit.services import record_event
 from kechuang.core.scoping import is_unit_member
 from kechuang.notices.models import NoticeKind as Topic
-from kechuang.notices.services import notify
+from kechuang.notices.services import emailed_by_channel, notify
 from kechuang.plans.choices import ValueSource
 
 from . import engine
@@ -516,9 +516,9 @@ def send_notices(plan, as_of: dt.date) -> list[UrgingNotice]:
             if not created:
                 continue
             record_event(f"supervision.notice.{kind}", obj=notice, detail={"unit": unit.code, "emails": len(to)})
-            notify(kind, unit=unit, plan=plan, title=str(notice.get_kind_display()), body=text,
-                   link=reverse("reporting:home"))
-        if to:
+            raised = notify(kind, unit=unit, plan=plan, title=str(notice.get_kind_display()), body=text,
+                            link=reverse("reporting:home"))
+        if to and not emailed_by_channel(raised):  # an office-configured e-mail channel already mails the unit
             subject = "【科创督办】" + ("报送提醒" if kind == NoticeKind.REMINDER else "催办通知")
             send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
         sent.append(notice)

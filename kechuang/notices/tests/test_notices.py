@@ -220,3 +220,14 @@ def test_a_report_returned_inside_a_failed_transaction_raises_no_notice(plan, pe
     with pytest.raises(reporting.WorkflowError):
         reporting.return_for_revision(row, user=personas["lead"], reason="未报送不能退回")
     assert not Notice.objects.exists()
+
+
+def test_an_urging_notice_is_mailed_once_when_an_email_channel_is_configured(plan, personas,
+                                                                              django_capture_on_commit_callbacks):
+    personas["town"].email = "town@example.org"
+    personas["town"].save()
+    Channel.objects.create(kind=ChannelKind.EMAIL, name="邮件", plan=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision.tick(plan, dt.date(2022, 7, 6))
+    to_town = [m for m in mail.outbox if m.to == ["town@example.org"]]
+    assert len(to_town) == 1 and to_town[0].subject == "【科创督办】催办通知"
