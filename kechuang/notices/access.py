@@ -18,4 +18,5 @@ ROUTES = [
     Route("notices:channel_edit", allow={"office"}, kwargs=_channel, method="POST", ok=(302,),
           data={"kind": "dingtalk", "name": "办公室工作群", "url": "http://127.0.0.1:9/robot", "enabled": "on"},
           note="save"),
+    Route("notices:channel_test", allow={"office"}, kwargs=_channel, method="POST", ok=(302,)),
 ]

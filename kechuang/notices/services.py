@@ -23,7 +23,7 @@ from kechuang.core.jobs import enqueue
 from kechuang.core.scoping import unit_member_roles
 
 from . import channels
-from .models import Channel, ChannelKind, Delivery, DeliveryStatus, Notice, Receipt
+from .models import Channel, ChannelKind, Delivery, DeliveryStatus, Notice, NoticeKind, Receipt
 
 DELIVER = "kechuang.notices.services.deliver"
 
@@ -67,6 +67,19 @@ def notify(kind: str, *, title: str, body: str = "", unit=None, plan=None, link:
     for delivery in deliveries:
         enqueue(DELIVER, delivery.pk, name=f"通知发送 {delivery.pk}", group="notices")
     return notice
+
+
+def send_test(channel: Channel, user) -> Delivery:
+    """A test message through one channel only (the office checks a webhook or gateway after configuring it); its
+    result appears in the channel list like any send."""
+    with transaction.atomic():
+        notice = Notice.objects.create(kind=NoticeKind.OTHER, plan=channel.plan, unit=channel.unit,
+                                       title="通知渠道测试",
+                                       body=f"这是一条测试消息，由{user}于{timezone.localtime():%Y-%m-%d %H:%M}发送。")
+        delivery = Delivery.objects.create(notice=notice, channel=channel)
+        record_event("notices.channel.test", user=user, obj=channel, detail={"delivery": delivery.pk})
+    enqueue(DELIVER, delivery.pk, name=f"通知渠道测试 {delivery.pk}", group="notices")
+    return delivery
 
 
 def emailed_by_channel(notice: Notice | None) -> bool:

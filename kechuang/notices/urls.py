@@ -9,4 +9,5 @@ urlpatterns = [
     path("channels/", views.channel_list, name="channel_list"),
     path("channels/new/", views.channel_edit, name="channel_new"),
     path("channels/<int:pk>/", views.channel_edit, name="channel_edit"),
+    path("channels/<int:pk>/test/", views.channel_test, name="channel_test"),
 ]

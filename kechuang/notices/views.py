@@ -64,3 +64,13 @@ def channel_edit(request, pk=None):
         messages.success(request, f"已保存通知渠道：{channel.name}")
         return redirect("notices:channel_list")
     return render(request, "notices/channel_form.html", {"form": form, "channel": channel})
+
+
+@login_required
+@require_POST
+def channel_test(request, pk):
+    """Send a test message through one channel (office only); the result shows under 最近发送."""
+    channel = get_for_user(Channel.objects.all(), request.user, "change", pk=pk)
+    services.send_test(channel, request.user)
+    messages.success(request, f"已发送测试消息到“{channel.name}”，发送结果见下方“最近发送”")
+    return redirect("notices:channel_list")

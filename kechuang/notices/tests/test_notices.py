@@ -231,3 +231,18 @@ def test_an_urging_notice_is_mailed_once_when_an_email_channel_is_configured(pla
         supervision.tick(plan, dt.date(2022, 7, 6))
     to_town = [m for m in mail.outbox if m.to == ["town@example.org"]]
     assert len(to_town) == 1 and to_town[0].subject == "【科创督办】催办通知"
+
+
+def test_the_office_sends_a_test_message_through_one_channel(plan, personas, receiver, client_for,
+                                                             django_capture_on_commit_callbacks):
+    wecom = Channel.objects.create(kind=ChannelKind.WECOM, name="企业微信群", plan=plan, url=receiver.url + "/w")
+    Channel.objects.create(kind=ChannelKind.DINGTALK, name="钉钉群", plan=plan, url=receiver.url + "/d")
+    office = client_for("office")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(reverse("notices:channel_test", args=[wecom.pk]))
+    assert response.status_code == 302
+    assert [b["markdown"]["content"].split("\n")[0] for b in receiver.bodies("/w")] == ["**通知渠道测试**"]
+    assert receiver.bodies("/d") == []
+    listing = office.get(reverse("notices:channel_list")).content.decode()
+    assert "通知渠道测试" in listing and "已发送" in listing
+    assert client_for("town").post(reverse("notices:channel_test", args=[wecom.pk])).status_code == 404
