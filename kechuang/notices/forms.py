@@ -1,8 +1,5 @@
 from django import forms
 
-from kechuang.org.models import Unit
-from kechuang.plans.models import Plan
-
 from .channels import check_template
 from .models import Channel, ChannelKind, NoticeKind
 
@@ -23,9 +20,10 @@ class ChannelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.order_by("-year", "code")
+        # The model's own foreign keys give the querysets: notices sits below plans and imports neither app.
+        self.fields["plan"].queryset = self.fields["plan"].queryset.order_by("-year", "code")
         self.fields["plan"].empty_label = "全部方案"
-        self.fields["unit"].queryset = Unit.objects.order_by("path")
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(is_active=True).order_by("path")
         self.fields["unit"].empty_label = "不限单位（方案内全部通知）"
         for name, field in self.fields.items():
             if name == "enabled":
