@@ -12,10 +12,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
+from .models import ImportJob, ImportStatus
+
 ERROR_SHEET = "错误清单"
 BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")  # Excel's own "bad" red
 ROW_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")  # a row-level error: the whole row
 MAX_BYTES = 10 * 1024 * 1024  # openpyxl holds the whole workbook in memory; larger files get the list only
+# Measured: 1,000 rows (46 KB) take 1.0 s, 10,000 rows (412 KB) 6.5 s. Up to this size the download is built in the
+# request; a larger file is annotated once by the task worker and the page asks the user to download again.
+INLINE_BYTES = 64 * 1024
 
 
 class AnnotationUnavailable(Exception):
@@ -84,3 +89,19 @@ def _error_sheet(wb, errors: list[dict]) -> None:
                    error.get("reason") or error.get("text") or ""])
     for letter, width in zip("ABCDEF", (14, 6, 6, 16, 24, 60), strict=True):
         ws.column_dimensions[letter].width = width
+
+
+def annotate_job(job_id: int) -> None:
+    """Worker task: replace an invalid job's kept upload with its annotated copy (the original is kept only for
+    this), and note it in the summary so the download serves it as is."""
+    job = ImportJob.objects.filter(pk=job_id, status=ImportStatus.INVALID).first()
+    if job is None or job.summary.get("annotated"):
+        return
+    try:
+        data = annotate(bytes(job.content), job.errors)
+    except AnnotationUnavailable as exc:
+        ImportJob.objects.filter(pk=job_id).update(summary={**job.summary, "annotating": False,
+                                                            "annotation_error": str(exc)})
+        return
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.INVALID).update(
+        content=data, summary={**job.summary, "annotating": False, "annotated": True})

@@ -107,3 +107,28 @@ def test_once_the_file_is_purged_the_page_says_so_in_chinese(plan, personas, cli
     ImportJob.objects.filter(pk=job.pk).update(content=b"")
     response = client_for("town_b").get(reverse("registry:import_errors_xlsx", args=[job.pk]), follow=True)
     assert "原文件已按规定删除" in response.content.decode()
+
+
+def test_a_large_file_is_annotated_by_the_worker_then_downloaded(plan, personas, client_for,
+                                                                 django_capture_on_commit_callbacks):
+    from kechuang.registry.error_workbook import INLINE_BYTES
+    from kechuang.registry.models import ImportJob
+
+    rows = [xlsx.enterprise_row(make_uscc(f"91421381MA{n:07d}"), f"企业{n}", town="杨寨镇") for n in range(100, 2100)]
+    rows[5][2] = "杨寨"
+    data = xlsx.workbook_bytes(rows)
+    assert len(data) > INLINE_BYTES
+    job = start_import("enterprises", personas["town_b"], "大表.xlsx", data)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.INVALID)  # whatever the validator found
+    job.refresh_from_db()
+    url = reverse("registry:import_errors_xlsx", args=[job.pk])
+    town_b = client_for("town_b")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = town_b.get(url, follow=True)
+    assert "正在生成标注错误的文件" in first.content.decode()
+    job.refresh_from_db()
+    assert job.summary.get("annotated") is True
+    second = town_b.get(url)
+    assert second.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(second.content))
+    assert "错误清单" in wb.sheetnames and wb["企业"]["C7"].comment is not None
