@@ -234,3 +234,15 @@ def test_a_bad_date_in_a_page_address_is_explained_in_chinese(url, personas, cli
     assert not leaks(page), leaks(page)
     if response.status_code == 400:
         assert "截至日期" in page or "日期" in page
+
+
+@pytest.mark.django_db
+def test_a_misspelt_unit_in_a_plan_file_gets_the_nearest_name(plan):
+    from pathlib import Path
+
+    from kechuang.plans.loader import PlanFileError, load_plan, read_plan_file
+
+    data = read_plan_file(Path(__file__).resolve().parents[2] / "plans" / "tests" / "data" / "qingshan-2023.yaml")
+    data["tasks"][1]["responsible"] = ["东溪"]
+    with pytest.raises(PlanFileError, match="“东溪”您是否要填写：东溪镇？"):
+        load_plan(data)
