@@ -6,6 +6,8 @@ gateway) are configured by the office per plan or per unit; each send is a ``Del
 retries up to a limit.
 
 Scope: a user sees only their own receipts; the office configures channels and sees every delivery.
+History: channels (configuration) keep django-simple-history; notices, receipts and deliveries are operational
+records (like registry import jobs) whose every send is in the audit log instead.
 """
 
 from __future__ import annotations
