@@ -15,8 +15,9 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["kind", "name", "plan", "unit", "url", "template", "recipients", "kinds", "enabled"]
-        widgets = {"template": forms.Textarea(attrs={"rows": 3}), "recipients": forms.Textarea(attrs={"rows": 2})}
+        fields = ["kind", "name", "plan", "unit", "url", "secret", "template", "recipients", "kinds", "enabled"]
+        widgets = {"template": forms.Textarea(attrs={"rows": 3}), "recipients": forms.Textarea(attrs={"rows": 2}),
+                   "secret": forms.PasswordInput(render_value=True)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -103,6 +103,8 @@ class Channel(models.Model):
                              related_name="+")
     url = models.URLField(_("接口地址"), max_length=500, blank=True,
                           help_text=_("群机器人 Webhook 地址或短信网关地址；电子邮件不填"))
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True,
+                              help_text=_("钉钉机器人安全设置选择“加签”时填写（以 SEC 开头）；其他渠道不填"))
     template = models.TextField(_("短信请求模板"), blank=True,
                                 help_text=_('JSON 格式，可用 {mobile}、{content}，'
                                             '例如 {"to": "{mobile}", "text": "{content}"}'))

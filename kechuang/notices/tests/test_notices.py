@@ -246,3 +246,27 @@ def test_the_office_sends_a_test_message_through_one_channel(plan, personas, rec
     listing = office.get(reverse("notices:channel_list")).content.decode()
     assert "通知渠道测试" in listing and "已发送" in listing
     assert client_for("town").post(reverse("notices:channel_test", args=[wecom.pk])).status_code == 404
+
+
+def test_a_signed_dingtalk_robot_gets_timestamp_and_signature_and_long_text_fits(
+        plan, personas, receiver, django_capture_on_commit_callbacks):
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import parse_qs, urlsplit
+
+    secret = "SEC0123456789abcdef"
+    Channel.objects.create(kind=ChannelKind.DINGTALK, name="钉钉群", plan=plan, url=receiver.url + "/d",
+                           secret=secret)
+    Channel.objects.create(kind=ChannelKind.WECOM, name="企业微信群", plan=plan, url=receiver.url + "/w")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(NoticeKind.RETURNED, unit=personas["town"].unit, plan=plan, title="报告被退回",
+                        body="退回原因：" + "进展描述过于简略。" * 800, link="/reporting/")
+    (path, body), = [(p, b) for p, b in receiver.posts if p.startswith("/d")]
+    query = parse_qs(urlsplit(path).query)
+    timestamp, sign = query["timestamp"][0], query["sign"][0]
+    expected = base64.b64encode(hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest())
+    assert sign == expected.decode()
+    wecom = receiver.bodies("/w")[0]["markdown"]["content"]
+    assert len(wecom.encode("utf-8")) <= 4096 and wecom.endswith("[查看详情](/reporting/)") and "……" in wecom
+    assert len(body["markdown"]["text"].encode("utf-8")) <= 4096
