@@ -270,3 +270,18 @@ def test_a_signed_dingtalk_robot_gets_timestamp_and_signature_and_long_text_fits
     wecom = receiver.bodies("/w")[0]["markdown"]["content"]
     assert len(wecom.encode("utf-8")) <= 4096 and wecom.endswith("[查看详情](/reporting/)") and "……" in wecom
     assert len(body["markdown"]["text"].encode("utf-8")) <= 4096
+
+
+def test_the_api_lists_my_notices_and_marks_them_read(plan, personas, client_for):
+    services.notify(NoticeKind.RETURNED, unit=personas["town"].unit, plan=plan, title="武胜关镇报告被退回")
+    services.notify(NoticeKind.APPROVED, unit=personas["town"].unit, plan=plan, title="武胜关镇报告已通过")
+    services.notify(NoticeKind.RETURNED, unit=personas["town_b"].unit, plan=plan, title="杨寨镇报告被退回")
+    town = client_for("town")
+    mine = town.get("/api/notices?unread=true").json()
+    assert {n["title"] for n in mine} == {"武胜关镇报告被退回", "武胜关镇报告已通过"}
+    assert {n["kind_label"] for n in mine} == {"报告退回", "报告通过"}
+    other = Receipt.objects.get(user=personas["town_b"]).pk
+    answer = town.post("/api/notices/read", {"ids": [mine[0]["id"], other]}, content_type="application/json").json()
+    assert answer == {"marked": 1, "unread": 1}
+    assert Receipt.objects.get(pk=other).read_at is None
+    assert town.post("/api/notices/read", {}, content_type="application/json").json() == {"marked": 1, "unread": 0}
