@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "kechuang.org",
     "kechuang.accounts",
     "kechuang.audit",
+    "kechuang.notices",
     "kechuang.plans",
     "kechuang.registry",
     "kechuang.metrics",
@@ -196,6 +197,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kechuang.web.context.navigation",
+                "kechuang.notices.context.unread_notices",
             ],
         },
     }
@@ -326,6 +328,8 @@ EMAIL_BACKEND = os.environ.get("KECHUANG_EMAIL_BACKEND", "django.core.mail.backe
 EMAIL_HOST = os.environ.get("KECHUANG_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KECHUANG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_EMAIL_FROM", "kechuang@localhost")
+# The address users open the site at; notices sent by e-mail or robots link back to it ("" = relative links).
+KECHUANG_SITE_URL = os.environ.get("KECHUANG_SITE_URL", "").rstrip("/")
 
 # Production hardening; `manage.py check --deploy` is clean with KECHUANG_HTTPS=true (behind TLS).
 SECURE_CONTENT_TYPE_NOSNIFF = True

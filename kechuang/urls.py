@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("kechuang.plans.urls")),
     path("accounts/", include("kechuang.accounts.urls")),
     path("audit/", include("kechuang.audit.urls")),
+    path("notices/", include("kechuang.notices.urls")),
     path("reporting/", include("kechuang.reporting.urls")),
     path("supervision/", include("kechuang.supervision.urls")),
     path("registry/", include("kechuang.registry.urls")),

@@ -51,7 +51,27 @@ def scheme_list(request):
     plans = restrict(Plan.objects.all(), request.user, CHANGE) if request.user.is_office else Plan.objects.none()
     missing = [p for p in plans if not p.assessment_schemes.filter(year=p.year).exists()
                and services.default_scheme_path(p).exists()]
+    closed = _closed_schemes(schemes, request.user)
+    schemes = list(schemes)
+    for scheme in schemes:
+        scheme.closed_reason = closed.get(scheme.pk, "")
     return render(request, "assessment/scheme_list.html", {"schemes": schemes, "loadable": missing})
+
+
+def _closed_schemes(schemes, user) -> dict[int, str]:
+    """For a unit's user: the schemes it cannot open yet, each with the reason shown instead of a dead link."""
+    if user.sees_everything:
+        return {}
+    published = {r.scheme_id: r for r in restrict(AssessmentResult.objects.filter(scheme__in=schemes), user)
+                 .filter(status=ResultStatus.PUBLISHED)}
+    closed = {}
+    for scheme in schemes:
+        result = published.get(scheme.pk)
+        if result is None:
+            closed[scheme.pk] = "考核结果尚未公布"
+        elif result.unit_row(user.unit_id or 0) is None:
+            closed[scheme.pk] = "本单位不在此次考核范围内"
+    return closed
 
 
 @login_required

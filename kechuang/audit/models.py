@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .labels import action_label
+
 
 class AuditEvent(models.Model):
     """One thing that happened, who did it, from where, and with what result."""
@@ -37,6 +39,10 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         default_permissions = ("view",)
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"

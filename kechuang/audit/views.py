@@ -7,6 +7,7 @@ from kechuang.accounts.models import Role
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import restrict
 
+from .labels import DOMAINS
 from .models import AuditEvent
 
 
@@ -30,5 +31,6 @@ def event_list(request):
         events = events.filter(time__date__lte=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "audit/event_list.html", {"page": page, "filters": filters, "results": AuditEvent.Result.choices}
+        request, "audit/event_list.html",
+        {"page": page, "filters": filters, "results": AuditEvent.Result.choices, "domains": DOMAINS},
     )

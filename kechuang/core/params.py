@@ -18,13 +18,23 @@ DATE_MIN = dt.date(1949, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 
 
+# Query parameters as users know them: the date pickers on pages submit these names, and the message is shown on
+# the page (the API documents the parameter names themselves).
+PARAM_LABELS = {"as_of": "截至日期", "date": "日期", "since": "起始日期", "until": "截止日期"}
+
+
+def _name(field: str) -> str:
+    return PARAM_LABELS.get(field, field)
+
+
 class BadParameter(ValueError):
     """A request parameter outside what the system accepts; the message is shown to the user."""
 
 
 def date_in_range(value: dt.date | None, field: str) -> dt.date | None:
     if value is not None and not DATE_MIN <= value <= DATE_MAX:
-        raise BadParameter(f"参数“{field}”的日期 {value.isoformat()} 超出允许范围（{DATE_MIN:%Y}–{DATE_MAX:%Y} 年）")
+        raise BadParameter(
+            f"参数“{_name(field)}”的日期 {value.isoformat()} 超出允许范围（{DATE_MIN:%Y}–{DATE_MAX:%Y} 年）")
     return value
 
 
@@ -36,7 +46,7 @@ def parse_date(raw: str | None, field: str) -> dt.date | None:
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError as exc:
-        raise BadParameter(f"参数“{field}”应为 YYYY-MM-DD 格式的日期，收到“{raw[:20]}”") from exc
+        raise BadParameter(f"参数“{_name(field)}”应为“年-月-日”格式的日期（如 2022-06-30），收到“{raw[:20]}”") from exc
     return date_in_range(value, field)
 
 

@@ -75,6 +75,37 @@ def register_provider(source: str, fn) -> None:
     _PROVIDERS[source] = fn
 
 
+# What each ``Resolved.detail`` key means, as users read it; keys not listed (the computation's internal name,
+# its label shown as the heading) stay off the page.
+DETAIL_LABELS = {
+    "numerator": "分子",
+    "denominator": "分母",
+    "note": "说明",
+    "units_reported": "已报送单位数",
+    "units_expected": "应报送单位数",
+    "periods": "数据所属月份",
+    "period_end": "统计截止日期",
+}
+
+
+def _detail_text(value) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(_detail_text(v) for v in value)
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, str) and len(value) == 6 and value.isdigit():  # a period code such as 202205
+        return f"{value[:4]}年{int(value[4:])}月"
+    return str(value)
+
+
+def detail_rows(detail: dict | None) -> list[tuple[str, str]]:
+    """The drill-down page's explanation of a value: (Chinese label, text) for each known, non-empty key."""
+    return [(label, _detail_text(detail[key])) for key, label in DETAIL_LABELS.items()
+            if (detail or {}).get(key) not in (None, "", [], {})]
+
+
 def resolve(indicator, as_of: dt.date, unit=None) -> Resolved:
     if indicator.source == ValueSource.COMPUTED:
         mdef = get_metric(indicator.metric)

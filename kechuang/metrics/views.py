@@ -17,7 +17,7 @@ from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator
 
 from .models import StatisticalValue
-from .resolution import resolve
+from .resolution import detail_rows, resolve
 from .services import enter_statistical_value
 
 
@@ -107,8 +107,9 @@ def indicator_values(request, pk):
     day = parse_date(raw, "date") or _default_date()
     resolved = resolve(indicator, day)
     records = _visible_records(resolved.records, request.user)
-    detail = {k: v for k, v in (resolved.detail or {}).items() if v not in (None, "", [], {})}
+    detail = detail_rows(resolved.detail)
     return render(request, "metrics/indicator_values.html", {
         "indicator": indicator, "day": day, "resolved": resolved, "records": records, "detail": detail,
+        "label": (resolved.detail or {}).get("label", ""),
         "value": None if resolved.value is None else f"{Decimal(resolved.value).normalize():f}",
     })

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from .models import Unit, UnitAlias, UnitGroup
 
 
@@ -86,6 +88,10 @@ class UnitResolver:
                     break
         return Resolution(written, [unit] if unit else [])
 
+    def suggest(self, written: str) -> str | None:
+        """The nearest unit name (not alias) for a name that did not resolve."""
+        return suggest_name(written, {u.name for u in self._by_name.values()})
+
     def resolve_many(self, names: list[str]) -> tuple[list[Unit], list[str]]:
         """Resolve a list of written names; returns (units in order without duplicates, unknown names)."""
         seen: set[int] = set()
@@ -100,6 +106,21 @@ class UnitResolver:
                     seen.add(unit.pk)
                     units.append(unit)
         return units, unknown
+
+
+# How close (rapidfuzz WRatio, 0–100) a written name must be to suggest a unit: "杨寨" → "杨寨镇" 90,
+# "杨寨乡" → "杨寨镇" and "科技局" → "市科技经信局" 67, but "杨家寨村" → "杨寨镇" only 57.
+SUGGEST_CUTOFF = 65
+
+
+def suggest_name(written: str, names) -> str | None:
+    """The known name nearest to ``written`` (for "您是否要填写：杨寨镇？"), or None when nothing is close."""
+    key = normalize_name(written)
+    choices = {normalize_name(n): n for n in names if n}
+    if not key or not choices:
+        return None
+    best = process.extractOne(key, list(choices), scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF)
+    return choices[best[0]] if best else None
 
 
 def split_unit_list(text: str) -> list[str]:

@@ -109,7 +109,8 @@ def _load_unit(node: dict, parent: Unit | None, order: int, where: str) -> Unit:
 def _resolve(resolver: UnitResolver, names: list[str], where: str) -> list[Unit]:
     units, unknown = resolver.resolve_many(names)
     if unknown:
-        raise PlanFileError(f"{where}：单位“{'、'.join(unknown)}”不在单位名录中")
+        hints = "；".join(f"“{name}”您是否要填写：{near}？" for name in unknown if (near := resolver.suggest(name)))
+        raise PlanFileError(f"{where}：单位“{'、'.join(unknown)}”不在单位名录中" + (f"（{hints}）" if hints else ""))
     return units
 
 

@@ -4,6 +4,7 @@ import yaml
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from kechuang.audit.services import record_event
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
@@ -59,5 +60,5 @@ def plan_export(request, code):
     text = yaml.safe_dump(dump_plan(plan), allow_unicode=True, sort_keys=False, width=1000)
     record_event("plan.export", obj=plan)
     response = HttpResponse(text, content_type="application/x-yaml; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{plan.code}.yaml"
+    response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}（方案文件）.yaml")
     return response

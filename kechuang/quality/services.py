@@ -142,10 +142,10 @@ def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityR
             )
             # Keep the latest finished run only (its violations replace the previous ones).
             QualityRun.objects.exclude(pk=run.pk).exclude(status=RunStatus.RUNNING).delete()
-    except Exception as exc:  # noqa: BLE001 - a failed check is shown as such, never a traceback page
+    except Exception:  # noqa: BLE001 - a failed check is shown as such, never a traceback page
         logger.exception("data-quality check failed")
         QualityRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished=timezone.now(), message=f"检查失败（{type(exc).__name__}）"
+            status=RunStatus.FAILED, finished=timezone.now(), message="检查失败（系统内部错误，已记录日志）"
         )
     run.refresh_from_db()
     return run

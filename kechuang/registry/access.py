@@ -189,6 +189,8 @@ ROUTES = [
     Route("registry:import", allow=CHANGERS, kwargs=lambda ctx: {"registry": "enterprises"}),
     Route("registry:import_job", allow={"town"}, kwargs=_job),
     Route("registry:import_commit", allow={"town"}, method="POST", ok=(302,), kwargs=_valid_job),
+    # The matrix's invalid job has no file left: its uploader is sent back to the job page with the reason.
+    Route("registry:import_errors_xlsx", allow={"town"}, ok=(302,), kwargs=_job),
     Route("api:list_enterprises", allow=PLAN_READERS, kwargs=_three_towns, rows=_enterprise_rows),
     Route("api:get_enterprise", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _own(ctx).pk}),
     Route("api:get_enterprise", allow=OTHER_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _other(ctx).pk}),

@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from kechuang.core.scoping import CHANGE, VIEW, restrict
 from kechuang.core.uploads import UploadRefused, check_ooxml
+from kechuang.org.services import suggest_name
 
 from .config import RegistryConfig, get_registry
 from .conflicts import HIDDEN_MESSAGE, file_conflicts, hidden_ids
@@ -51,7 +52,7 @@ MAX_ROWS = 50_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 150  # compressed → uncompressed, per member larger than 1 MB
 MAX_ERRORS = 500  # listed; the total is always counted
-SPECIAL_SHEETS = ("说明", "选项", "__meta")
+SPECIAL_SHEETS = ("说明", "选项", "__meta", "错误清单")  # 错误清单: added by the annotated error workbook
 BATCH = 2000
 
 FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -260,6 +261,16 @@ def parse_number(value, *, integer: bool = False) -> Decimal:
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$")
 
 
+def _date(year: int, month: int, day: int) -> dt.date:
+    """dt.date with the reason in Chinese: Python's own ("day is out of range for month") must not reach a user."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份“{month}”不存在（应为 1–12）")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"日期不存在：{year}年{month}月没有{day}日") from None
+
+
 def parse_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -271,16 +282,16 @@ def parse_date(value) -> dt.date:
         text = _text(value)
         match = _DATE_RE.match(text)
         if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            return _date(int(match[1]), int(match[2]), int(match[3]))
         if re.fullmatch(r"\d{8}", text):
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            return _date(int(text[:4]), int(text[4:6]), int(text[6:]))
         if re.fullmatch(r"\d{1,6}(\.\d+)?", text):
             number = float(text)
         else:
             raise ValueError("无法识别的日期格式（请写成 2022-03-05、2022/3/5 或 2022年3月5日）")
     if 19000101 <= number <= 21001231 and float(number).is_integer():
         text = str(int(number))
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return _date(int(text[:4]), int(text[4:6]), int(text[6:]))
     if 1 <= number < 2958466:
         from openpyxl.utils.datetime import from_excel
 
@@ -329,6 +340,7 @@ class Lookups:
         self.user = user
         self.cache: dict[type, dict[str, object]] = {}
         self.columns = columns
+        self.unit_names: set[str] = set()  # for "您是否要填写：杨寨镇？"
 
     def prepare(self, col: Column, raw_values: set[str]) -> None:
         target = col.target
@@ -355,6 +367,7 @@ class Lookups:
 
             for pk, name in Unit.objects.filter(kind__in=JURISDICTION_KINDS).values_list("pk", "name"):
                 found[name] = (pk, pk)
+                self.unit_names.add(name)
             for pk, alias in UnitAlias.objects.filter(unit__kind__in=JURISDICTION_KINDS).values_list(
                 "unit_id", "alias"
             ):
@@ -416,20 +429,21 @@ def run_import(
     try:
         wb = Workbook(data)
         parsed = _parse(cfg, wb, data, user, result, progress)
-    except (KeyError, ParseError, ValueError, IndexError, zipfile.BadZipFile, EOFError, OSError) as exc:
-        result.add_error("", None, "", "", "", f"无法读取 Excel 文件（文件结构损坏：{type(exc).__name__}）")
+    except (KeyError, ParseError, ValueError, IndexError, zipfile.BadZipFile, EOFError, OSError):
+        result.add_error("", None, "", "", "", "无法读取 Excel 文件（文件结构损坏），"
+                                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传")
         return result
-    except Exception as exc:  # noqa: BLE001 - any file, any cell: a message, never a traceback
+    except Exception:  # noqa: BLE001 - any file, any cell: a message, never a traceback
         logger.exception("registry import: unreadable file")
-        result.add_error("", None, "", "", "", f"无法读取 Excel 文件（{type(exc).__name__}），未写入任何数据")
+        result.add_error("", None, "", "", "", "无法读取 Excel 文件（系统内部错误，已记录日志），未写入任何数据")
         return result
     if not result.ok or parsed is None:
         return result
     try:
         plan = _plan_changes(cfg, parsed, user, result)
-    except Exception as exc:  # noqa: BLE001
+    except Exception:  # noqa: BLE001
         logger.exception("registry import: validation failed")
-        result.add_error("", None, "", "", "", f"校验时出错（{type(exc).__name__}），未写入任何数据")
+        result.add_error("", None, "", "", "", "校验时出错（系统内部错误，已记录日志），未写入任何数据")
         return result
     if result.conflicts:
         file_conflicts(cfg.key, user, result.conflicts, "import")
@@ -438,12 +452,12 @@ def run_import(
     if commit:
         try:
             _commit(cfg, plan, user, result, progress)
-        except DatabaseError as exc:
+        except DatabaseError:
             # The validator passed the file, so this is a bug or a race (another import at the same time).
             logger.exception("registry import: commit refused by the database")
             result.committed = False
             result.add_error(
-                "", None, "", "", "", f"写入数据库失败（{type(exc).__name__}），已全部撤销，未写入任何数据"
+                "", None, "", "", "", "写入数据库失败（可能有人同时导入），已全部撤销，未写入任何数据，请稍后重试"
             )
             return result
     progress(100)
@@ -664,9 +678,11 @@ def _parse(cfg, wb, data, user, result: ImportResult, progress) -> list[ParsedRo
             hit = lookups.get(col, raw)
             if hit is None:
                 what = col.target._meta.verbose_name
-                result.add_error(
-                    sheet, prow.row, letter_of[name], col.header, raw, f"找不到该{what}（或不在您的查看范围内）"
-                )
+                message = f"找不到该{what}（或不在您的查看范围内）"
+                nearest = suggest_name(raw, lookups.unit_names) if col.target._meta.label == "org.Unit" else None
+                if nearest:
+                    message = f"找不到单位“{raw}”。您是否要填写：{nearest}？"
+                result.add_error(sheet, prow.row, letter_of[name], col.header, raw, message)
             elif hit == "ambiguous":
                 result.add_error(
                     sheet, prow.row, letter_of[name], col.header, raw, "名称对应多条记录，请改填统一社会信用代码"

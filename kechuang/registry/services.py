@@ -159,7 +159,9 @@ def purge_import_files(now=None) -> int:
     """Drop the uploaded files of validated jobs never committed within the retention period; returns how many."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(hours=settings.KECHUANG_IMPORT_RETENTION_HOURS)
-    return ImportJob.objects.filter(status=ImportStatus.VALID, created__lt=cutoff).update(
+    invalid = ImportJob.objects.filter(status=ImportStatus.INVALID, created__lt=cutoff).exclude(content=b"")
+    dropped = invalid.update(content=b"")  # the error list stays; only the annotated workbook goes
+    return dropped + ImportJob.objects.filter(status=ImportStatus.VALID, created__lt=cutoff).update(
         content=b"", status=ImportStatus.FAILED,
         errors=[{"text": "文件已超过保留期限并已删除，请重新上传后提交"}])
 
@@ -216,9 +218,9 @@ def process_job(job_id: int) -> None:
         result = run_import(
             job.registry, bytes(job.content), job.user, commit=commit, progress=progress, filename=job.filename
         )
-    except Exception as exc:  # noqa: BLE001 - the job must end in a visible state, never a traceback page
+    except Exception:  # noqa: BLE001 - the job must end in a visible state, never a traceback page
         logger.exception("registry import job %s failed", job_id)
-        text = f"导入失败（{type(exc).__name__}），未写入任何数据"
+        text = "导入失败（系统内部错误，已记录日志，请联系系统管理员），未写入任何数据"
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.FAILED, errors=[{"text": text, "reason": text}], finished=timezone.now(),
             content=b"",
@@ -243,6 +245,7 @@ def process_job(job_id: int) -> None:
         summary=summary,
         finished=timezone.now(),
         # The uploaded file may hold ID and phone numbers in plaintext: it is kept only while a validated job
-        # waits for its commit (and at most KECHUANG_IMPORT_RETENTION_HOURS, see purge_import_files).
-        **({} if status == ImportStatus.VALID else {"content": b""}),
+        # waits for its commit, or an invalid one for its annotated error workbook (and at most
+        # KECHUANG_IMPORT_RETENTION_HOURS, see purge_import_files).
+        **({} if status in (ImportStatus.VALID, ImportStatus.INVALID) else {"content": b""}),
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors_xlsx, name="import_errors_xlsx"),
     path("<slug:registry>/", views.registry_list, name="list"),
     path("<slug:registry>/new/", views.edit, name="create"),
     path("<slug:registry>/export.xlsx", views.export, name="export"),

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.services import reauthenticate, recently_reauthenticated
 from kechuang.audit.services import record_event
+from kechuang.core.jobs import enqueue
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 
 from .config import REGISTRIES, RegistryConfig, get_registry
 from .conflicts import file_conflicts
 from .conflicts import resolve as resolve_conflict
+from .error_workbook import INLINE_BYTES, AnnotationUnavailable, annotate
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
 from .models import ImportJob, ImportStatus, KeyConflict
@@ -348,6 +350,37 @@ def import_job(request, pk):
     job = get_for_user(ImportJob.objects.defer("content"), request.user, pk=pk)
     template_name = "registry/_job_status.html" if request.htmx else "registry/job.html"
     return render(request, template_name, _job_context(job))
+
+
+@login_required
+def import_errors_xlsx(request, pk):
+    """The uploader's own file with each bad cell highlighted and the reason in a comment (invalid jobs only)."""
+    job = get_for_user(ImportJob.objects.all(), request.user, pk=pk)
+    if job.status != ImportStatus.INVALID:
+        raise Http404
+    content = bytes(job.content)
+    if job.summary.get("annotation_error"):
+        messages.error(request, job.summary["annotation_error"])
+        return redirect("registry:import_job", pk=job.pk)
+    if job.summary.get("annotated"):
+        data = content
+    elif content and len(content) > INLINE_BYTES:
+        # A large file is annotated by the worker (seconds of openpyxl work do not belong in a request).
+        if not job.summary.get("annotating"):
+            ImportJob.objects.filter(pk=job.pk).update(summary={**job.summary, "annotating": True})
+            enqueue("kechuang.registry.error_workbook.annotate_job", job.pk, name=f"导入错误标注 {job.pk}")
+        messages.info(request, "正在生成标注错误的文件（文件较大，约需数秒），请稍后再点击“下载标注错误的原文件”")
+        return redirect("registry:import_job", pk=job.pk)
+    else:
+        try:
+            data = annotate(content, job.errors)
+        except AnnotationUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect("registry:import_job", pk=job.pk)
+    record_event("registry.import_errors_download", obj=job,
+                 detail={"registry": job.registry, "errors": len(job.errors)})
+    stem = job.filename.rsplit(".", 1)[0] or get_registry(job.registry).title
+    return _xlsx_response(data, f"{stem}（错误标注）.xlsx")
 
 
 @login_required

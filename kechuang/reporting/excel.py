@@ -159,6 +159,8 @@ class CellError:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:
+            return f"文件：{self.message}"
         where = f"工作表“{self.sheet}”" + (f"第 {self.row} 行" if self.row else "") + (
             f"“{self.column}”列" if self.column else "")
         return f"{where}：{self.message}"
@@ -201,9 +203,13 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
             err.append(CellError(ws_.title, FORM_MAX_ROWS + 1, "", f"行数超过 {FORM_MAX_ROWS}，不是本系统的填报表"))
     if err:
         return result
-    for name in (TASK_SHEET, VALUE_SHEET, META_SHEET):
+    for name in (TASK_SHEET, VALUE_SHEET):
         if name not in wb.sheetnames:
             err.append(CellError(name, 0, "", "缺少该工作表，请使用本系统下载的填报表"))
+    if META_SHEET not in wb.sheetnames:
+        # The hidden sheet is ours, not the user's: name the problem, not the sheet.
+        err.append(CellError("", 0, "", "文件缺少本系统填报表的隐藏信息（可能是另存或复制出的新文件），"
+                                        "请重新下载填报表后填写"))
     if err:
         return result
     meta_rows = [r for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]]
@@ -212,7 +218,7 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
     for key, label in (("format", "格式"), ("plan", "方案"), ("unit", "单位"), ("period", "填报期")):
         if str(header.get(key, "")) != expect[key]:
             err.append(CellError(
-                META_SHEET, 0, "", f"该文件的{label}（{header.get(key)}）与当前页面（{expect[key]}）不一致"
+                "", 0, "", f"该文件的{label}（{header.get(key) or '无'}）与当前页面（{expect[key]}）不一致"
             ))
     if err:
         return result

@@ -22,11 +22,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError, save_with_version
+from kechuang.notices.models import NoticeKind
+from kechuang.notices.services import notify
 from kechuang.plans.choices import TaskUnitRole, ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
 
@@ -405,6 +408,8 @@ def approve(report, *, user, expected_version=None, now=None):
         row.return_reason = ""
         save_with_version(row, row.version, ["status", "reviewed_at", "reviewed_by", "return_reason"])
         _event(row, ReportAction.APPROVED, user)
+        notify(NoticeKind.APPROVED, unit=row.unit, plan=row.plan, title=f"{_label(row)}已审核通过：{row}",
+               link=reverse("reporting:workspace", args=[row.plan.code, row.period.year, row.period.month]))
     _copy(row, report, ROW_STATE)
     return report
 
@@ -428,6 +433,9 @@ def return_for_revision(report, *, user, reason: str, expected_version=None, now
         row.return_reason = reason[:TEXT_MAX]
         save_with_version(row, row.version, ["status", "reviewed_at", "reviewed_by", "return_reason"])
         _event(row, ReportAction.RETURNED, user, reason=row.return_reason)
+        notify(NoticeKind.RETURNED, unit=row.unit, plan=row.plan, title=f"{_label(row)}被退回：{row}",
+               body=f"退回原因：{row.return_reason}\n请修改后重新报送。",
+               link=reverse("reporting:workspace", args=[row.plan.code, row.period.year, row.period.month]))
     _copy(row, report, ROW_STATE)
     return report
 

@@ -12,10 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
 from kechuang.core.scoping import is_unit_member
+from kechuang.notices.models import NoticeKind as Topic
+from kechuang.notices.services import emailed_by_channel, notify
 from kechuang.plans.choices import ValueSource
 
 from . import engine
@@ -90,6 +93,12 @@ def _assign_number(order) -> None:
     raise TransitionError("督办单编号冲突，请重试")
 
 
+def _notify_issued(order) -> None:
+    notify(Topic.ORDER_ISSUED, unit=order.unit, plan=order.plan, title=f"督办单{order.display_number}：{order.subject}",
+           body=f"督办事由：{order.reason}\n请于{order.reply_due:%Y年%-m月%-d日}前反馈。",
+           link=order.get_absolute_url())
+
+
 def issue_order(plan, subject, unit, reason: str, reply_due: dt.date, user, issued_on: dt.date | None = None):
     """Issue a new numbered 督办单 on ``subject`` (indicator, task or meeting decision) to ``unit``."""
     _require_office(user)
@@ -105,6 +114,7 @@ def issue_order(plan, subject, unit, reason: str, reply_due: dt.date, user, issu
         )
         _assign_number(order)
         _event(order, "issued", user, reason)
+        _notify_issued(order)
     return order
 
 
@@ -125,6 +135,7 @@ def issue_proposed(order, user, reply_due: dt.date, reason: str | None = None, i
             order.reason = reason.strip()
         _assign_number(order)
         _event(order, "issued", user, order.reason)
+        _notify_issued(order)
     return order
 
 
@@ -514,7 +525,9 @@ def _create_notice(plan, unit, period, kind, text, as_of, to, user=None) -> tupl
             return notice, False
         record_event(f"supervision.notice.{kind}", user=user, obj=notice,
                      detail={"unit": unit.code, "emails": len(to), "manual": user is not None})
-    if to:
+        raised = notify(kind, unit=unit, plan=plan, title=str(notice.get_kind_display()), body=text,
+                        link=reverse("reporting:home"))
+    if to and not emailed_by_channel(raised):  # an office-configured e-mail channel already mails the unit
         subject = "【科创督办】" + ("报送提醒" if kind == NoticeKind.REMINDER else "催办通知")
         send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
     return notice, True
@@ -579,6 +592,23 @@ def urge_units(plan, user, as_of: dt.date, unit_ids=None) -> tuple[list[UrgingNo
     return sent, already
 
 
+def remind_replies(plan, as_of: dt.date) -> list:
+    """Tell each unit whose 督办单 reply is due within ``due_soon_days`` (or overdue); once per order and due date."""
+    days = int(plan.setting("due_soon_days") or 0)
+    due = SupervisionOrder.objects.filter(plan=plan, status=OrderStatus.ISSUED,
+                                          reply_due__lte=as_of + dt.timedelta(days=days)).select_related("unit")
+    sent = []
+    for order in due:
+        late = order.reply_due < as_of
+        title = f"督办单{order.display_number}{'反馈已逾期' if late else '即将到期'}"
+        body = f"{order.subject}：请于{order.reply_due:%Y年%-m月%-d日}前反馈办理情况。"
+        notice = notify(Topic.ORDER_DUE, unit=order.unit, plan=plan, title=title, body=body,
+                        link=order.get_absolute_url(), key=f"order-due:{order.pk}:{order.reply_due}:{late}")
+        if notice:
+            sent.append(notice)
+    return sent
+
+
 def tick(plan, as_of: dt.date) -> dict:
     """One run of the scheduler for one plan: periods, reminders and urging, 督办单 proposals."""
     from kechuang.reporting.services import ensure_periods
@@ -586,4 +616,5 @@ def tick(plan, as_of: dt.date) -> dict:
     ensure_periods(plan)
     notices = send_notices(plan, as_of)
     proposals = propose_orders(plan, as_of)
+    remind_replies(plan, as_of)
     return {"notices": notices, "proposals": proposals}

@@ -77,11 +77,13 @@ def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_t
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and bytes(job.content) == b""
     bad = start_import("enterprises", personas["office"], "bad.xlsx", xlsx.workbook_bytes([["x"]]))
-    assert bad.status == ImportStatus.INVALID and bytes(bad.content) == b""
+    assert bad.status == ImportStatus.INVALID and bytes(bad.content)  # kept for the annotated error workbook
     waiting = start_import("enterprises", personas["office"], "wait.xlsx", xlsx.big_enterprise_file(5, start=100))
     assert purge_import_files() == 0
-    ImportJob.objects.filter(pk=waiting.pk).update(created=timezone.now() - dt.timedelta(hours=25))
+    ImportJob.objects.filter(pk__in=[waiting.pk, bad.pk]).update(created=timezone.now() - dt.timedelta(hours=25))
     call_command("tick", "--as-of", "2022-05-10")
     waiting.refresh_from_db()
     assert waiting.status == ImportStatus.FAILED and bytes(waiting.content) == b""
     assert "保留期限" in waiting.errors[0]["text"]
+    bad.refresh_from_db()
+    assert bad.status == ImportStatus.INVALID and bytes(bad.content) == b"" and bad.errors

@@ -24,7 +24,7 @@ EXEMPT = {
     "api:api-root": "API index, no data",
 }
 OUR_NAMESPACES = {"web", "plans", "accounts", "audit", "api", "reporting", "supervision", "registry", "metrics",
-                  "bulletins", "assessment", "policy", "matching", "org", "quality"}
+                  "bulletins", "assessment", "policy", "matching", "org", "quality", "notices"}
 
 
 # Tables a request may write to whoever sends it: the audit log records denied attempts, sessions and lockout

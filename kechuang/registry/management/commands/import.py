@@ -29,7 +29,7 @@ class Command(BaseCommand):
         try:
             result = run_import(registry, path.read_bytes(), None, commit=commit, filename=path.name)
         except Exception as exc:  # noqa: BLE001 - run_import reports file faults itself; this is the last net
-            raise CommandError(f"导入失败（{type(exc).__name__}），未写入任何数据", returncode=1) from exc
+            raise CommandError("导入失败（系统内部错误），未写入任何数据", returncode=1) from exc
         for warning in result.warnings:
             self.stdout.write(f"提示：{warning}")
         for warning in result.row_warnings:
