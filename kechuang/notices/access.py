@@ -31,7 +31,10 @@ def _my_receipts(ctx, persona):
 
 ROUTES = [
     Route("notices:notice_list", allow=ALL_PERSONAS),
-    Route("notices:mark_read", allow=ALL_PERSONAS, method="POST", ok=(302,)),
+    # Marking one's own notices read sets read times on receipts (messages keep no history): nothing the
+    # row-count fingerprint can see; tests/test_notices.py checks the receipts.
+    Route("notices:mark_read", allow=ALL_PERSONAS, method="POST", ok=(302,), kwargs=_notices_for_everyone,
+          changes=False, note="receipts only"),
     Route("notices:channel_list", allow={"office"}),
     Route("notices:channel_new", allow={"office"}),
     Route("notices:channel_edit", allow={"office"}, kwargs=_channel),
@@ -41,5 +44,5 @@ ROUTES = [
     Route("notices:channel_test", allow={"office"}, kwargs=_channel, method="POST", ok=(302,)),
     Route("api:list_notices", allow=ALL_PERSONAS, kwargs=_notices_for_everyone, rows=_my_receipts),
     # The matrix posts a form, not JSON: the API refuses the body (400); the JSON case is in tests/test_notices.py.
-    Route("api:mark_notices_read", allow=ALL_PERSONAS, method="POST", ok=(400,)),
+    Route("api:mark_notices_read", allow=ALL_PERSONAS, method="POST", ok=(400,), changes=False, note="no body"),
 ]

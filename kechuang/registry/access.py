@@ -52,6 +52,22 @@ def _expected(model, town_path):
     return rows
 
 
+def _three_platforms(ctx):
+    """A platform hosted in each of the three jurisdictions."""
+    from kechuang.registry.models import PLATFORM_KINDS, Level, Platform
+
+    for n, host in enumerate((_own(ctx), _other(ctx), _zone(ctx))):
+        Platform.objects.get_or_create(name=f"演示平台{n}", defaults={
+            "kind": PLATFORM_KINDS[0], "level": Level.values[0], "host": host})
+    return {}
+
+
+def _platform_rows(ctx, persona):
+    from kechuang.registry.models import Platform
+
+    return _expected(Platform, "host__town")(ctx, persona)
+
+
 def _three_towns_list(registry):
     def build(ctx):
         _three_towns(ctx)
@@ -195,6 +211,10 @@ ROUTES = [
     Route("api:get_enterprise", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _own(ctx).pk}),
     Route("api:get_enterprise", allow=OTHER_TOWN_READERS, kwargs=lambda ctx: {"enterprise_id": _other(ctx).pk}),
     Route("api:list_platforms", allow=PLAN_READERS),
+    Route("api:list_platforms", allow=PLAN_READERS, note="rows", kwargs=_three_platforms, rows=_platform_rows),
+    Route("registry:list", allow=PLAN_READERS, note="platform rows",
+          kwargs=lambda ctx: {**_three_platforms(ctx), "registry": "platforms"},
+          rows=_platform_rows, seen=html_links(r"/registry/platforms/(\d+)/")),
     Route("api:list_talents", allow=PLAN_READERS, kwargs=_three_towns, rows=_talent_rows),
     Route("api:get_talent", allow=OWN_TOWN_READERS, kwargs=lambda ctx: {"talent_id": _talent(ctx).pk}),
     Route("api:list_contracts", allow=PLAN_READERS),

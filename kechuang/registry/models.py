@@ -878,6 +878,7 @@ class KeyConflict(models.Model):
         related_name="+",
     )
     note = models.CharField(_("处理说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["resolved_at", "-created"]

@@ -167,7 +167,7 @@ ROUTES = [
           kwargs=lambda ctx: {"code": ctx.plan.code, "unit_code": ctx.users["town"].unit.code, "year": ctx.plan.year,
                               "month": 6}),
     Route("reporting:review_batch", allow=REVIEWERS, method="POST", ok=(302,),
-          kwargs=lambda ctx: {"code": ctx.plan.code}, data={"all": "1"}),
+          kwargs=lambda ctx: {"code": _town_report(ctx, 6, submit=True).plan.code}, data={"all": "1"}),
     Route("reporting:period_list", allow=PLAN_READERS, kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("reporting:period_status", allow={"office"}, method="POST", ok=(302,), kwargs=_period,
           data={"status": "open"}),

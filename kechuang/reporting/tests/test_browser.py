@@ -44,7 +44,8 @@ def test_town_submits_lead_returns_town_fixes_lead_approves(login_page, live_ser
     card = page.get_by_test_id("review-武胜关镇-（六）")
     card.locator("input[name=reason]").fill("请写明走访的企业名称")
     card.get_by_test_id("return").click()
-    page.wait_for_load_state()
+    # The queue swaps just this card (htmx): wait for it, not for a page load.
+    page.locator("[data-testid=review-done]").first.wait_for()
     assert "已退回修改" in page.content()
     _logout(page)
 
@@ -61,7 +62,7 @@ def test_town_submits_lead_returns_town_fixes_lead_approves(login_page, live_ser
     page = login_page("lead")
     page.goto(f"{live_server.url}/reporting/{plan.code}/review/")
     page.get_by_test_id("review-武胜关镇-（六）").get_by_test_id("approve").click()
-    page.wait_for_load_state()
+    page.locator("[data-testid=review-done]").first.wait_for()
     assert "已审核通过" in page.content()
     six.refresh_from_db()
     assert six.status == S.APPROVED and six.narrative.startswith("走访甲科技")
