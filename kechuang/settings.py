@@ -266,6 +266,11 @@ IMPORT_MAX_BYTES = env_int("KECHUANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 # An uploaded registry file (it may hold ID numbers) is deleted when its job ends; a validated file waiting for
 # its commit is deleted after this many hours (by `kechuang tick`).
 KECHUANG_IMPORT_RETENTION_HOURS = env_int("KECHUANG_IMPORT_RETENTION_HOURS", 24)
+# A registry upload up to this size is validated within the request; a larger one in the task worker.
+KECHUANG_IMPORT_INLINE_BYTES = env_int("KECHUANG_IMPORT_INLINE_BYTES", 256 * 1024)
+# A running background job whose process is gone (same host) or that showed no progress for this long (any host) is
+# marked failed with a message, when a worker starts and in the daily tick (kechuang.core.jobs).
+KECHUANG_JOB_STALE_SECONDS = env_int("KECHUANG_JOB_STALE_SECONDS", 900)
 # Any request body above this is refused from its Content-Length before it is read (set the reverse proxy's
 # client_max_body_size to the same figure).
 KECHUANG_MAX_REQUEST_BYTES = env_int("KECHUANG_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
