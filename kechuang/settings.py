@@ -318,5 +318,19 @@ Q_CLUSTER = {
     **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
 }
 
+# Shared state. The cache holds derived figures only (the dashboard under its data fingerprint): Redis when
+# configured, so every web node shares them; this process's memory otherwise (one machine). Sessions live in the
+# database, so any node can serve any user.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "kechuang", "TIMEOUT": 600}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kechuang"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How many web nodes serve this installation (deploy checks: several nodes need PostgreSQL and Redis).
+KECHUANG_WEB_NODES = env_int("KECHUANG_WEB_NODES", 1)
+# /healthz fails when the oldest task still waiting in the queue is older than this (no worker takes tasks).
+KECHUANG_HEALTH_QUEUE_MAX_AGE = env_int("KECHUANG_HEALTH_QUEUE_MAX_AGE", 600)
+
 # Ninja: keep Swagger UI on local static files.
 NINJA_PAGINATION_PER_PAGE = 100

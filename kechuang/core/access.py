@@ -53,3 +53,7 @@ class Route:
     # For a list route answering JSON: rows(ctx, persona) → the ids that persona must see, no more, no fewer
     # (written from the scope rule in plain terms, not through restrict()).
     rows: Callable | None = None
+
+
+# The load balancer's health check is public (no login) and reveals no data; 503 when a dependency is down.
+ROUTES = [Route("web:healthz", allow=ALL_PERSONAS | {"anonymous"}, ok=(200, 503))]

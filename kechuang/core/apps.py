@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django_q.signals import post_spawn
 
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .jobs import recover_interrupted
 
         # Every task worker process that starts (first start, restart, or replacing one that died) fails the jobs
