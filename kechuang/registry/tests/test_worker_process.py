@@ -8,66 +8,20 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 
 from kechuang.core.jobs import INTERRUPTED, enqueue
+from kechuang.core.testworker import worker_process
 from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
 from kechuang.registry.services import request_commit, start_import
 from kechuang.registry.tests import xlsx
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-REPO = Path(__file__).resolve().parents[3]
 ROWS = 6000
 KILL_ROWS = 15000
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"  # NAME is absolute: sqlite:////abs/path
-    auth = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def worker_process():
-    """A django-q2 cluster on the test database, in its own process group (so a test can kill all of it)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kechuang.settings",
-        "DATABASE_URL": _database_url(),
-        "KECHUANG_DATA_DIR": str(settings.DATA_DIR),
-        "KECHUANG_SECRET_KEY": settings.SECRET_KEY,
-        "KECHUANG_PII_KEY": settings.PII_KEY,
-        "PYTHONPATH": str(REPO),
-    }
-    log = tempfile.NamedTemporaryFile("w+", prefix="qcluster-", suffix=".log", delete=False)
-    proc = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            # SIGTERM to the cluster's main process only: it stops its children in order (~4 s). Signalling the
-            # whole group makes the children die first and the main process wait forever.
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        log.close()
-        os.unlink(log.name)
 
 
 def _wait_for(job_id: int, predicate, timeout: float = 240, step: float = 0.05) -> ImportJob:
