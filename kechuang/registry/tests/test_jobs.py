@@ -86,3 +86,14 @@ def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_t
     waiting.refresh_from_db()
     assert waiting.status == ImportStatus.FAILED and bytes(waiting.content) == b""
     assert "保留期限" in waiting.errors[0]["text"]
+
+
+@pytest.mark.django_db
+def test_an_interrupted_job_shows_its_message_to_the_uploader(plan, personas, client_for):
+    from kechuang.core.jobs import INTERRUPTED
+
+    job = ImportJob.objects.create(registry="enterprises", user=personas["town"], filename="x.xlsx", content=b"",
+                                   status=ImportStatus.FAILED, errors=[{"text": INTERRUPTED, "reason": INTERRUPTED}])
+    page = client_for("town").get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    failed = page[page.index('data-testid="import-failed"'):][:300]
+    assert INTERRUPTED in failed and "处错误" not in failed and "hx-trigger" not in page
