@@ -53,13 +53,24 @@ def is_dead(runner: str, heartbeat: dt.datetime | None, now: dt.datetime | None 
     now = now or timezone.now()
     host, _, pid = (runner or "").rpartition(":")
     if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if not _alive(int(pid)):
             return True
-        except PermissionError:  # alive, owned by another user
-            pass
     return heartbeat is None or heartbeat < now - dt.timedelta(seconds=stale_seconds())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    # A killed process stays a zombie until its (new) parent reaps it, which init may do late.
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def recover_interrupted(**_signal_kwargs) -> int:
