@@ -27,17 +27,16 @@ demo: migrate
 	$(PY) manage.py demo
 
 # System fonts first: the demo renders bulletin charts and documents, which need the CJK fonts installed.
+# Then gunicorn (workers = CPUs) and one django-q2 task worker, together; Ctrl+C stops both (scripts/run.sh).
 run: venv
 	-./scripts/system-deps.sh run
 	$(MAKE) demo
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "科创督办已启动：http://$(HOST):$(PORT)/ （Ctrl+C 退出）"
-	$(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120
+	HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WORKERS) ./scripts/run.sh
 
-# The development server with DEBUG on (auto-reload, Django's debug pages).
+# The development server with DEBUG on (auto-reload), plus the task worker; Ctrl+C stops both.
 dev: demo
-	@echo "开发服务器：http://$(HOST):$(PORT)/ （DEBUG 开启，Ctrl+C 退出）"
-	KECHUANG_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) ./scripts/run.sh dev
 
 test: system-deps venv
 	./scripts/test.sh

@@ -320,6 +320,11 @@ IMPORT_MAX_BYTES = env_int("KECHUANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 # An uploaded registry file (it may hold ID numbers) is deleted when its job ends; a validated file waiting for
 # its commit is deleted after this many hours (by `kechuang tick`).
 KECHUANG_IMPORT_RETENTION_HOURS = env_int("KECHUANG_IMPORT_RETENTION_HOURS", 24)
+# A registry upload up to this size is validated within the request; a larger one in the task worker.
+KECHUANG_IMPORT_INLINE_BYTES = env_int("KECHUANG_IMPORT_INLINE_BYTES", 256 * 1024)
+# A running background job whose process is gone (same host) or that showed no progress for this long (any host) is
+# marked failed with a message, when a worker starts and in the daily tick (kechuang.core.jobs).
+KECHUANG_JOB_STALE_SECONDS = env_int("KECHUANG_JOB_STALE_SECONDS", 900)
 # Any request body above this is refused from its Content-Length before it is read (set the reverse proxy's
 # client_max_body_size to the same figure).
 KECHUANG_MAX_REQUEST_BYTES = env_int("KECHUANG_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
@@ -368,6 +373,20 @@ Q_CLUSTER = {
     "catch_up": False,
     **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
 }
+
+# Shared state. The cache holds derived figures only (the dashboard under its data fingerprint): Redis when
+# configured, so every web node shares them; this process's memory otherwise (one machine). Sessions live in the
+# database, so any node can serve any user.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "kechuang", "TIMEOUT": 600}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kechuang"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How many web nodes serve this installation (deploy checks: several nodes need PostgreSQL and Redis).
+KECHUANG_WEB_NODES = env_int("KECHUANG_WEB_NODES", 1)
+# /healthz fails when the oldest task still waiting in the queue is older than this (no worker takes tasks).
+KECHUANG_HEALTH_QUEUE_MAX_AGE = env_int("KECHUANG_HEALTH_QUEUE_MAX_AGE", 600)
 
 # Ninja: keep Swagger UI on local static files.
 NINJA_PAGINATION_PER_PAGE = 100

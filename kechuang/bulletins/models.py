@@ -33,6 +33,13 @@ class Bulletin(TimeStampedModel, VersionedModel):
     snapshot = models.JSONField(_("数据快照"), default=dict, blank=True)
     docx_name = models.CharField(_("文档存储名"), max_length=80, blank=True, editable=False)
     pdf_name = models.CharField(_("PDF 存储名"), max_length=80, blank=True, editable=False)
+    # The PDF is made by the task worker (LibreOffice takes seconds): the page polls this state. A draft's PDF is
+    # valid for the version it was made from; a job whose worker died is failed by kechuang.core.jobs.
+    pdf_state = models.CharField(_("PDF 生成状态"), max_length=10, blank=True, editable=False)
+    pdf_error = models.CharField(_("PDF 生成错误"), max_length=300, blank=True, editable=False)
+    pdf_version = models.PositiveIntegerField(_("PDF 对应版本"), null=True, blank=True, editable=False)
+    pdf_runner = models.CharField(_("PDF 执行进程"), max_length=120, blank=True, editable=False)
+    pdf_started = models.DateTimeField(_("PDF 开始时间"), null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("印发人"), null=True, blank=True, on_delete=models.SET_NULL,

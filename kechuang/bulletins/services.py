@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 
 from django.db import transaction
@@ -18,9 +19,12 @@ from django.utils import timezone
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.concurrency import save_with_version
+from kechuang.core.jobs import enqueue, runner_id
 
 from . import compose
 from .models import Bulletin, BulletinStatus
+
+logger = logging.getLogger(__name__)
 
 
 class BulletinError(Exception):
@@ -204,6 +208,73 @@ def pdf_bytes(bulletin: Bulletin) -> bytes:
         Bulletin.objects.filter(pk=bulletin.pk).update(pdf_name=name)
         bulletin.pdf_name = name
     return data
+
+
+# ------------------------------------------------------------------------------ PDF through the task worker
+
+PDF_QUEUED, PDF_RUNNING, PDF_FAILED = "queued", "running", "failed"
+PDF_INTERRUPTED = "PDF 生成被中断（服务器重启或任务进程退出），请重新生成"
+
+
+def pdf_ready(bulletin: Bulletin) -> bool:
+    """Whether a stored PDF matches the bulletin (an issued one is frozen; a draft's must be of its version)."""
+    if not bulletin.pdf_name or not bulletin.file_path(bulletin.pdf_name).exists():
+        return False
+    return bulletin.is_issued or bulletin.pdf_version == bulletin.version
+
+
+def stored_pdf(bulletin: Bulletin) -> bytes:
+    return bulletin.file_path(bulletin.pdf_name).read_bytes()
+
+
+def request_pdf(bulletin: Bulletin) -> Bulletin:
+    """Enqueue the PDF of the bulletin's current version unless it is ready or already on its way (idempotent)."""
+    with transaction.atomic():
+        current = Bulletin.objects.select_for_update(of=("self",)).get(pk=bulletin.pk)
+        waiting = current.pdf_state in (PDF_QUEUED, PDF_RUNNING) and current.pdf_version == current.version
+        if not pdf_ready(current) and not waiting:
+            Bulletin.objects.filter(pk=current.pk).update(pdf_state=PDF_QUEUED, pdf_error="",
+                                                          pdf_version=current.version)
+            enqueue("kechuang.bulletins.jobs.make_pdf", current.pk, current.version,
+                    name=f"bulletin-pdf-{current.pk}-{current.version}", group="bulletin-pdf")
+    return Bulletin.objects.select_related("plan", "plan__office_unit").get(pk=bulletin.pk)
+
+
+def make_pdf(pk: int, version: int) -> None:
+    """The task: convert the bulletin (as of ``version``) to PDF and store it; a job for an outdated draft version
+    or an already made PDF does nothing. A failure is kept as a Chinese message for the page."""
+    from .pdf import PdfUnavailable, docx_to_pdf
+
+    bulletin = Bulletin.objects.select_related("plan", "plan__office_unit").filter(pk=pk).first()
+    if bulletin is None or pdf_ready(bulletin) or (not bulletin.is_issued and bulletin.version != version):
+        return
+    Bulletin.objects.filter(pk=pk).update(pdf_state=PDF_RUNNING, pdf_runner=runner_id(), pdf_started=timezone.now())
+    try:
+        data = docx_to_pdf(docx_bytes(bulletin))
+    except PdfUnavailable as exc:
+        Bulletin.objects.filter(pk=pk).update(pdf_state=PDF_FAILED, pdf_error=str(exc)[:300])
+        return
+    except Exception as exc:  # noqa: BLE001 - the page shows a message, never a job stuck "running"
+        logger.exception("bulletin %s: PDF failed", pk)
+        Bulletin.objects.filter(pk=pk).update(pdf_state=PDF_FAILED, pdf_error=f"PDF 生成失败（{type(exc).__name__}）")
+        return
+    name = f"{uuid.uuid4().hex}.pdf"
+    path = bulletin.file_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    old = bulletin.pdf_name
+    Bulletin.objects.filter(pk=pk).update(pdf_name=name, pdf_state="", pdf_error="", pdf_version=version)
+    if old and old != name:
+        bulletin.file_path(old).unlink(missing_ok=True)
+
+
+def recover_interrupted_jobs(is_dead) -> int:
+    failed = 0
+    for b in Bulletin.objects.filter(pdf_state=PDF_RUNNING).only("pk", "pdf_runner", "pdf_started"):
+        if is_dead(b.pdf_runner, b.pdf_started):
+            failed += Bulletin.objects.filter(pk=b.pk, pdf_state=PDF_RUNNING).update(
+                pdf_state=PDF_FAILED, pdf_error=PDF_INTERRUPTED)
+    return failed
 
 
 def filename(bulletin: Bulletin, ext: str) -> str:

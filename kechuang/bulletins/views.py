@@ -22,7 +22,7 @@ from kechuang.plans.models import Plan
 
 from . import compose, services
 from .models import Bulletin
-from .pdf import PdfUnavailable, pdf_available
+from .pdf import pdf_available
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -165,13 +165,17 @@ def bulletin_docx(request, pk):
 
 @login_required
 def bulletin_pdf(request, pk):
+    """The PDF when it is made; otherwise it is enqueued and this page polls until it is (LibreOffice takes seconds,
+    too long for a request). ``?retry=1`` asks again after a failure."""
     bulletin = get_for_user(Bulletin.objects.select_related("plan", "plan__office_unit"), request.user, pk=pk)
     if not pdf_available():
         raise Http404("服务器未安装 LibreOffice")
-    try:
-        data = services.pdf_bytes(bulletin)
-    except PdfUnavailable as exc:
-        messages.error(request, str(exc))
-        return redirect("bulletins:bulletin_detail", pk=bulletin.pk)
-    record_event("bulletin.download", obj=bulletin, detail={"format": "pdf", "status": bulletin.status})
-    return _attachment(data, "application/pdf", services.filename(bulletin, "pdf"))
+    if services.pdf_ready(bulletin) and not request.htmx:
+        record_event("bulletin.download", obj=bulletin, detail={"format": "pdf", "status": bulletin.status})
+        return _attachment(services.stored_pdf(bulletin), "application/pdf", services.filename(bulletin, "pdf"))
+    if bulletin.pdf_state != services.PDF_FAILED or request.GET.get("retry"):
+        bulletin = services.request_pdf(bulletin)
+    context = {"bulletin": bulletin, "ready": services.pdf_ready(bulletin),
+               "failed": bulletin.pdf_state == services.PDF_FAILED}
+    template = "bulletins/_pdf_status.html" if request.htmx else "bulletins/pdf_status.html"
+    return render(request, template, context)

@@ -1,14 +1,32 @@
 """One door to the task queue (django-q2): every long job is enqueued here, never run in a web thread.
 
-`enqueue("kechuang.registry.services.process_job", job.pk)` hands the call to the worker once the current
+`enqueue("kechuang.registry.jobs.process_import", job.pk)` hands the call to the worker once the current
 transaction commits (the worker must see the rows the request wrote). Under the test settings the queue runs
 jobs inline (Q_CLUSTER sync=True).
+
+Interrupted jobs: a job row records which process runs it (`runner_id()`, "host:pid") and when it last showed
+life (a heartbeat). `recover_interrupted()` asks every app's `jobs.py` (`recover_interrupted_jobs(is_dead)`) to
+mark its running jobs failed, with a Chinese message, when their process is gone (same host) or their heartbeat
+is older than KECHUANG_JOB_STALE_SECONDS (any host). It runs when a worker process starts (after a restart or a
+killed worker) and in the daily tick, so no job stays "写入中" forever.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import socket
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_q.tasks import async_task
+
+from .discovery import app_modules
+
+logger = logging.getLogger(__name__)
+INTERRUPTED = "后台任务被中断（服务器重启或任务进程退出），未写入任何数据，请重新提交"
 
 
 def enqueue(func: str, *args, name: str | None = None, group: str | None = None, **kwargs) -> None:
@@ -19,3 +37,52 @@ def enqueue(func: str, *args, name: str | None = None, group: str | None = None,
     if group:
         options["group"] = group
     transaction.on_commit(lambda: async_task(func, *args, **options, **kwargs))
+
+
+def runner_id() -> str:
+    """This process as a job's runner: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def stale_seconds() -> int:
+    return getattr(settings, "KECHUANG_JOB_STALE_SECONDS", 900)
+
+
+def is_dead(runner: str, heartbeat: dt.datetime | None, now: dt.datetime | None = None) -> bool:
+    """Whether a job claimed by `runner` with its last `heartbeat` can no longer finish."""
+    now = now or timezone.now()
+    host, _, pid = (runner or "").rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
+        if not _alive(int(pid)):
+            return True
+    return heartbeat is None or heartbeat < now - dt.timedelta(seconds=stale_seconds())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    # A killed process stays a zombie until its (new) parent reaps it, which init may do late.
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def recover_interrupted(**_signal_kwargs) -> int:
+    """Fail every interrupted job of every app (idempotent); returns how many. Also a django-q2 post_spawn
+    receiver: a worker process that starts cleans up after the one that died."""
+    total = 0
+    for module in app_modules("jobs"):
+        recover = getattr(module, "recover_interrupted_jobs", None)
+        if recover is None:
+            continue
+        try:
+            total += recover(is_dead)
+        except Exception:  # noqa: BLE001 - a worker must start even if the sweep meets a broken row
+            logger.exception("recovering interrupted jobs of %s failed", module.__name__)
+    return total

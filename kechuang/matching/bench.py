@@ -1,12 +1,17 @@
 """Matching latency over 100,000 experts and achievements (synthetic, from word lists), in memory.
 
 Reports the index build time (tokenising included) and the median / p95 time of one demand's
-match (query tokenising + both indexes) over 50 queries."""
+match (query tokenising + both indexes) over 50 queries; then, in a fresh process (so its peak RSS is the build's
+own), a worker's full build of both indexes with their serialisation for storage, and what a web process pays to
+load them."""
 
 from __future__ import annotations
 
 import random
+import resource
 import statistics
+import subprocess
+import sys
 import time
 
 from kechuang.bench import report
@@ -66,3 +71,39 @@ def run(db_label: str) -> None:
         times.append((time.perf_counter() - t) * 1000)
     report("matching_query_median", statistics.median(times), "ms", DATASET)
     report("matching_query_p95", sorted(times)[int(len(times) * 0.95) - 1], "ms", DATASET)
+    out = subprocess.run([sys.executable, "-m", "kechuang.matching.bench"], capture_output=True, text=True,
+                         timeout=1800, check=True).stdout.split()
+    build, size, load, rss = (float(x) for x in out[-4:])
+    label = "100,000 experts and achievements, fresh process"
+    report("matching_worker_build_and_serialise", build, "s", label)
+    report("matching_worker_peak_rss", rss, "MB", label)
+    report("matching_index_stored_size", size, "MB", label)
+    report("matching_index_load_web_process", load, "s", label)
+
+
+def _worker_build() -> None:
+    """A worker's full build in this process: prints build+serialise seconds, stored MB, load seconds, peak RSS MB."""
+    import pickle
+
+    import django
+
+    django.setup()
+    tokenize("预热分词器")
+    docs = synthetic_docs(N)
+    start = time.perf_counter()
+    blobs = [pickle.dumps(Index(items), protocol=pickle.HIGHEST_PROTOCOL) for items in docs.values()]
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    for blob in blobs:
+        pickle.loads(blob)
+    load = time.perf_counter() - start
+    size = sum(len(b) for b in blobs) / 1024 / 1024
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{build:.3f} {size:.1f} {load:.3f} {rss:.0f}")
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+    _worker_build()

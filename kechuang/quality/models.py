@@ -25,6 +25,7 @@ class QualityRun(models.Model):
     rows_checked = models.PositiveIntegerField(_("检查记录数"), default=0)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
     message = models.CharField(_("说明"), max_length=200, blank=True)
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True)  # "host:pid" (kechuang.core.jobs)
 
     objects = ScopedManager()
 

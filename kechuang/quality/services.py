@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import threading
 import time
 
-from django.db import close_old_connections, connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from kechuang.core.jobs import enqueue, runner_id
 from kechuang.core.scoping import restrict
 from kechuang.registry.config import REGISTRIES
 from kechuang.registry.rules import ERROR, WARNING, build_context, validate
@@ -125,7 +125,7 @@ RULE_TEXTS = {
 
 def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityRun:
     """Run every rule over the stored data; the new run replaces the previous one."""
-    run = QualityRun.objects.create(trigger=trigger)
+    run = QualityRun.objects.create(trigger=trigger, runner=runner_id())
     start = time.perf_counter()
     try:
         found, checked = registry_violations(today)
@@ -152,20 +152,21 @@ def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityR
 
 
 def schedule_check(trigger: str = "import") -> None:
-    """Start a check in a background thread once the current transaction has committed."""
-    transaction.on_commit(lambda: _spawn(trigger))
+    """Run a check in the task worker once the current transaction has committed."""
+    enqueue("kechuang.quality.jobs.run_quality_check", trigger, name=f"quality-check-{trigger}", group="quality")
 
 
-def _spawn(trigger: str) -> None:
-    threading.Thread(target=_thread_main, args=(trigger,), name="quality-check", daemon=True).start()
+INTERRUPTED = "检查被中断（服务器重启或任务进程退出），请重新检查"
 
 
-def _thread_main(trigger: str) -> None:
-    close_old_connections()
-    try:
-        run_check(trigger)
-    finally:
-        connection.close()
+def recover_interrupted_jobs(is_dead) -> int:
+    """A run whose process died is marked failed (its violations were never written: one transaction)."""
+    failed = 0
+    for run in QualityRun.objects.filter(status=RunStatus.RUNNING).only("pk", "runner", "started"):
+        if is_dead(run.runner, run.started):
+            failed += QualityRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED, finished=timezone.now(), message=INTERRUPTED)
+    return failed
 
 
 def visible_violations(user, run: QualityRun | None = None) -> models.QuerySet:

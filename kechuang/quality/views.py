@@ -48,11 +48,15 @@ def index(request):
     page = Paginator(qs.select_related("unit"), 100).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    run = services.latest_run()
+    # A check that failed after the last good one is shown with its message (the figures are the last good run's).
+    failed = QualityRun.objects.filter(status=RunStatus.FAILED, pk__gt=run.pk if run else 0).order_by("-pk").first()
     return render(
         request,
         "quality/index.html",
         {
-            "run": services.latest_run(),
+            "run": run,
+            "failed_run": failed,
             "running": QualityRun.objects.filter(status=RunStatus.RUNNING).exists(),
             "counts": services.counts_for(request.user),
             "by_source": by_source,

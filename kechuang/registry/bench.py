@@ -8,6 +8,9 @@
 - import peak memory: tracemalloc peak during a second, full re-import of the same file (all rows
   unchanged: the same parse/validate/diff path), measured separately because tracemalloc slows
   Python down several times;
+- import rows/s through the queue: a 50,000-row committed import enqueued from this process and run by a separate
+  django-q2 worker process (`manage.py qcluster`), timed from the enqueue to the job's "done" (worker pickup,
+  validation and the write included; the worker's start-up is not);
 - list median: 20 requests of /registry/enterprises/?town=…&is_above_scale=1 as the office user.
 """
 
@@ -57,6 +60,8 @@ def run(db_label: str) -> None:
     assert again.ok and again.unchanged == N
     report("registry_import_peak_memory", peak / 1024 / 1024, "MB", dataset)
 
+    _queued_import_rate(dataset)
+
     office = make_user("bench-office", Unit.objects.get(name="领导小组办公室"), ["office"])
     client = Client()
     client.force_login(office)
@@ -71,3 +76,54 @@ def run(db_label: str) -> None:
             timings.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
     report("registry_enterprise_list_filtered_median", statistics.median(timings), "ms", dataset)
+
+
+def _queued_import_rate(dataset: str) -> None:
+    from django_q.tasks import async_task
+
+    from kechuang.core.testworker import worker_process
+    from kechuang.registry.models import ImportJob, ImportStatus
+    from kechuang.registry.tests.xlsx import big_enterprise_file
+
+    data = big_enterprise_file(N, start=500_000)
+    warm = ImportJob.objects.create(registry="enterprises", filename="warm.xlsx", user=_bench_user(),
+                                    content=big_enterprise_file(10, start=990_000))
+    with worker_process():
+        # Warm-up job: the worker's first import loads parsers and dictionaries once.
+        async_task("kechuang.registry.jobs.process_import", warm.pk)
+        _wait_done(warm.pk)
+        job = ImportJob.objects.create(registry="enterprises", filename="queued.xlsx", content=data,
+                                       commit_requested=True, user=_bench_user())
+        start = time.perf_counter()
+        async_task("kechuang.registry.jobs.process_import", job.pk)
+        job = _wait_done(job.pk)
+        elapsed = time.perf_counter() - start
+    assert job.status == ImportStatus.DONE and job.summary["created"] == N, (job.status, job.errors[:3])
+    report("registry_import_rate_through_queue", N / elapsed, "rows/s", f"{dataset}, separate worker process")
+
+
+def _bench_user():
+    from kechuang.accounts.models import User
+    from kechuang.core.testing import make_user
+    from kechuang.org.models import Unit
+
+    return User.objects.filter(username="bench-importer").first() or make_user(
+        "bench-importer", Unit.objects.get(name="领导小组办公室"), ["office"])
+
+
+def _wait_done(job_id: int, timeout: float = 600):
+    from django.db import OperationalError
+
+    from kechuang.registry.models import ImportJob, ImportStatus
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            job = ImportJob.objects.defer("content").get(pk=job_id)
+        except OperationalError:
+            job = None
+        if job is not None and job.status not in (ImportStatus.PENDING, ImportStatus.VALIDATING,
+                                                  ImportStatus.COMMITTING):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"queued import {job_id} did not finish in {timeout} s")

@@ -1112,6 +1112,8 @@ def _commit(cfg: RegistryConfig, plan: Plan, user, result: ImportResult, progres
     model = cfg.model
     reason = "Excel导入"
     hist_user = user if getattr(user, "pk", None) else None
+    # Visible to other processes: the progress updates inside the write transaction are seen only at its commit.
+    progress(50)
     with transaction.atomic():
         done, total = 0, max(1, len(plan.create) + len(plan.update))
         for i in range(0, len(plan.create), BATCH * 5):

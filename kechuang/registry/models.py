@@ -841,6 +841,11 @@ class ImportJob(models.Model):
     summary = models.JSONField(_("结果"), default=dict)
     created = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Which task process runs the job ("host:pid") and when it last made progress: a job whose process is gone is
+    # failed by kechuang.core.jobs.recover_interrupted instead of staying "写入中" forever.
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True)
+    heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     class Meta:
         ordering = ["-created"]

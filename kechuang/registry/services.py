@@ -1,26 +1,25 @@
 """Registry services: display of rows (with masking), listing with filters and search, import jobs.
 
-Import jobs: a small upload (≤ SYNC_LIMIT bytes) is validated within the request. A larger one
-runs in a background thread started after the upload's transaction commits
-(``transaction.on_commit``); the thread uses its own database connection (Django opens one per
-thread) and closes it when done. The job row (``ImportJob``) carries status and progress, which
-the progress page polls with htmx. A job interrupted by a restart stays "校验中/写入中"; the user
-simply uploads again (nothing is written outside the single commit transaction).
+Import jobs: a small upload (≤ KECHUANG_IMPORT_INLINE_BYTES) is validated within the request. A larger one
+goes to the task worker (django-q2, ``kechuang.core.jobs.enqueue``) once the upload's transaction commits. The job
+row (``ImportJob``) carries status, progress and the result in the database, so the progress page (polled with
+htmx) works from any web node and after a reload. A job whose worker dies is marked failed with a message (see
+``recover_interrupted_jobs``); nothing is written outside the single commit transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
+from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
 from kechuang.core.scoping import CHANGE, VIEW, restrict
 
 from .config import RegistryConfig
@@ -29,7 +28,6 @@ from .models import JURISDICTION_KINDS, ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-SYNC_LIMIT = 256 * 1024  # bytes
 HIDDEN_FIELDS = {"id_number_enc", "id_hash", "phone_enc", "phone_hash", "initials", "id"}
 
 
@@ -147,12 +145,17 @@ def save_row(cfg: RegistryConfig, form, user, *, created: bool, detail: dict | N
 
 def start_import(registry: str, user, filename: str, data: bytes) -> ImportJob:
     job = ImportJob.objects.create(registry=registry, user=user, filename=filename[:200], content=data)
-    if len(data) <= SYNC_LIMIT:
-        process_job(job.pk)
-        job.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: _spawn(job.pk))
+    _run_or_enqueue(job.pk, len(data))
+    job.refresh_from_db()
     return job
+
+
+def _run_or_enqueue(job_id: int, size: int) -> None:
+    # A small file is validated within the request (the answer is immediate); anything larger goes to the worker.
+    if size <= settings.KECHUANG_IMPORT_INLINE_BYTES:
+        process_job(job_id)
+    else:
+        enqueue("kechuang.registry.jobs.process_import", job_id, name=f"registry-import-{job_id}", group="import")
 
 
 def purge_import_files(now=None) -> int:
@@ -175,34 +178,61 @@ def request_commit(job: ImportJob) -> ImportJob:
         job.commit_requested = True
         job.status = ImportStatus.PENDING
         job.progress = 0
-        job.save(update_fields=["commit_requested", "status", "progress"])
-    if len(job.content) <= SYNC_LIMIT:
-        process_job(job.pk)
-    else:
-        transaction.on_commit(lambda: _spawn(job.pk))
+        job.attempts = 0
+        job.save(update_fields=["commit_requested", "status", "progress", "attempts"])
+    _run_or_enqueue(job.pk, len(job.content))
     job.refresh_from_db()
     return job
 
 
-def _spawn(job_id: int) -> None:
-    thread = threading.Thread(target=_thread_main, args=(job_id,), name=f"registry-import-{job_id}", daemon=True)
-    thread.start()
+RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
 
 
-def _thread_main(job_id: int) -> None:
-    close_old_connections()
-    try:
-        process_job(job_id)
-    finally:
-        connection.close()
+def _claim(job_id: int) -> ImportJob | None:
+    """Mark the job as running in this process; None when it has already ended (a redelivered task is a no-op)
+    or has run too often (a job that kills its worker must not kill it forever)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in RUNNING:
+            return None
+        job.attempts += 1
+        if job.attempts > settings.Q_CLUSTER.get("max_attempts", 3):
+            _fail(job_id, "导入多次中断，已停止重试，未写入任何数据，请检查文件后重新上传")
+            return None
+        job.status = ImportStatus.COMMITTING if job.commit_requested else ImportStatus.VALIDATING
+        job.progress = 1
+        job.runner = runner_id()
+        job.heartbeat = timezone.now()
+        job.save(update_fields=["attempts", "status", "progress", "runner", "heartbeat"])
+    return job
+
+
+def _fail(job_id: int, text: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.FAILED, errors=[{"text": text, "reason": text}], finished=timezone.now(), content=b"",
+    )
+
+
+def recover_interrupted_jobs(is_dead) -> int:
+    """Fail the running jobs whose process died (see kechuang.core.jobs); nothing was written (one transaction)."""
+    failed = 0
+    for job in ImportJob.objects.filter(status__in=RUNNING).exclude(runner="").only("pk", "runner", "heartbeat"):
+        if is_dead(job.runner, job.heartbeat):
+            updated = ImportJob.objects.filter(pk=job.pk, status__in=RUNNING, runner=job.runner).update(
+                status=ImportStatus.FAILED, errors=[{"text": INTERRUPTED, "reason": INTERRUPTED}],
+                finished=timezone.now(), content=b"")
+            failed += updated
+            if updated:
+                logger.warning("registry import job %s interrupted (runner %s): marked failed", job.pk, job.runner)
+    return failed
 
 
 def process_job(job_id: int) -> None:
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    """Validate (or validate and commit) one import job; idempotent: a job that has ended is left alone."""
+    job = _claim(job_id)
+    if job is None:
+        return
     commit = job.commit_requested
-    ImportJob.objects.filter(pk=job_id).update(
-        status=ImportStatus.COMMITTING if commit else ImportStatus.VALIDATING, progress=1
-    )
     last = {"pct": 0}
 
     def progress(pct: int) -> None:
@@ -210,7 +240,7 @@ def process_job(job_id: int) -> None:
         if pct - last["pct"] >= 5 or pct == 100:
             last["pct"] = pct
             try:
-                ImportJob.objects.filter(pk=job_id).update(progress=pct)
+                ImportJob.objects.filter(pk=job_id).update(progress=pct, heartbeat=timezone.now())
             except OperationalError:
                 pass
 
@@ -220,11 +250,7 @@ def process_job(job_id: int) -> None:
         )
     except Exception:  # noqa: BLE001 - the job must end in a visible state, never a traceback page
         logger.exception("registry import job %s failed", job_id)
-        text = "导入失败（系统内部错误，已记录日志，请联系系统管理员），未写入任何数据"
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, errors=[{"text": text, "reason": text}], finished=timezone.now(),
-            content=b"",
-        )
+        _fail(job_id, "导入失败（系统内部错误，已记录日志，请联系系统管理员），未写入任何数据")
         return
     if not result.ok:
         status = ImportStatus.INVALID

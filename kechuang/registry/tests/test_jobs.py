@@ -1,11 +1,12 @@
 import time
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.urls import reverse
 
 from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
-from kechuang.registry.services import SYNC_LIMIT, request_commit, start_import
+from kechuang.registry.services import request_commit, start_import
 from kechuang.registry.tests import xlsx
 
 RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
@@ -26,9 +27,9 @@ def _wait(job_id, timeout=300):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_upload_is_validated_and_committed_in_a_background_thread(plan, personas):
+def test_a_large_upload_is_validated_and_committed_through_the_task_queue(plan, personas):
     data = xlsx.big_enterprise_file(6000)
-    assert len(data) > SYNC_LIMIT
+    assert len(data) > settings.KECHUANG_IMPORT_INLINE_BYTES
     job = start_import("enterprises", personas["office"], "big.xlsx", data)
     job = _wait(job.pk)
     assert job.status == ImportStatus.VALID and job.progress == 100 and job.total_rows == 6000
@@ -87,3 +88,14 @@ def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_t
     assert "保留期限" in waiting.errors[0]["text"]
     bad.refresh_from_db()
     assert bad.status == ImportStatus.INVALID and bytes(bad.content) == b"" and bad.errors
+
+
+@pytest.mark.django_db
+def test_an_interrupted_job_shows_its_message_to_the_uploader(plan, personas, client_for):
+    from kechuang.core.jobs import INTERRUPTED
+
+    job = ImportJob.objects.create(registry="enterprises", user=personas["town"], filename="x.xlsx", content=b"",
+                                   status=ImportStatus.FAILED, errors=[{"text": INTERRUPTED, "reason": INTERRUPTED}])
+    page = client_for("town").get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    failed = page[page.index('data-testid="import-failed"'):][:300]
+    assert INTERRUPTED in failed and "处错误" not in failed and "hx-trigger" not in page

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kechuang.core.jobs import recover_interrupted
 from kechuang.plans.choices import PlanStatus
 from kechuang.plans.models import Plan
 from kechuang.registry.services import purge_import_files
@@ -35,3 +36,7 @@ class Command(BaseCommand):
         purged = purge_import_files()
         if purged:
             self.stdout.write(f"删除超过保留期限的导入文件 {purged} 个")
+        # Jobs whose worker died (on any node) end as failed with a message instead of "running" forever.
+        interrupted = recover_interrupted()
+        if interrupted:
+            self.stdout.write(f"标记中断的后台任务 {interrupted} 个为失败")
