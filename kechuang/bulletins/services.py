@@ -218,13 +218,13 @@ PDF_INTERRUPTED = "PDF 生成被中断（服务器重启或任务进程退出）
 
 def pdf_ready(bulletin: Bulletin) -> bool:
     """Whether a stored PDF matches the bulletin (an issued one is frozen; a draft's must be of its version)."""
-    if not bulletin.pdf_name or not bulletin.file_path(bulletin.pdf_name).exists():
+    if not bulletin.pdf_name or not private_files.private_storage().exists(bulletin.file_key(bulletin.pdf_name)):
         return False
     return bulletin.is_issued or bulletin.pdf_version == bulletin.version
 
 
 def stored_pdf(bulletin: Bulletin) -> bytes:
-    return bulletin.file_path(bulletin.pdf_name).read_bytes()
+    return private_files.read(bulletin.file_key(bulletin.pdf_name))
 
 
 def request_pdf(bulletin: Bulletin) -> Bulletin:
@@ -259,13 +259,11 @@ def make_pdf(pk: int, version: int) -> None:
         Bulletin.objects.filter(pk=pk).update(pdf_state=PDF_FAILED, pdf_error=f"PDF 生成失败（{type(exc).__name__}）")
         return
     name = f"{uuid.uuid4().hex}.pdf"
-    path = bulletin.file_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    private_files.save(bulletin.file_key(name), data)
     old = bulletin.pdf_name
     Bulletin.objects.filter(pk=pk).update(pdf_name=name, pdf_state="", pdf_error="", pdf_version=version)
     if old and old != name:
-        bulletin.file_path(old).unlink(missing_ok=True)
+        private_files.delete(bulletin.file_key(old))
 
 
 def recover_interrupted_jobs(is_dead) -> int:

@@ -35,7 +35,7 @@ def test_dashboard_figures_are_shared_through_redis_and_follow_the_data_fingerpr
         import redis
 
         # Stored in Redis itself (what another node reads), not in this process's memory.
-        assert redis.Redis.from_url(REDIS).keys(f"kechuang-test-{plan.pk}:*:supervision:dashboard:{plan.pk}:*")
+        assert redis.Redis.from_url(REDIS).keys(f"kechuang-test-{plan.pk}:*:supervision:dashboard:*:{plan.pk}:*")
         # Another node: it has never computed the figures and must not (the shared cache answers).
         monkeypatch.setattr(dashboard, "compute", lambda *a: pytest.fail("figures recomputed despite the cache"))
         assert dashboard.dashboard_data(plan, as_of) == first
