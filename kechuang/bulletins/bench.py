@@ -54,7 +54,7 @@ def run_200(db_label: str) -> None:
 
     from kechuang.documents.pdf import docx_to_pdf, pdf_available
     from kechuang.org.models import Unit, UnitKind
-    from kechuang.supervision.benchdata import build_dataset
+    from kechuang.reporting.benchdata import build_dataset
 
     from . import services
 
