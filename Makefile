@@ -52,8 +52,10 @@ fuzz: venv
 bench: venv
 	$(PY) -m kechuang.bench
 
+# ruff, then the floors (pyproject.toml [tool.importlinter]: a lower app never imports a higher one).
 lint: venv
 	$(VENV)/bin/ruff check kechuang
+	$(VENV)/bin/lint-imports --no-cache
 
 check-deploy: venv
 	KECHUANG_DEBUG=false KECHUANG_HTTPS=true KECHUANG_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) KECHUANG_PII_KEY=x \

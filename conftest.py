@@ -33,7 +33,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     whatever it changes (the plan included) is undone. Transactional tests flush the database when they end;
     pytest-django runs them after the others, and the `plan`/`personas` fixtures create the data again."""
     from kechuang.audit.testing import enable_append_only
-    from kechuang.core.testing import load_bundled_plan, make_personas
+    from kechuang.plans.testing import load_bundled_plan, make_personas
 
     with django_db_blocker.unblock():
         # The schema comes from the models (--no-migrations; core/tests/test_migrations.py applies the real
@@ -61,8 +61,8 @@ def _audit_triggers_step_aside_for_flush(request):
 def plan(db):
     """The bundled 2022 plan (created once per session; see django_db_setup). Changes a test makes are rolled
     back with its transaction."""
-    from kechuang.core.testing import load_bundled_plan
     from kechuang.plans.models import Plan
+    from kechuang.plans.testing import load_bundled_plan
 
     return Plan.objects.filter(code=BUNDLED_PLAN).first() or load_bundled_plan(BUNDLED_PLAN)
 
@@ -71,7 +71,8 @@ def plan(db):
 def personas(plan):
     """One user per role (see kechuang.core.testing.PERSONAS), created once per session."""
     from kechuang.accounts.models import User
-    from kechuang.core.testing import PERSONAS, make_personas
+    from kechuang.core.testing import PERSONAS
+    from kechuang.plans.testing import make_personas
 
     users = {u.username: u for u in User.objects.filter(username__in=list(PERSONAS))}
     if len(users) != len(PERSONAS):

@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-conf=kechuang/bulletins/fonts/65-kechuang-fonts.conf
+conf=kechuang/documents/fonts/65-kechuang-fonts.conf
 if [ -f "$conf" ] && [ -d /etc/fonts/conf.d ] && ! cmp -s "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf; then
   if [ "$(id -u)" = 0 ]; then cp "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf && fc-cache -f >/dev/null 2>&1 || true
   elif command -v sudo >/dev/null; then sudo cp "$conf" /etc/fonts/conf.d/65-kechuang-fonts.conf && sudo fc-cache -f >/dev/null 2>&1 || true; fi

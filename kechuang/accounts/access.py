@@ -3,7 +3,7 @@ from kechuang.core.access import ALL_PERSONAS, Route
 
 def _role_target(ctx):
     """A throwaway account, so granting it a role changes no persona's access later in the matrix."""
-    from kechuang.core.testing import make_user
+    from kechuang.accounts.testing import make_user
 
     return {"pk": make_user(f"grant-target-{len(ctx.users)}", None, ()).pk}
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from kechuang.bulletins.gbt9704 import OfficialDocument, cn_date, keep_with_next
+from kechuang.documents.gbt9704 import OfficialDocument, cn_date, keep_with_next
 
 CATEGORY_LABELS = {
     "indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决",

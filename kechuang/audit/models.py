@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.roles import Role
+
 from .labels import action_label
 
 
@@ -49,8 +51,6 @@ class AuditEvent(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.accounts.models import Role
-
         # Only the audit administrator reads the log; nobody changes it.
         return action == "view" and user.has_role(Role.AUDITOR)
 

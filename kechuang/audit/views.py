@@ -3,8 +3,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from kechuang.accounts.models import Role
 from kechuang.core.params import parse_date
+from kechuang.core.roles import Role
 from kechuang.core.scoping import restrict
 
 from .labels import DOMAINS

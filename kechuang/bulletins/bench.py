@@ -52,11 +52,11 @@ def body_pages(pdf: bytes) -> int:
 def run_200(db_label: str) -> None:
     import shutil
 
+    from kechuang.documents.pdf import docx_to_pdf, pdf_available
     from kechuang.org.models import Unit, UnitKind
-    from kechuang.supervision.benchdata import build_dataset
+    from kechuang.reporting.benchdata import build_dataset
 
     from . import services
-    from .pdf import docx_to_pdf, pdf_available
 
     plan, office = build_dataset("bench200b", n_units=200, months=9, n_indicators=17, n_tasks=9)
     units = list(Unit.objects.filter(code__startswith="bench200b-u").order_by("code"))

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 
 def build_guangshui_half_year(seed: int = 2022):
-    from kechuang.core.testing import load_bundled_plan, make_personas
     from kechuang.plans.models import TaskUnit
+    from kechuang.plans.testing import load_bundled_plan, make_personas
     from kechuang.reporting.choices import SubmissionStatus
     from kechuang.reporting.models import Period, TaskReport
     from kechuang.reporting.services import ensure_periods

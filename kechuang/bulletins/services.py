@@ -20,6 +20,7 @@ from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.concurrency import save_with_version
 from kechuang.core.jobs import enqueue, runner_id
+from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
 
 from . import compose
 from .models import Bulletin, BulletinStatus
@@ -194,8 +195,6 @@ def docx_bytes(bulletin: Bulletin) -> bytes:
 
 def pdf_bytes(bulletin: Bulletin) -> bytes:
     """PDF through LibreOffice; cached next to the stored .docx for issued bulletins."""
-    from .pdf import docx_to_pdf
-
     if bulletin.is_issued and bulletin.pdf_name:
         try:
             return private_files.read(bulletin.file_key(bulletin.pdf_name))
@@ -243,8 +242,6 @@ def request_pdf(bulletin: Bulletin) -> Bulletin:
 def make_pdf(pk: int, version: int) -> None:
     """The task: convert the bulletin (as of ``version``) to PDF and store it; a job for an outdated draft version
     or an already made PDF does nothing. A failure is kept as a Chinese message for the page."""
-    from .pdf import PdfUnavailable, docx_to_pdf
-
     bulletin = Bulletin.objects.select_related("plan", "plan__office_unit").filter(pk=pk).first()
     if bulletin is None or pdf_ready(bulletin) or (not bulletin.is_issued and bulletin.version != version):
         return

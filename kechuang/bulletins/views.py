@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.documents.pdf import pdf_available
 from kechuang.plans.models import Plan
 
 from . import compose, services
 from .models import Bulletin
-from .pdf import pdf_available
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

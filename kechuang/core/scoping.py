@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from kechuang.core.roles import Role
+
 VIEW = "view"
 CHANGE = "change"
 
@@ -79,8 +81,6 @@ def plan_work_rule(user, action, unit_rule):
 
 
 def unit_member_roles():
-    from kechuang.accounts.models import Role
-
     return (Role.REPORTER, Role.REVIEWER)
 
 

@@ -1,4 +1,7 @@
-"""Test helpers shared by every app: personas (one user per role) and small factories.
+"""Test personas shared by every app (one user per role): their names, units and roles, and the password.
+
+The builders live on the floors that own their rows: ``kechuang.accounts.testing.make_user`` and
+``kechuang.plans.testing`` (``load_bundled_plan``, ``make_personas``); core imports no app.
 
 Personas, each with what it may see:
 - office      领导小组办公室, role office: everything, may change the plan.
@@ -21,32 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from kechuang.accounts.models import User, UserRole
-from kechuang.org.models import Unit
-from kechuang.plans.loader import bundled_plan_path, load_plan
-
 PASSWORD = "Kc-test-Passw0rd!"
 
 PERSONAS = {
     name: (spec["unit"], spec["roles"])
     for name, spec in yaml.safe_load((Path(__file__).parent / "tests" / "personas.yaml").read_text("utf-8")).items()
 }
-
-
-def load_bundled_plan(code: str = "guangshui-2022"):
-    return load_plan(bundled_plan_path(code))
-
-
-def make_user(username: str, unit: Unit | None = None, roles=(), password: str = PASSWORD) -> User:
-    user = User.objects.create_user(username=username, password=password, unit=unit, display_name=username)
-    for role in roles:
-        UserRole.objects.create(user=user, role=role)
-    return user
-
-
-def make_personas() -> dict[str, User]:
-    users = {}
-    for name, (unit_name, roles) in PERSONAS.items():
-        unit = Unit.objects.get(name=unit_name) if unit_name else None
-        users[name] = make_user(name, unit, roles)
-    return users

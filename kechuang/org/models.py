@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
+from kechuang.core.roles import Role
 from kechuang.core.scoping import CHANGE, ScopedManager
 
 
@@ -51,8 +52,6 @@ class Unit(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.accounts.models import Role
-
         # The unit directory is public within the platform; only the office and the system
         # administrator change it.
         if action == CHANGE:

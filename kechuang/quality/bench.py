@@ -12,7 +12,7 @@ N = 50_000
 
 
 def run(db_label: str) -> None:
-    from kechuang.core.testing import load_bundled_plan
+    from kechuang.plans.testing import load_bundled_plan
     from kechuang.quality.models import RunStatus
     from kechuang.quality.services import run_check
     from kechuang.registry.importing import run_import

@@ -29,8 +29,9 @@ def run(db_label: str) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from kechuang.core.testing import load_bundled_plan, make_user
+    from kechuang.accounts.testing import make_user
     from kechuang.org.models import Unit
+    from kechuang.plans.testing import load_bundled_plan
     from kechuang.registry.importing import run_import
     from kechuang.registry.tests.xlsx import big_enterprise_file, big_enterprise_year_file
 
@@ -104,7 +105,7 @@ def _queued_import_rate(dataset: str) -> None:
 
 def _bench_user():
     from kechuang.accounts.models import User
-    from kechuang.core.testing import make_user
+    from kechuang.accounts.testing import make_user
     from kechuang.org.models import Unit
 
     return User.objects.filter(username="bench-importer").first() or make_user(

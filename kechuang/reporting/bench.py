@@ -35,7 +35,7 @@ def _measure(user, url, runs=15):
 def run(db_label: str) -> None:
     from kechuang.accounts.models import Role, User, UserRole
     from kechuang.plans.models import TaskUnit
-    from kechuang.supervision.benchdata import build_dataset
+    from kechuang.reporting.benchdata import build_dataset
 
     figures = {}
     for code, units, months in (("rbench-big", 60, 12), ("rbench-small", 20, 6)):

@@ -19,8 +19,8 @@ from django.db import transaction
 
 from kechuang.core import files as private_files
 from kechuang.core.jobs import enqueue
-from kechuang.core.office import PdfUnavailable, convert_to_pdf
 from kechuang.core.uploads import UploadRefused, check_ooxml, check_zip_package
+from kechuang.documents.pdf import PdfUnavailable, convert_to_pdf
 
 from .choices import PreviewStatus, ReportAction
 from .models import Evidence, TaskReport

@@ -10,8 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kechuang.bench import report
-
-from .benchdata import build_dataset
+from kechuang.reporting.benchdata import build_dataset
 
 
 def _measure(plan, user, as_of: str, runs: int):

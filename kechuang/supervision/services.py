@@ -4,7 +4,6 @@ runs in a transaction and writes an event (OrderEvent and the audit log)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from kechuang.audit.services import record_event
 from kechuang.core.scoping import is_unit_member
+from kechuang.documents import forms
 from kechuang.notices.models import NoticeKind as Topic
 from kechuang.notices.services import emailed_by_channel, notify
 from kechuang.plans.choices import ValueSource
@@ -215,80 +216,13 @@ def propose_orders(plan, as_of: dt.date) -> list[SupervisionOrder]:
     return created
 
 
-def _a4_document():
-    """An empty A4 document with the GB/T 9704 margins (the 督办单 and 会议纪要 are one-page forms)."""
-    from docx import Document
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Mm, Pt
-
-    doc = Document()
-    normal = doc.styles["Normal"].paragraph_format
-    normal.space_before = normal.space_after = Pt(0)
-    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.line_spacing = Pt(28.95)  # 22 lines a page, as GB/T 9704
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    return doc
-
-
-def _para(doc, text, size=16, bold=False, align=None, font="仿宋_GB2312", indent=False):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    run = p.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    return p
-
-
-def _table(doc, headers, rows, widths_mm, size=12):
-    """A grid table in 仿宋 小4, single-spaced cells, fixed column widths (mm)."""
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    table = doc.add_table(rows=0, cols=len(headers))
-    table.style = "Table Grid"
-    table.autofit = False
-    for values, bold in [(headers, True)] + [(r, False) for r in rows]:
-        cells = table.add_row().cells
-        for cell, value, width in zip(cells, values, widths_mm, strict=True):
-            cell.width = Mm(width)
-            p = cell.paragraphs[0]
-            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            run = p.add_run(value)
-            run.font.size, run.bold = Pt(size), bold
-            run.font.name = "黑体" if bold else "仿宋_GB2312"
-            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), run.font.name)
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)  # LibreOffice reads the grid columns
-    return table
-
-
-def _to_bytes(doc) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
 def order_docx(order) -> bytes:
     """The 督办单 as an office document (A4, title, number, unit, item, reason, deadline)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = _a4_document()
+    doc = forms.a4_document()
     office = order.plan.office_unit.name if order.plan.office_unit_id else ""
-    _para(doc, office, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "督办单", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
-    _para(doc, order.display_number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    forms.para(doc, office, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    forms.para(doc, "督办单", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    forms.para(doc, order.display_number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     kind = {"indicator": "指标", "task": "任务", "decision": "例会议定事项"}[order.subject_kind]
@@ -303,28 +237,26 @@ def order_docx(order) -> bytes:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
-    _para(doc, "")
-    _para(doc, "请责任单位于反馈时限前将办理情况报领导小组办公室。", 16)
+    forms.para(doc, "")
+    forms.para(doc, "请责任单位于反馈时限前将办理情况报领导小组办公室。", 16)
     if order.issued_on:
-        _para(doc, f"{office}\n{order.issued_on:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    return _to_bytes(doc)
+        forms.para(doc, f"{office}\n{order.issued_on:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return forms.to_bytes(doc)
 
 
 def meeting_docx(meeting, decisions, as_of: dt.date) -> bytes:
     """会议纪要 of a leading-group meeting: agenda, what was discussed, and the decisions with their
     owner unit, deadline and state (``decisions``: those the reader may see)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = _a4_document()
+    doc = forms.a4_document()
     plan = meeting.plan
     office = plan.office_unit.name if plan.office_unit_id else ""
-    _para(doc, "会议纪要", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
-    _para(doc, f"{meeting.title}（{meeting.date:%Y年%-m月%-d日}）", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    forms.para(doc, "会议纪要", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    forms.para(doc, f"{meeting.title}（{meeting.date:%Y年%-m月%-d日}）", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     for label, text in (("会议议程：", meeting.agenda), ("会议情况：", meeting.minutes)):
-        _para(doc, label, 16, font="黑体", indent=True)
+        forms.para(doc, label, 16, font="黑体", indent=True)
         for line in [x.strip() for x in (text or "").splitlines() if x.strip()] or ["（未填写）"]:
-            _para(doc, line, 16, indent=True)
-    _para(doc, "议定事项：", 16, font="黑体", indent=True)
+            forms.para(doc, line, 16, indent=True)
+    forms.para(doc, "议定事项：", 16, font="黑体", indent=True)
     rows = []
     for i, d in enumerate(decisions, 1):
         if d.status == DecisionStatus.DONE:
@@ -332,14 +264,14 @@ def meeting_docx(meeting, decisions, as_of: dt.date) -> bytes:
         else:
             state = "逾期未办结" if d.is_overdue(as_of) else "办理中"
         rows.append([str(i), d.text, d.owner_unit.name, f"{d.deadline:%Y年%-m月%-d日}", state])
-    table = _table(doc, ["序号", "议定事项", "责任单位", "完成时限", "办理情况"],
+    table = forms.table(doc, ["序号", "议定事项", "责任单位", "完成时限", "办理情况"],
                    rows or [["—", "无议定事项", "", "", ""]], [14, 62, 28, 28, 24], size=10.5)
     for cell in table.rows[-1].cells:  # the signature never stands alone on a page
         for p in cell.paragraphs:
             p.paragraph_format.keep_with_next = True
     doc.add_paragraph().paragraph_format.keep_with_next = True
-    _para(doc, f"{office}\n{meeting.date:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    return _to_bytes(doc)
+    forms.para(doc, f"{office}\n{meeting.date:%Y年%-m月%-d日}", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return forms.to_bytes(doc)
 
 
 # ---------------------------------------------------------------------------------------------

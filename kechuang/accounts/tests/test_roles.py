@@ -11,7 +11,7 @@ from kechuang.audit.models import AuditEvent
 @pytest.mark.django_db
 @pytest.mark.parametrize("first,second", [("sysadmin", "secadmin"), ("secadmin", "auditor"), ("auditor", "sysadmin")])
 def test_no_account_may_hold_two_of_the_three_admin_roles(personas, first, second):
-    from kechuang.core.testing import make_user
+    from kechuang.accounts.testing import make_user
 
     user = personas[first]
     # A second security administrator acts, so the refusal is the 三员分立 rule, not the no-self-grant rule.

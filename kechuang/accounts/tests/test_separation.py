@@ -12,8 +12,9 @@ from django.test import Client, override_settings
 from kechuang.accounts.checks import no_superuser_in_production
 from kechuang.accounts.models import Role, User, UserRole
 from kechuang.accounts.services import grant_role, issue_password_reset
+from kechuang.accounts.testing import make_user
 from kechuang.audit.models import AuditEvent
-from kechuang.core.testing import PASSWORD, make_user
+from kechuang.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -60,7 +60,7 @@ def test_the_evaluation_page_shows_the_example_label(plan, client_for):
 
 
 def test_the_page_and_its_exports_show_full_score_rate_and_not_applicable(plan, personas, client_for):
-    from kechuang.bulletins.gbt9704 import document_text
+    from kechuang.documents.gbt9704 import document_text
 
     scheme = services.ensure_scheme(plan)
     office = client_for("office")

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from kechuang.assessment import commendation, evaluation, exports, services
-from kechuang.bulletins.gbt9704 import document_text
-from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
 from kechuang.bulletins.tests.factories import month_of_reports
+from kechuang.documents.gbt9704 import document_text
+from kechuang.documents.pdf import docx_to_pdf, pdf_available
 from kechuang.metrics.resolution import resolve
 from kechuang.plans.models import Indicator
 

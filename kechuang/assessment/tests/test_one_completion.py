@@ -10,7 +10,7 @@ import pytest
 
 from kechuang.assessment import services
 from kechuang.bulletins.compose import collect, render_docx
-from kechuang.bulletins.gbt9704 import document_text
+from kechuang.documents.gbt9704 import document_text
 from kechuang.supervision import engine
 from kechuang.supervision.tests.helpers import stat_indicator, stat_value
 

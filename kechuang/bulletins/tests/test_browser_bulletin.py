@@ -5,8 +5,8 @@ import io
 import pytest
 from docx import Document
 
-from kechuang.bulletins.gbt9704 import document_text
 from kechuang.bulletins.models import Bulletin
+from kechuang.documents.gbt9704 import document_text
 
 
 @pytest.mark.browser

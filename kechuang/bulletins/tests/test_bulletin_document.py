@@ -14,8 +14,8 @@ from docx.shared import Mm, Pt
 
 from kechuang.bulletins import services
 from kechuang.bulletins.compose import ID_PATTERN, LIGHT_LONG, PHONE_PATTERN, REDACTED
-from kechuang.bulletins.gbt9704 import OfficialDocument, document_text
 from kechuang.bulletins.tests.factories import quarter_data
+from kechuang.documents.gbt9704 import OfficialDocument, document_text
 from kechuang.supervision import engine
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from docx import Document
 
 from kechuang.audit.models import AuditEvent
 from kechuang.bulletins import services
-from kechuang.bulletins.gbt9704 import document_text
 from kechuang.bulletins.models import Bulletin
+from kechuang.documents.gbt9704 import document_text
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ import pytest
 from kechuang.audit.models import AuditEvent
 from kechuang.bulletins import services
 from kechuang.bulletins.compose import bulletin_title
-from kechuang.bulletins.gbt9704 import document_text
 from kechuang.bulletins.models import Bulletin
-from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
 from kechuang.bulletins.tests.factories import approved_report, quarter_data
 from kechuang.core.concurrency import ConflictError
+from kechuang.documents.gbt9704 import document_text
+from kechuang.documents.pdf import docx_to_pdf, pdf_available
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_the_pdf_has_the_title_and_the_table_figures_and_renders_to_png(plan, pe
 # Slow by nature (~5 s): two LibreOffice conversions, which is the point of the test.
 @pytest.mark.skipif(not pdf_available(), reason="LibreOffice not installed")
 def test_two_conversions_in_a_row_use_separate_profiles():
-    from kechuang.bulletins.gbt9704 import OfficialDocument
+    from kechuang.documents.gbt9704 import OfficialDocument
 
     builder = OfficialDocument()
     builder.title("测试标题")

@@ -8,7 +8,7 @@ import matplotlib
 import pytest
 from matplotlib import font_manager
 
-from kechuang.bulletins.compose import ChartFontMissing, cjk_font_path, indicator_chart
+from kechuang.documents.charts import ChartFontMissing, cjk_font_path, indicator_chart
 
 ROWS = [
     {"name": name, "completion_pct": pct, "time_progress_pct": "75.0", "gap_points": gap, "light": light}

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from kechuang.bulletins import services
-from kechuang.bulletins.pdf import pdf_available
+from kechuang.documents.pdf import pdf_available
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not pdf_available(), reason="LibreOffice not installed")]

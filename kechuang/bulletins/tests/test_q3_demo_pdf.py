@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
+from kechuang.documents.pdf import docx_to_pdf, pdf_available
 
 pytestmark = [
     pytest.mark.django_db,  # so that the test database is set up for the module fixture

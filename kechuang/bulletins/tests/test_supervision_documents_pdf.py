@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kechuang.bulletins.pdf import docx_to_pdf, pdf_available
 from kechuang.bulletins.tests.factories import supervision_order
+from kechuang.documents.pdf import docx_to_pdf, pdf_available
 from kechuang.supervision import services
 
 pytestmark = [pytest.mark.django_db,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kechuang.core.testing import make_personas
+from kechuang.plans.testing import make_personas
 from kechuang.policy.tests.factories import enterprise
 from kechuang.registry.models import Achievement, Demand
 

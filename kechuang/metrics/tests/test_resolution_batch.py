@@ -7,8 +7,8 @@ import pytest
 
 from kechuang.metrics.resolution import resolve, resolve_many, resolve_series
 from kechuang.plans.models import IndicatorShare
+from kechuang.reporting.benchdata import build_dataset
 from kechuang.reporting.models import IndicatorValue
-from kechuang.supervision.benchdata import build_dataset
 
 pytestmark = pytest.mark.django_db
 

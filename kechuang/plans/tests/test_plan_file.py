@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.core.testing import load_bundled_plan
 from kechuang.plans.models import Indicator, Plan, Task
+from kechuang.plans.testing import load_bundled_plan
 
 EXPECTED_TASKS = {
     "（一）": (

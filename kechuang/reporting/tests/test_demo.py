@@ -28,7 +28,7 @@ def test_demo_reports_tell_a_story_and_do_not_duplicate(plan, personas):
 
 def test_the_demo_month_has_returned_reports_pending_reviews_late_units_and_a_figure_to_type(plan, personas):
     from kechuang.accounts.models import Role
-    from kechuang.core.testing import make_user
+    from kechuang.accounts.testing import make_user
     from kechuang.org.models import Unit
     from kechuang.plans.models import Indicator
     from kechuang.reporting.models import IndicatorValue

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kechuang.supervision.benchdata import build_dataset
+from kechuang.reporting.benchdata import build_dataset
 
 pytestmark = pytest.mark.django_db
 

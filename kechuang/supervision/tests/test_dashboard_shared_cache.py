@@ -5,8 +5,8 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from kechuang.reporting.benchdata import build_dataset
 from kechuang.supervision import dashboard
-from kechuang.supervision.benchdata import build_dataset
 
 pytestmark = pytest.mark.django_db
 REDIS = "redis://127.0.0.1:6379/15"

@@ -83,6 +83,6 @@ def test_an_item_red_only_this_month_is_not_proposed(plan, personas):
 
 
 def test_tick_help_is_one_line():
-    from kechuang.supervision.management.commands.tick import Command
+    from kechuang.web.management.commands.tick import Command
 
     assert "\n" not in Command.help and Command.help

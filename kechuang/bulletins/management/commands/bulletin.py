@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kechuang.audit.services import record_event
 from kechuang.bulletins import compose, services
 from kechuang.bulletins.models import Bulletin
-from kechuang.bulletins.pdf import PdfUnavailable, docx_to_pdf
+from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
 from kechuang.plans.models import Plan
 
 

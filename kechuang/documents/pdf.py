@@ -1,4 +1,6 @@
-"""Office documents to PDF through LibreOffice headless (bulletins, evidence previews).
+"""Office documents to PDF through LibreOffice headless (bulletins, assessment notices, evidence previews).
+
+Optional: only when ``soffice`` is installed (``pdf_available()``); otherwise ``PdfUnavailable``.
 
 Each call gets its own LibreOffice profile (``-env:UserInstallation``) and calls are serialised
 with a file lock, because instances sharing a profile block each other. A fontconfig file that
@@ -16,10 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
-
-# A data file shipped with the bulletins app (read by path, not imported: core imports no app).
-FONT_ALIASES = Path(settings.BASE_DIR) / "bulletins" / "fonts" / "65-kechuang-fonts.conf"
+# A data file shipped with this package (also installed system-wide by scripts/system-deps.sh).
+FONT_ALIASES = Path(__file__).resolve().parent / "fonts" / "65-kechuang-fonts.conf"
 LOCK_FILE = Path(tempfile.gettempdir()) / "kechuang-soffice.lock"
 TIMEOUT_SECONDS = 180
 
@@ -69,3 +69,7 @@ def convert_to_pdf(data: bytes, suffix: str, timeout: int = TIMEOUT_SECONDS) -> 
         if proc.returncode != 0 or not target.exists():
             raise PdfUnavailable(f"PDF 转换失败：{proc.stderr.decode('utf-8', 'replace')[:300]}")
         return target.read_bytes()
+
+
+def docx_to_pdf(docx_bytes: bytes, timeout: int = TIMEOUT_SECONDS) -> bytes:
+    return convert_to_pdf(docx_bytes, ".docx", timeout=timeout)

@@ -14,15 +14,15 @@ from kechuang.org.models import Unit, UnitKind
 from kechuang.plans.choices import IndicatorKind, PlanStatus, ProgressMode, TaskUnitRole, ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, Plan, Task, TaskUnit
 
+from .choices import SubmissionStatus
+from .models import IndicatorValue, TaskReport
+from .services import ensure_periods
+
 
 def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: int = 17, n_tasks: int = 9,
                   year: int = 2022, seed: int = 7) -> tuple[Plan, User]:
     """Returns (plan, office user). Every unit answers for every task and reports every indicator
     (as a share) for ``months`` months; most rows approved, some submitted late, some missing."""
-    from kechuang.reporting.choices import SubmissionStatus
-    from kechuang.reporting.models import IndicatorValue, TaskReport
-    from kechuang.reporting.services import ensure_periods
-
     rng = random.Random(seed)
     root = Unit.objects.create(code=f"{code}-city", name=f"{code}市", kind=UnitKind.CITY)
     office = Unit.objects.create(code=f"{code}-office", name=f"{code}办公室", kind=UnitKind.OFFICE, parent=root)

@@ -1,11 +1,15 @@
+"""The daily tick: every app's housekeeping in one command (on the top floor because it reaches them all)."""
+
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from kechuang.core.jobs import recover_interrupted
 from kechuang.plans.choices import PlanStatus
 from kechuang.plans.models import Plan
 from kechuang.registry.services import purge_import_files
+from kechuang.supervision.services import tick
 
 
 class Command(BaseCommand):
@@ -16,10 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="方案编码（默认所有执行中的方案）")
 
     def handle(self, *args, **options):
-        from django.utils import timezone
-
-        from kechuang.supervision.services import tick
-
         try:
             as_of = dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else timezone.localdate()
         except ValueError as exc:
