@@ -1,5 +1,6 @@
 """Demo data (演示): urging notices for the late units, two 督办单 (one replied, one open and
-overdue) and a leading-group meeting with decisions, as of 8 October of the plan year."""
+overdue) and a leading-group meeting with decisions, as of 8 October of the plan year. All through the services,
+so the units and the office find the matching notices in their notice centres."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def generate(plan, rng):
             _orders(plan, office, as_of)
         if not Meeting.objects.filter(plan=plan, title__startswith=DEMO_MARK).exists():
             _meeting(plan, office)
+    # The open order is overdue on the demo date: the unit is reminded as the daily tick would (once per order).
+    services.remind_replies(plan, as_of)
 
 
 def _orders(plan, office, as_of):
