@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import Role, User
 from kechuang.core.models import SystemFlag
+from kechuang.notices.demo import dated
 from kechuang.plans.choices import ProgressMode, TaskUnitRole, ValueSource
 
 from . import services
@@ -239,7 +240,8 @@ def _reports(plan, periods, rng, as_of):
                                     detail={"demo": True}))
     ReportEvent.objects.bulk_create(objs, batch_size=1000)
     for key, reviewer, reason, back in to_return:
-        services.return_for_revision(saved[key], user=reviewer, reason=reason, now=back)
+        with dated(back):
+            services.return_for_revision(saved[key], user=reviewer, reason=reason, now=back)
         ReportEvent.objects.filter(task_report=saved[key], action=ReportAction.RETURNED).update(time=back)
 
 

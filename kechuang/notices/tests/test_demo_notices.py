@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -27,6 +29,9 @@ def test_demo_rings_every_roles_bell_with_what_that_role_must_act_on():
     assert "bulletin_issued" in kinds("leader")  # the issued quarterly bulletins
     for username in ("yangzhai", "kjj", "office", "leader"):
         assert unread_count(User.objects.get(username=username)) > 0, username
+    # Dated on the demo's calendar (up to 8 October of the plan year), not today.
+    dates = {n.created.astimezone(dt.UTC).date() for n in Notice.objects.all()}
+    assert min(dates) >= dt.date(2022, 2, 1) and max(dates) <= dt.date(2022, 10, 8)
     # Nobody reads another unit's notices: the town sees only its own.
     town = User.objects.get(username="yangzhai")
     assert set(Receipt.objects.filter(user=town).values_list("notice__unit", flat=True)) == {town.unit_id}
