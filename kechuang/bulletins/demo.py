@@ -13,6 +13,7 @@ ISSUE_DAYS = {1: dt.date(2022, 4, 12), 2: dt.date(2022, 7, 12)}
 
 def generate(plan, rng) -> None:
     from kechuang.accounts.models import Role, User
+    from kechuang.notices.demo import dated
 
     from . import compose, services
     from .models import Bulletin
@@ -30,6 +31,7 @@ def generate(plan, rng) -> None:
                                              version=bulletin.version)
         day = ISSUE_DAYS.get(quarter, compose.quarter_end(plan.year, quarter))
         when = timezone.make_aware(dt.datetime(plan.year, day.month, day.day, 9, 30))
-        services.issue_bulletin(bulletin, user=office, now=when)
+        with dated(when):
+            services.issue_bulletin(bulletin, user=office, now=when)
     if not Bulletin.objects.filter(plan=plan, year=plan.year, quarter=3).exists():
         services.draft_bulletin(plan, plan.year, 3, user=office)

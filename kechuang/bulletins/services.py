@@ -14,13 +14,17 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.concurrency import save_with_version
 from kechuang.core.jobs import enqueue, runner_id
 from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
+from kechuang.notices.models import NoticeKind
+from kechuang.notices.services import notify
 
 from . import compose
 from .models import Bulletin, BulletinStatus
@@ -180,6 +184,11 @@ def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=
                               ["issue_no", "snapshot", "status", "issued_at", "issued_by", "docx_name"])
             record_event("bulletin.issue", user=user, obj=current,
                          detail={"issue": current.issue_label, "quarter": current.quarter_code, "file": name})
+            # Leaders read the issued bulletin; they belong to no reporting unit, so they are addressed by role.
+            notify(NoticeKind.BULLETIN_ISSUED, plan=current.plan, roles=[Role.LEADER],
+                   title=f"{current}（{current.issue_label}）已印发",
+                   link=reverse("bulletins:bulletin_detail", args=[current.pk]),
+                   key=f"bulletin-issued:{current.pk}")
         except Exception:
             private_files.delete(key)  # nothing half-written: no stored document without its issued row
             raise

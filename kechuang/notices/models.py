@@ -29,6 +29,8 @@ class NoticeKind(models.TextChoices):
     APPROVED = "approved", _("报告通过")
     ORDER_ISSUED = "order_issued", _("督办单下发")
     ORDER_DUE = "order_due", _("督办单反馈到期")
+    ORDER_REPLIED = "order_replied", _("督办单已反馈")
+    BULLETIN_ISSUED = "bulletin_issued", _("季度通报印发")
     OTHER = "other", _("其他")
 
 

@@ -28,10 +28,13 @@ from .models import Channel, ChannelKind, Delivery, DeliveryStatus, Notice, Noti
 DELIVER = "kechuang.notices.services.deliver"
 
 
-def recipients(unit) -> list[User]:
-    """Who gets a unit's notice: its active reporters and reviewers; the office's (``unit`` None): the office."""
+def recipients(unit, roles=None) -> list[User]:
+    """Who gets a unit's notice: its active reporters and reviewers; the office's (``unit`` None): the office;
+    ``roles`` given: everyone holding one of them (e.g. the leaders, who belong to no reporting unit)."""
     users = User.objects.filter(is_active=True)
-    if unit is None:
+    if roles:
+        users = users.filter(role_assignments__role__in=roles)
+    elif unit is None:
         users = users.filter(role_assignments__role=Role.OFFICE)
     else:
         users = users.filter(unit=unit, role_assignments__role__in=unit_member_roles())
@@ -49,8 +52,9 @@ def matching_channels(notice) -> list[Channel]:
 
 
 def notify(kind: str, *, title: str, body: str = "", unit=None, plan=None, link: str = "",
-           key: str | None = None) -> Notice | None:
-    """Tell ``unit`` (None: the office) about something: in the notice centre and through its channels.
+           key: str | None = None, roles=None) -> Notice | None:
+    """Tell ``unit`` (None: the office; or the holders of ``roles``) about something: in the notice centre and
+    through its channels.
 
     ``key`` makes it idempotent: a second call with the same key does nothing and returns None.
     """
@@ -60,7 +64,7 @@ def notify(kind: str, *, title: str, body: str = "", unit=None, plan=None, link:
         with transaction.atomic():
             notice = Notice.objects.create(kind=kind, plan=plan, unit=unit, title=title[:200], body=body,
                                            link=link[:300], key=key or None)
-            Receipt.objects.bulk_create([Receipt(notice=notice, user=u) for u in recipients(unit)])
+            Receipt.objects.bulk_create([Receipt(notice=notice, user=u) for u in recipients(unit, roles)])
             deliveries = [Delivery.objects.create(notice=notice, channel=c) for c in matching_channels(notice)]
     except IntegrityError:
         return None  # raised concurrently with the same key

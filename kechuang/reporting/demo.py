@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import Role, User
 from kechuang.core.models import SystemFlag
+from kechuang.notices.demo import dated
 from kechuang.plans.choices import ProgressMode, TaskUnitRole, ValueSource
 
 from . import services
@@ -165,7 +166,7 @@ def _reports(plan, periods, rng, as_of):
     profiles = _unit_profiles(plan, units, rng)
     task_pace = {(t, u): rng.uniform(0.92, 1.2) for (t, u) in pairs}
     demo_town, demo_returned = _demo_town_id(), False
-    rows, events = [], []
+    rows, events, to_return = [], [], []
     for period in periods[:LAST_MONTH]:
         m = period.month
         for (task_id, unit_id), tu in pairs.items():
@@ -214,12 +215,11 @@ def _reports(plan, periods, rng, as_of):
                 row.submitted_at = again
                 row.version += 2
             if status == SubmissionStatus.RETURNED:
+                # Stored as submitted, then returned through the workflow so the unit is notified as in real use.
                 back = max(min(submitted_at + dt.timedelta(days=review_lag), _aware(as_of, 9)),
                            submitted_at + dt.timedelta(hours=1))
-                row.reviewed_at, row.reviewed_by = back, reviewer
-                row.return_reason = rng.choice(RETURN_REASONS)
-                timeline.append((ReportAction.RETURNED, back, reviewer, row.return_reason))
-                row.version += 1
+                row.status = SubmissionStatus.SUBMITTED
+                to_return.append(((task_id, unit_id, period.pk), reviewer, rng.choice(RETURN_REASONS), back))
             if status == SubmissionStatus.APPROVED:
                 approved_at = row.submitted_at + dt.timedelta(days=review_lag)
                 if approved_at.date() > as_of:
@@ -239,6 +239,10 @@ def _reports(plan, periods, rng, as_of):
             objs.append(ReportEvent(task_report=stored, action=action, time=when, user=user, reason=reason,
                                     detail={"demo": True}))
     ReportEvent.objects.bulk_create(objs, batch_size=1000)
+    for key, reviewer, reason, back in to_return:
+        with dated(back):
+            services.return_for_revision(saved[key], user=reviewer, reason=reason, now=back)
+        ReportEvent.objects.filter(task_report=saved[key], action=ReportAction.RETURNED).update(time=back)
 
 
 def _milestones(plan, rng, as_of):

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.error_workbook import annotate
 from kechuang.core.uploads import UploadRefused, check_ooxml, read_limited
 
 from . import rules, services
@@ -171,10 +172,23 @@ class ImportResult:
     errors: list[CellError] = field(default_factory=list)
     saved: int = 0
     submitted: int = 0
+    content: bytes = b""  # the upload as read (within the size limit), for the annotated error workbook
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def error_workbook(result: ImportResult) -> bytes:
+    """The user's own form with each error marked on its cell (see ``kechuang.core.error_workbook``); file-level
+    errors appear only in its 错误清单 sheet. Raises AnnotationUnavailable when the file cannot be annotated."""
+    columns = {TASK_SHEET: TASK_COLUMNS, VALUE_SHEET: VALUE_COLUMNS}
+    errors = []
+    for e in result.errors:
+        names = columns.get(e.sheet, [])
+        letter = get_column_letter(names.index(e.column) + 1) if e.column in names else ""
+        errors.append({"sheet": e.sheet, "row": e.row, "column": letter, "header": e.column, "reason": e.message})
+    return annotate(result.content, errors)
 
 
 def _same(stored, new) -> bool:
@@ -190,6 +204,7 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
     try:
         data = read_limited(fileobj, settings.IMPORT_MAX_BYTES)
         check_ooxml(data, kind="xlsx", max_uncompressed=FORM_MAX_UNCOMPRESSED)
+        result.content = data
     except UploadRefused as exc:
         err.append(CellError("", 0, "", f"无法读取该文件：{exc}（请上传从本系统下载的 .xlsx 填报表）"))
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.error_workbook import AnnotationUnavailable
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import get_for_user, is_unit_member, restrict
 from kechuang.org.models import Unit
@@ -678,7 +680,7 @@ def excel_download(request, code, year, month):
 @require_POST
 def excel_upload(request, code, year, month):
     """Upload the filled form: all errors at once (sheet, row, column, reason), nothing written on error."""
-    from .excel import import_workbook
+    from .excel import error_workbook, import_workbook
 
     user = request.user
     _require_unit_member(user)
@@ -692,6 +694,12 @@ def excel_upload(request, code, year, month):
     if result.ok:
         messages.success(request, f"已导入：保存 {result.saved} 项，报送 {result.submitted} 项")
         return redirect(_fill_url(plan, period))
+    # The user's own file with the bad cells marked, embedded in the page: nothing of a refused upload is stored.
+    try:
+        annotated = base64.b64encode(error_workbook(result)).decode("ascii")
+    except AnnotationUnavailable:
+        annotated = ""
     return render(request, "reporting/excel_errors.html", {
-        "plan": plan, "period": period, "errors": result.errors,
+        "plan": plan, "period": period, "errors": result.errors, "annotated": annotated,
+        "annotated_name": f"{plan.code}-{period.code}-标注错误.xlsx",
     }, status=422)

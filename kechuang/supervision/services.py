@@ -167,6 +167,10 @@ def reply_order(order, user, reply: str):
         order.reply, order.replied_at, order.replied_by = reply.strip(), timezone.now(), user
         order.save()
         _event(order, "replied", user, reply)
+        # The office closes replied orders: tell it there is one to read.
+        notify(Topic.ORDER_REPLIED, unit=None, plan=order.plan,
+               title=f"督办单{order.display_number}已反馈：{order.unit.name}",
+               body=f"{order.subject}\n办理情况：{order.reply}", link=order.get_absolute_url())
     return order
 
 

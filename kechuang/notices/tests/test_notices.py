@@ -285,3 +285,28 @@ def test_the_api_lists_my_notices_and_marks_them_read(plan, personas, client_for
     assert answer == {"marked": 1, "unread": 1}
     assert Receipt.objects.get(pk=other).read_at is None
     assert town.post("/api/notices/read", {}, content_type="application/json").json() == {"marked": 1, "unread": 0}
+
+
+def test_a_reply_tells_the_office_and_an_issued_bulletin_tells_the_leaders_in_app_and_by_robot(
+        plan, personas, robots, django_capture_on_commit_callbacks):
+    from kechuang.bulletins import services as bulletins
+
+    town, office = personas["town"], personas["office"]
+    indicator = Indicator.objects.get(plan=plan, code="HNTE_NEW")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = supervision.issue_order(plan, indicator, town.unit, "高企培育进度滞后", dt.date(2022, 8, 15),
+                                        office, issued_on=dt.date(2022, 8, 1))
+        supervision.reply_order(order, town, "已召开专题会，制定追赶计划")
+        issued = bulletins.issue_bulletin(bulletins.draft_bulletin(plan, 2022, 2, user=office), user=office)
+
+    replied = Notice.objects.get(kind=NoticeKind.ORDER_REPLIED)
+    assert replied.unit is None and "已召开专题会" in replied.body
+    assert replied.link == f"/supervision/orders/{order.pk}/"
+    assert set(Receipt.objects.filter(notice=replied).values_list("user__username", flat=True)) == {
+        office.username}  # the office closes it; units and leaders are not bothered
+    bulletin = Notice.objects.get(kind=NoticeKind.BULLETIN_ISSUED)
+    assert issued.issue_label in bulletin.title
+    assert set(Receipt.objects.filter(notice=bulletin).values_list("user__username", flat=True)) == {
+        personas["leader"].username}
+    wecom = {b["markdown"]["content"].split("\n")[0] for b in robots.bodies("/wecom")}
+    assert {f"**{replied.title}**", f"**{bulletin.title}**"} <= wecom

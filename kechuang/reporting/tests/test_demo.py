@@ -43,6 +43,13 @@ def test_the_demo_month_has_returned_reports_pending_reviews_late_units_and_a_fi
     returned = TaskReport.objects.filter(period=september, status="returned")
     assert returned.count() >= 3 and all(r.return_reason for r in returned)
     assert returned.filter(unit=town).exists()  # the demo town has a report to fix
+    # ...and was told so in its notice centre, by the workflow that returned it
+    from kechuang.notices.models import Receipt
+
+    told = Receipt.objects.filter(user=demo_user, notice__kind="returned", read_at__isnull=True)
+    assert told.count() == returned.filter(unit=town).count()
+    assert {r.return_reason for r in returned.filter(unit=town)} == {
+        r.notice.body.split("：", 1)[1].splitlines()[0] for r in told}  # the notice says why
     assert TaskReport.objects.filter(period=september, status="submitted").count() >= 10  # reviews waiting
     matrix = services.unit_period_status(plan, september, dt.date(2022, 10, 8))
     assert sum(1 for s in matrix.values() if s == "missing") >= 3  # late: not filed three days after the due date

@@ -89,6 +89,39 @@ def test_every_error_is_reported_at_once_and_nothing_is_written(plan, personas, 
     assert not TaskReport.objects.filter(unit=personas["town"].unit).exists()
 
 
+def test_the_error_page_offers_the_users_own_form_with_bad_cells_marked_which_uploads_once_fixed(
+        plan, personas, client_for):
+    import base64
+    import re
+
+    from kechuang.core.error_workbook import BAD_FILL, ERROR_SHEET
+
+    wb = _download(client_for, plan)
+    sheet = wb["任务进展"]
+    _fill_tasks(sheet)
+    sheet["E2"] = "一半"
+    sheet["F3"] = ""  # submitting without narrative
+    resp = _upload(client_for, plan, wb)
+    assert resp.status_code == 422
+    page = resp.content.decode()
+    assert "下载标注错误的原文件" in page and "-标注错误.xlsx" in page
+    data = re.search(r'href="data:application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet;base64,([^"]+)"',
+                     page).group(1)
+    marked = load_workbook(io.BytesIO(base64.b64decode(data)))
+    bad, no_text = marked["任务进展"]["E2"], marked["任务进展"]["F3"]
+    assert bad.fill.start_color.rgb.endswith(BAD_FILL.start_color.rgb[-6:]) and "须为数字" in bad.comment.text
+    assert "请填写进展情况" in no_text.comment.text
+    assert marked["任务进展"]["F2"].comment is None  # a good cell is left alone
+    listed = list(marked[ERROR_SHEET].iter_rows(min_row=2, values_only=True))
+    assert {(r[0], r[1], r[2]) for r in listed} == {("任务进展", 2, "E"), ("任务进展", 3, "F")}
+    assert "__meta" in marked.sheetnames and marked["__meta"].sheet_state == "veryHidden"  # still the system's form
+
+    # Fixed in Excel and uploaded again as it is: accepted (the 错误清单 sheet is ignored).
+    marked["任务进展"]["E2"], marked["任务进展"]["F3"] = 60, "已补充进展"
+    assert _upload(client_for, plan, marked).status_code == 302
+    assert TaskReport.objects.filter(unit=personas["town"].unit, status=S.SUBMITTED).count() == sheet.max_row - 1
+
+
 def test_an_approved_row_is_locked_in_the_upload(plan, personas, client_for):
     row = submitted_town_report(plan, personas)
     services.approve(row, user=personas["lead"])
