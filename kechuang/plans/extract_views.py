@@ -60,8 +60,8 @@ def extract_job(request, pk):
     """The state of one upload's extraction; the page polls it (htmx, every 2 s) and moves on to the draft."""
     _office_only(request)
     # An upload belongs to the office that made it: colleagues of the same unit may follow it, no one else.
-    job = get_object_or_404(ExtractionJob.objects.select_related("plan"), pk=pk,
-                            created_by__unit_id=request.user.unit_id)
+    mine = {"created_by__unit_id": request.user.unit_id} if request.user.unit_id else {"created_by": request.user}
+    job = get_object_or_404(ExtractionJob.objects.select_related("plan"), pk=pk, **mine)
     if job.state == ExtractionJob.State.DONE and job.plan is not None:
         plan = job.plan
         notes = ((plan.settings or {}).get("extraction") or {}).get("warnings") or []
