@@ -268,6 +268,7 @@ def request_run(scheme, *, user, publish: bool = False) -> AssessmentScheme:
                                                               run_by=user, run_runner="", run_started=None)
         enqueue("kechuang.assessment.jobs.run_assessment", current.pk, name=f"assessment-{kind}-{current.pk}",
                 group="assessment")
+        record_event(f"assessment.{kind}_queued", user=user, obj=current)
     current.refresh_from_db()
     return current
 

@@ -72,6 +72,7 @@ def submit_extraction(uploaded, *, user, code: str = "") -> ExtractionJob:
     with transaction.atomic():
         job = ExtractionJob.objects.create(created_by=user, filename=name[:255], file_key=key, code=code[:64])
         enqueue("kechuang.plans.jobs.extract_plan", job.pk, name=f"plan-extract-{job.pk}", group="plan-extract")
+        record_event("plan.upload", user=user, obj=job, detail={"file": job.filename})
     return job
 
 
