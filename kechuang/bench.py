@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import warnings
 
 PG_URL = os.environ.get("KECHUANG_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/kechuang")
 
@@ -43,6 +44,8 @@ def _child(db_label: str, only: list[str]) -> int:
         },
     )
     bench_overrides.enable()
+    # No collectstatic in a bench run: whitenoise's note about the missing STATIC_ROOT is noise here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     config = setup_databases(verbosity=0, interactive=False)
     try:
         for module in app_modules("bench"):
