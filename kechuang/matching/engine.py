@@ -99,7 +99,7 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=32768)
 def _block_tokens(block: str) -> tuple[str, ...]:
     """Tokens of one jieba block (a pure function of the static dictionaries; the cache also shares the token
     strings between the documents that contain them, which keeps an index's memory down)."""
