@@ -138,7 +138,7 @@ class Hit:
 class Index:
     """A BM25 index over docs, with each doc's tokens kept (incremental rebuilds, matched-terms display)."""
 
-    def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None, version: tuple = (),
+    def __init__(self, docs: list[Doc], *, tokens: list[tuple[str, ...]] | None = None, version: tuple = (),
                  stamps: list | None = None):
         import bm25s
 
@@ -196,12 +196,12 @@ class Index:
         return [h for _, h in blended]
 
 
-def weighted_tokens(doc: Doc) -> list[str]:
+def weighted_tokens(doc: Doc) -> tuple[str, ...]:
     out: list[str] = []
     for _, text, weight in doc.fields:
         toks = tokenize(text)
         out.extend(toks * weight)
-    return out
+    return tuple(out)  # kept for the index's life: a tuple has no spare capacity
 
 
 def semantic_enabled() -> bool:
