@@ -57,6 +57,7 @@ ROUTES = [
     # Before publication a unit has no result to see.
     Route("assessment:scheme_detail", allow=READERS, kwargs=_pk),
     Route("assessment:compute", allow=OFFICE, kwargs=_pk, method="POST", ok=(302,)),
+    Route("assessment:run_status", allow=OFFICE, kwargs=_pk),
     Route("assessment:bonus_add", allow=OFFICE, kwargs=_pk, method="POST", ok=(302,),
           data=lambda ctx: {"unit": _unit_pk("武胜关镇")(ctx), "points": "1", "reason": "省级表彰"}),
     Route("assessment:veto_add", allow=OFFICE, kwargs=_pk, method="POST", ok=(302,),

@@ -39,7 +39,17 @@ class AssessmentScheme(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=200)
     config = models.JSONField(_("考核规则"), default=dict)
     source_file = models.CharField(_("来源文件"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    # A run (draft computation or publication) is done by the task worker; the page polls this state. A run
+    # whose worker died is failed by kechuang.core.jobs.recover_interrupted. Not part of the scheme's history.
+    run_state = models.CharField(_("计算状态"), max_length=10, blank=True, editable=False)
+    run_kind = models.CharField(_("计算类型"), max_length=10, blank=True, editable=False)
+    run_error = models.CharField(_("计算错误"), max_length=300, blank=True, editable=False)
+    run_runner = models.CharField(_("计算进程"), max_length=120, blank=True, editable=False)
+    run_started = models.DateTimeField(_("计算开始时间"), null=True, blank=True, editable=False)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("计算发起人"), null=True, blank=True,
+                               editable=False, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords(excluded_fields=["run_state", "run_kind", "run_error", "run_runner", "run_started",
+                                                 "run_by"])
     objects = ScopedManager()
 
     class Meta:

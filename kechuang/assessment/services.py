@@ -5,6 +5,7 @@ atomic and audited."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
 
 from . import scoring
 from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
 
+logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEME_FORMAT = "kechuang-assessment/1"
 
@@ -243,6 +246,66 @@ def publish_assessment(scheme, *, user, as_of: dt.date | None = None, now=None) 
         )
         record_event("assessment.publish", user=user, obj=result, detail={"as_of": as_of.isoformat()})
     return result
+
+
+# ------------------------------------------------------------------------------------ queued runs
+
+RUN_QUEUED, RUN_RUNNING, RUN_FAILED = "queued", "running", "failed"
+RUN_COMPUTE, RUN_PUBLISH = "compute", "publish"
+
+
+def request_run(scheme, *, user, publish: bool = False) -> AssessmentScheme:
+    """Queue a draft computation (or the publication) of ``scheme`` for the task worker. One run at a time per
+    scheme: asking again while one is queued or running (a double click) is refused and changes nothing."""
+    _require_office(user)
+    with transaction.atomic():
+        current = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+        _check_open(current)
+        if current.run_state in (RUN_QUEUED, RUN_RUNNING):
+            raise AssessmentError("考核结果正在计算，请等待完成后再操作")
+        kind = RUN_PUBLISH if publish else RUN_COMPUTE
+        AssessmentScheme.objects.filter(pk=current.pk).update(run_state=RUN_QUEUED, run_kind=kind, run_error="",
+                                                              run_by=user, run_runner="", run_started=None)
+        enqueue("kechuang.assessment.jobs.run_assessment", current.pk, name=f"assessment-{kind}-{current.pk}",
+                group="assessment")
+        record_event(f"assessment.{kind}_queued", user=user, obj=current)
+    current.refresh_from_db()
+    return current
+
+
+def run_assessment(pk: int) -> None:
+    """The worker's side of request_run. Idempotent: only a queued run is claimed; the result is written in one
+    transaction by refresh_draft / publish_assessment, so a failure leaves the previous result as it was."""
+    claimed = AssessmentScheme.objects.filter(pk=pk, run_state=RUN_QUEUED).update(
+        run_state=RUN_RUNNING, run_runner=runner_id(), run_started=timezone.now())
+    if not claimed:
+        return
+    scheme = AssessmentScheme.objects.select_related("plan", "run_by").get(pk=pk)
+    try:
+        if scheme.run_kind == RUN_PUBLISH:
+            publish_assessment(scheme, user=scheme.run_by)
+        else:
+            refresh_draft(scheme, user=scheme.run_by)
+    except AssessmentError as exc:
+        error = exc.message
+    except Exception as exc:  # noqa: BLE001 - the office sees a message, the log keeps the traceback
+        logger.exception("assessment run of scheme %s failed", pk)
+        error = f"考核计算失败（{type(exc).__name__}），请稍后重试或联系管理员"
+    else:
+        AssessmentScheme.objects.filter(pk=pk, run_state=RUN_RUNNING).update(run_state="", run_error="")
+        return
+    AssessmentScheme.objects.filter(pk=pk, run_state=RUN_RUNNING).update(run_state=RUN_FAILED,
+                                                                         run_error=error[:300])
+
+
+def recover_interrupted_jobs(is_dead) -> int:
+    """Fail runs whose worker died (nothing was written: results are stored in one transaction)."""
+    failed = 0
+    for scheme in AssessmentScheme.objects.filter(run_state=RUN_RUNNING).only("pk", "run_runner", "run_started"):
+        if is_dead(scheme.run_runner, scheme.run_started):
+            failed += AssessmentScheme.objects.filter(pk=scheme.pk, run_state=RUN_RUNNING).update(
+                run_state=RUN_FAILED, run_error=INTERRUPTED)
+    return failed
 
 
 def _check_open(scheme) -> None:

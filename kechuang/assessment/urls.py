@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("<int:pk>/units/<int:unit_id>/", views.unit_result, name="unit_result"),
     path("<int:pk>/compute/", views.compute, name="compute"),
+    path("<int:pk>/run/", views.run_status, name="run_status"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/bonuses/add/", views.bonus_add, name="bonus_add"),
     path("<int:pk>/vetoes/add/", views.veto_add, name="veto_add"),

@@ -126,11 +126,22 @@ def _office_scheme(request, pk):
 def compute(request, pk):
     scheme = _office_scheme(request, pk)
     try:
-        services.refresh_draft(scheme, user=request.user)
-        messages.success(request, "已按最新数据计算考核结果（草稿）")
+        services.request_run(scheme, user=request.user)
+        messages.success(request, "已提交计算（按最新数据），完成后本页自动刷新")
     except services.AssessmentError as exc:
         messages.error(request, exc.message)
     return redirect("assessment:scheme_detail", pk=scheme.pk)
+
+
+@login_required
+def run_status(request, pk):
+    """The state of the scheme's queued run, polled by its page (htmx, every 2 s); reloads the page when done."""
+    scheme = _office_scheme(request, pk)
+    if request.htmx and not scheme.run_state:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "assessment/_run_status.html", {"scheme": scheme})
 
 
 @login_required
@@ -138,8 +149,8 @@ def compute(request, pk):
 def publish(request, pk):
     scheme = _office_scheme(request, pk)
     try:
-        services.publish_assessment(scheme, user=request.user)
-        messages.success(request, "考核结果已公布，结果已冻结")
+        services.request_run(scheme, user=request.user, publish=True)
+        messages.success(request, "已提交公布：按最新数据计算并冻结结果，完成后本页自动刷新")
     except services.AssessmentError as exc:
         messages.error(request, exc.message)
     return redirect("assessment:scheme_detail", pk=scheme.pk)

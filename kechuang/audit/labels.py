@@ -28,7 +28,7 @@ WORDS = {
     "stage": "阶段变更", "status": "状态变更", "submitted": "报送", "template": "模板下载", "undo": "撤销完成",
     "unmask": "查看明文", "update": "修改", "urging": "催办", "activate_plan": "启用", "reset_issued": "生成重置链接",
     "login_failed": "登录失败", "evidence_added": "上传佐证材料", "evidence_removed": "删除佐证材料",
-    "unmask_export": "导出明文", "enter": "录入", "upload": "上传", "test": "测试发送",
+    "unmask_export": "导出明文", "enter": "录入", "upload": "上传", "test": "测试发送", "queued": "提交后台",
     "conflict": "登记冲突（转科技局核对）", "conflict_resolved": "登记冲突处理完毕", "evidence_preview": "预览佐证材料",
 }
 

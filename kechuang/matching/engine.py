@@ -14,6 +14,7 @@ row did not change keep their tokens (jieba is most of the cost). Optional seman
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
@@ -33,6 +34,11 @@ _surfaces: dict[str, set[str]] = {}
 _stopwords: set[str] = set()
 _KEEP_SINGLE = re.compile(r"^[a-z0-9]$")
 _PUNCT = re.compile(r"^[\W_]+$")
+# jieba's own block pattern (re_han_default): it cuts each such block on its own and yields everything between
+# them as single characters or whitespace, all of which tokenize() drops. So tokenising block by block gives the
+# same tokens as the whole text, and lets blocks that recur (institutions, fields, keywords, set phrases) be
+# tokenised once: jieba is most of an index build.
+_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 
 def _cache_dir() -> Path:
@@ -87,16 +93,26 @@ def tokenize(text: str) -> list[str]:
     """Canonical search tokens of ``text`` (lower-cased, stopwords and punctuation dropped)."""
     if not text:
         return []
+    out: list[str] = []
+    for block in _BLOCK.findall(text):
+        out.extend(_block_tokens(block))
+    return out
+
+
+@functools.lru_cache(maxsize=32768)
+def _block_tokens(block: str) -> tuple[str, ...]:
+    """Tokens of one jieba block (a pure function of the static dictionaries; the cache also shares the token
+    strings between the documents that contain them, which keeps an index's memory down)."""
     tok = tokenizer()
     out = []
-    for word in tok.cut_for_search(text):
+    for word in tok.cut_for_search(block):
         w = word.strip().lower()
         if not w or w in _stopwords or _PUNCT.match(w):
             continue
         if len(w) == 1 and not _KEEP_SINGLE.match(w):
             continue
         out.append(canonical(w))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -120,9 +136,9 @@ class Hit:
 
 
 class Index:
-    """A BM25 index over docs, with each doc's token set kept for the matched-terms display."""
+    """A BM25 index over docs, with each doc's tokens kept (incremental rebuilds, matched-terms display)."""
 
-    def __init__(self, docs: list[Doc], *, tokens: list[list[str]] | None = None, version: tuple = (),
+    def __init__(self, docs: list[Doc], *, tokens: list[tuple[str, ...]] | None = None, version: tuple = (),
                  stamps: list | None = None):
         import bm25s
 
@@ -133,7 +149,6 @@ class Index:
         self.version = version  # the registry data version the index reflects ("" for an in-memory index)
         self.stamps = stamps or []  # per doc: its row's last_updated (an incremental rebuild reuses unchanged tokens)
         self.tokens = tokens
-        self.token_sets = [frozenset(t) for t in tokens]
         self.retriever = bm25s.BM25()
         if docs:
             self.retriever.index([t or ["∅"] for t in tokens], show_progress=False)
@@ -158,7 +173,7 @@ class Index:
             if s <= 0:
                 continue
             doc = self.docs[int(i)]
-            ts = self.token_sets[int(i)]
+            ts = set(self.tokens[int(i)])  # only for the k hits: a set per document would double the memory
             hits.append(Hit(doc.kind, doc.pk, doc.title, float(s), [t for t in qset if t in ts]))
         if semantic_enabled() and hits:
             hits = self._rerank(" ".join(q), hits)
@@ -181,12 +196,12 @@ class Index:
         return [h for _, h in blended]
 
 
-def weighted_tokens(doc: Doc) -> list[str]:
+def weighted_tokens(doc: Doc) -> tuple[str, ...]:
     out: list[str] = []
     for _, text, weight in doc.fields:
         toks = tokenize(text)
         out.extend(toks * weight)
-    return out
+    return tuple(out)  # kept for the index's life: a tuple has no spare capacity
 
 
 def semantic_enabled() -> bool:

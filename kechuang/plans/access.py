@@ -61,8 +61,19 @@ def _edited_yaml(code):
     return build
 
 
+def _extraction_job(ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kechuang.plans.extract.workflow import submit_extraction
+
+    job = submit_extraction(SimpleUploadedFile("plan.txt", "一、总体目标\n".encode()), user=ctx.users["office"])
+    return {"pk": job.pk}
+
+
 ROUTES += [
     Route("plans:extract_upload", allow={"office"}),
+    # An upload's extraction job: followed by the office that uploaded it.
+    Route("plans:extract_job", allow={"office"}, kwargs=_extraction_job),
     Route("plans:extract_review", allow={"office"}, kwargs=_extracted_draft("access-extract-review")),
     # The bundled (active) plan: the office may open its review page; nobody else sees it there.
     Route("plans:extract_review", allow={"office"}, kwargs=lambda ctx: {"code": ctx.plan.code}),

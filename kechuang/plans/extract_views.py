@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core.scoping import CHANGE, get_for_user, restrict
@@ -14,14 +15,13 @@ from .choices import Comparator, PlanStatus
 from .extract.reading import ExtractError
 from .extract.workflow import (
     activate_plan,
-    create_draft,
     draft_yaml,
-    read_upload,
     save_draft_form,
     save_draft_yaml,
+    submit_extraction,
 )
 from .loader import PlanFileError
-from .models import Plan
+from .models import ExtractionJob, Plan
 from .rollover import rollover_plan
 from .services import tasks_with_units
 
@@ -46,19 +46,37 @@ def extract_upload(request):
             error = "文件过大（不超过 10 MB）"
         else:
             try:
-                source = read_upload(uploaded)
-                plan = create_draft(source, user=request.user, code=code, filename=uploaded.name)
-            except (ExtractError, PlanFileError) as exc:
+                job = submit_extraction(uploaded, user=request.user, code=code)
+            except ExtractError as exc:
                 error = str(exc)
             else:
-                notes = ((plan.settings or {}).get("extraction") or {}).get("warnings") or []
-                messages.success(request, f"已生成方案草稿：任务 {plan.tasks.count()} 项，"
-                                          f"指标 {plan.indicators.count()} 项。请逐项核对。")
-                if notes:
-                    messages.warning(request, f"有 {len(notes)} 处未能读取或归入，已在原文中标红，请核对。")
-                return redirect("plans:extract_review", code=plan.code)
+                return redirect("plans:extract_job", pk=job.pk)
     drafts = restrict(Plan.objects.filter(status=PlanStatus.DRAFT), request.user, CHANGE).order_by("-last_updated")
     return render(request, "plans/extract_upload.html", {"error": error, "drafts": drafts})
+
+
+@login_required
+def extract_job(request, pk):
+    """The state of one upload's extraction; the page polls it (htmx, every 2 s) and moves on to the draft."""
+    _office_only(request)
+    # An upload belongs to the office that made it: colleagues of the same unit may follow it, no one else.
+    mine = {"created_by__unit_id": request.user.unit_id} if request.user.unit_id else {"created_by": request.user}
+    job = get_object_or_404(ExtractionJob.objects.select_related("plan"), pk=pk, **mine)
+    if job.state == ExtractionJob.State.DONE and job.plan is not None:
+        plan = job.plan
+        notes = ((plan.settings or {}).get("extraction") or {}).get("warnings") or []
+        messages.success(request, f"已生成方案草稿：任务 {plan.tasks.count()} 项，"
+                                  f"指标 {plan.indicators.count()} 项。请逐项核对。")
+        if notes:
+            messages.warning(request, f"有 {len(notes)} 处未能读取或归入，已在原文中标红，请核对。")
+        url = reverse("plans:extract_review", kwargs={"code": plan.code})
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+    template = "plans/_extract_job.html" if request.htmx else "plans/extract_job.html"
+    return render(request, template, {"job": job})
 
 
 def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict]:

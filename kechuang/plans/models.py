@@ -220,3 +220,38 @@ class IndicatorShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.unit}: {self.target}"
+
+
+class ExtractionJob(models.Model):
+    """One uploaded plan document waiting for, or done with, extraction by the task worker.
+
+    Reading a .doc/.wps/.pdf goes through LibreOffice or a PDF parser (seconds), so the upload only stores the
+    file (private storage: any worker node can read it) and this row; the page polls the state. A job whose
+    worker died is failed by kechuang.core.jobs.recover_interrupted."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("提取中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    created_by = models.ForeignKey("accounts.User", verbose_name=_("上传人"), on_delete=models.CASCADE,
+                                   related_name="+")
+    filename = models.CharField(_("文件名"), max_length=255)
+    file_key = models.CharField(_("存储名"), max_length=120, blank=True)
+    code = models.CharField(_("方案编码"), max_length=64, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    plan = models.ForeignKey(Plan, verbose_name=_("方案草稿"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("方案提取任务")
+        verbose_name_plural = _("方案提取任务")
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_state_display()}）"

@@ -16,6 +16,7 @@ from . import extract_views  # noqa: E402
 
 urlpatterns = [
     path("extract/new/", extract_views.extract_upload, name="extract_upload"),
+    path("extract/jobs/<int:pk>/", extract_views.extract_job, name="extract_job"),
     path("extract/<slug:code>/", extract_views.extract_review, name="extract_review"),
     path("extract/<slug:code>/save/", extract_views.extract_save, name="extract_save"),
     path("extract/<slug:code>/edit/", extract_views.extract_edit, name="extract_edit"),

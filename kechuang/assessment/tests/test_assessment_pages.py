@@ -7,6 +7,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -27,10 +28,12 @@ def test_the_office_computes_adds_a_bonus_and_a_veto_and_publishes(plan, persona
                 {"unit": town.pk, "points": "2", "reason": "省级表彰"})
     office.post(reverse("assessment:veto_add", args=[scheme.pk]),
                 {"unit": Unit.objects.get(name="杨寨镇").pk, "reason": "重大失信"})
-    office.post(reverse("assessment:compute", args=[scheme.pk]))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the queue runs the job inline under test settings
+        office.post(reverse("assessment:compute", args=[scheme.pk]))
     page = office.get(reverse("assessment:scheme_detail", args=[scheme.pk])).content.decode()
     assert "镇（街道）" in page and "一票否决" in page and "省级表彰" in page
-    office.post(reverse("assessment:publish", args=[scheme.pk]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        office.post(reverse("assessment:publish", args=[scheme.pk]))
     published = AssessmentResult.objects.get(scheme=scheme, status=ResultStatus.PUBLISHED)
     assert published.unit_row(town.pk)["subtotals"]["bonus"] == "2"
     xlsx = office.get(reverse("assessment:results_xlsx", args=[scheme.pk]))
@@ -64,7 +67,8 @@ def test_the_page_and_its_exports_show_full_score_rate_and_not_applicable(plan, 
 
     scheme = services.ensure_scheme(plan)
     office = client_for("office")
-    office.post(reverse("assessment:compute", args=[scheme.pk]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        office.post(reverse("assessment:compute", args=[scheme.pk]))
     result = AssessmentResult.objects.get(scheme=scheme, status=ResultStatus.DRAFT)
     rows = {r["unit"]: r for g in result.data["groups"] for r in g["units"]}
     town, bureau = rows["武胜关镇"], rows["市科技经信局"]

@@ -89,3 +89,25 @@ def test_highlight_marks_synonyms_and_escapes_html():
 
 def test_semantic_reranking_is_off_by_default():
     assert engine.semantic_enabled() is False
+
+
+def test_tokenising_block_by_block_gives_the_tokens_of_the_whole_text():
+    from kechuang.matching import engine
+
+    texts = [
+        "华中科技大学围绕锂电池隔膜涂覆工艺、数控机床精度优化开展研究，解决5G基站散热（C++仿真）难题。",
+        "Python与AI：工业互联网平台 IoT-传感器；余热回收 35% 节能\n新型\t储能",
+        "",
+    ]
+    tok = engine.tokenizer()
+    for text in texts:
+        whole = []
+        for word in tok.cut_for_search(text):
+            w = word.strip().lower()
+            if not w or w in engine._stopwords or engine._PUNCT.match(w):
+                continue
+            if len(w) == 1 and not engine._KEEP_SINGLE.match(w):
+                continue
+            whole.append(engine.canonical(w))
+        assert engine.tokenize(text) == whole
+    assert engine.tokenize(texts[0])  # not vacuous

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
+import uuid
+from pathlib import Path
 
 import yaml
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.core import files as private_files
+from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
 from kechuang.org.models import Unit
 from kechuang.org.services import UnitResolver
 
 from ..choices import PlanStatus
 from ..loader import PlanFileError, dump_plan, load_plan
-from ..models import Plan
+from ..models import ExtractionJob, Plan
 from . import draft as make_draft
 from . import extract_source
 from .output import assign_codes
@@ -48,6 +55,74 @@ def read_upload(uploaded) -> object:
                     fh.write(chunk)
             return read_file(path)
     raise ExtractError("请上传 .docx、.doc、.pdf 或 .txt 格式的方案文件")
+
+
+UPLOAD_SUFFIXES = (".docx", ".txt", ".doc", ".wps", ".pdf")
+logger = logging.getLogger(__name__)
+
+
+def submit_extraction(uploaded, *, user, code: str = "") -> ExtractionJob:
+    """Keep the upload in private storage and queue its extraction; the caller shows the job's page."""
+    name = uploaded.name or ""
+    suffix = Path(name.lower()).suffix
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ExtractError("请上传 .docx、.doc、.pdf 或 .txt 格式的方案文件")
+    key = f"plan-uploads/{uuid.uuid4().hex}{suffix}"
+    private_files.save(key, uploaded.read())
+    with transaction.atomic():
+        job = ExtractionJob.objects.create(created_by=user, filename=name[:255], file_key=key, code=code[:64])
+        enqueue("kechuang.plans.jobs.extract_plan", job.pk, name=f"plan-extract-{job.pk}", group="plan-extract")
+        record_event("plan.upload", user=user, obj=job, detail={"file": job.filename})
+    return job
+
+
+def run_extraction(pk: int) -> None:
+    """Extract a queued upload into a draft plan (worker side). Idempotent: a job already claimed, done or failed
+    is left alone, and the draft is written in one transaction or not at all."""
+    claimed = ExtractionJob.objects.filter(pk=pk, state=ExtractionJob.State.QUEUED).update(
+        state=ExtractionJob.State.RUNNING, runner=runner_id(), started=timezone.now())
+    if not claimed:
+        return
+    job = ExtractionJob.objects.select_related("created_by").get(pk=pk)
+    try:
+        upload = ContentFile(private_files.read(job.file_key), name=job.filename)
+        source = read_upload(upload)
+        with transaction.atomic():
+            plan = create_draft(source, user=job.created_by, code=job.code, filename=job.filename)
+    except (ExtractError, PlanFileError) as exc:
+        _finish(pk, state=ExtractionJob.State.FAILED, error=str(exc)[:500])
+        return
+    except FileNotFoundError:
+        _finish(pk, state=ExtractionJob.State.FAILED, error="上传的文件已不在存储中，请重新上传")
+        return
+    except Exception as exc:  # noqa: BLE001 - the office sees a message, the log keeps the traceback
+        logger.exception("plan extraction %s failed", pk)
+        _finish(pk, state=ExtractionJob.State.FAILED,
+                error=f"方案提取失败（{type(exc).__name__}），请检查文件后重新上传")
+        return
+    _finish(pk, state=ExtractionJob.State.DONE, error="", plan=plan)
+
+
+def _finish(pk: int, **fields) -> None:
+    job = ExtractionJob.objects.get(pk=pk)
+    ExtractionJob.objects.filter(pk=pk, state=ExtractionJob.State.RUNNING).update(file_key="", **fields)
+    # The upload is no longer needed once its outcome is recorded (a failed one is re-uploaded).
+    private_files.delete(job.file_key)
+
+
+def recover_interrupted_jobs(is_dead) -> int:
+    """Fail extraction jobs whose worker died (nothing was written: the draft is one transaction)."""
+    failed = 0
+    running = ExtractionJob.objects.filter(state=ExtractionJob.State.RUNNING).only("pk", "runner", "started",
+                                                                                  "file_key")
+    for job in running:
+        if is_dead(job.runner, job.started):
+            done = ExtractionJob.objects.filter(pk=job.pk, state=ExtractionJob.State.RUNNING).update(
+                state=ExtractionJob.State.FAILED, error=INTERRUPTED, file_key="")
+            if done:
+                private_files.delete(job.file_key)
+            failed += done
+    return failed
 
 
 def read_txt_file_like(uploaded):

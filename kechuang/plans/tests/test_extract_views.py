@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from kechuang.audit.models import AuditEvent
@@ -17,8 +18,16 @@ from .extract_helpers import SEED
 
 def _upload(client, path, code=""):
     with open(path, "rb") as fh:
-        upload = SimpleUploadedFile(path.name, fh.read())
-    return client.post(reverse("plans:extract_upload"), {"file": upload, "code": code})
+        return _post_upload(client, SimpleUploadedFile(path.name, fh.read()), code)
+
+
+def _post_upload(client, upload, code=""):
+    """Upload, let the queue run the extraction (inline under test settings), then open the job's page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("plans:extract_upload"), {"file": upload, "code": code})
+    if response.status_code == 302 and "/extract/jobs/" in response["Location"]:
+        return client.get(response["Location"])
+    return response
 
 
 @pytest.mark.django_db
@@ -59,12 +68,12 @@ def test_an_unreadable_upload_is_refused_with_a_chinese_message(client_for):
     response = office.post(reverse("plans:extract_upload"), {"file": upload})
     assert response.status_code == 200
     assert "请上传 .docx、.doc、.pdf 或 .txt" in response.content.decode()
-    broken_pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
-    response = office.post(reverse("plans:extract_upload"), {"file": broken_pdf})
-    assert "无法读取 PDF 文件" in response.content.decode()
-    broken = SimpleUploadedFile("plan.docx", b"not a zip")
-    response = office.post(reverse("plans:extract_upload"), {"file": broken})
+    # Unreadable content is found by the worker: the job's page says why and offers a new upload.
+    response = _post_upload(office, SimpleUploadedFile("plan.pdf", b"%PDF-1.4"))
+    assert response.status_code == 200 and "无法读取 PDF 文件" in response.content.decode()
+    response = _post_upload(office, SimpleUploadedFile("plan.docx", b"not a zip"))
     assert "无法读取 Word 文档" in response.content.decode()
+    assert not Plan.objects.filter(status="draft").exists()
 
 
 @pytest.mark.django_db
