@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
-from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
+from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
 
 from . import scoring
 from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
@@ -300,12 +300,8 @@ def run_assessment(pk: int) -> None:
 
 def recover_interrupted_jobs(is_dead) -> int:
     """Fail runs whose worker died (nothing was written: results are stored in one transaction)."""
-    failed = 0
-    for scheme in AssessmentScheme.objects.filter(run_state=RUN_RUNNING).only("pk", "run_runner", "run_started"):
-        if is_dead(scheme.run_runner, scheme.run_started):
-            failed += AssessmentScheme.objects.filter(pk=scheme.pk, run_state=RUN_RUNNING).update(
-                run_state=RUN_FAILED, run_error=INTERRUPTED)
-    return failed
+    return fail_dead(AssessmentScheme.objects.filter(run_state=RUN_RUNNING), is_dead, runner="run_runner",
+                     clock="run_started", failed={"run_state": RUN_FAILED, "run_error": INTERRUPTED})
 
 
 def _check_open(scheme) -> None:

@@ -21,7 +21,7 @@ from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.concurrency import save_with_version
-from kechuang.core.jobs import enqueue, runner_id
+from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
 from kechuang.notices.models import NoticeKind
 from kechuang.notices.services import notify
@@ -273,12 +273,8 @@ def make_pdf(pk: int, version: int) -> None:
 
 
 def recover_interrupted_jobs(is_dead) -> int:
-    failed = 0
-    for b in Bulletin.objects.filter(pdf_state=PDF_RUNNING).only("pk", "pdf_runner", "pdf_started"):
-        if is_dead(b.pdf_runner, b.pdf_started):
-            failed += Bulletin.objects.filter(pk=b.pk, pdf_state=PDF_RUNNING).update(
-                pdf_state=PDF_FAILED, pdf_error=PDF_INTERRUPTED)
-    return failed
+    return fail_dead(Bulletin.objects.filter(pdf_state=PDF_RUNNING), is_dead, runner="pdf_runner",
+                     clock="pdf_started", failed={"pdf_state": PDF_FAILED, "pdf_error": PDF_INTERRUPTED})
 
 
 def filename(bulletin: Bulletin, ext: str) -> str:

@@ -58,6 +58,22 @@ def is_dead(runner: str, heartbeat: dt.datetime | None, now: dt.datetime | None 
     return heartbeat is None or heartbeat < now - dt.timedelta(seconds=stale_seconds())
 
 
+def fail_dead(running, is_dead, *, runner: str, clock: str, failed: dict, on_failed=None, load=()) -> int:
+    """The one sweep every app's ``recover_interrupted_jobs`` runs: each row of ``running`` (a queryset of the
+    rows still marked running) whose ``runner`` field names a dead process, or whose ``clock`` field is stale, is
+    updated with ``failed`` — only if it is still running with that runner, so a row a live worker just took over
+    is left alone. ``on_failed(row)`` then cleans up (e.g. deletes an upload: list its fields in ``load``).
+    Returns how many failed."""
+    count = 0
+    for row in running.only("pk", runner, clock, *load):
+        if is_dead(getattr(row, runner), getattr(row, clock)):
+            done = running.filter(pk=row.pk, **{runner: getattr(row, runner)}).update(**failed)
+            if done and on_failed is not None:
+                on_failed(row)
+            count += done
+    return count
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from kechuang.core.jobs import enqueue, runner_id
+from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.core.scoping import restrict
 from kechuang.registry.config import REGISTRIES
 from kechuang.registry.rules import ERROR, WARNING, build_context, validate
@@ -161,12 +161,8 @@ INTERRUPTED = "检查被中断（服务器重启或任务进程退出），请�
 
 def recover_interrupted_jobs(is_dead) -> int:
     """A run whose process died is marked failed (its violations were never written: one transaction)."""
-    failed = 0
-    for run in QualityRun.objects.filter(status=RunStatus.RUNNING).only("pk", "runner", "started"):
-        if is_dead(run.runner, run.started):
-            failed += QualityRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.FAILED, finished=timezone.now(), message=INTERRUPTED)
-    return failed
+    return fail_dead(QualityRun.objects.filter(status=RunStatus.RUNNING), is_dead, runner="runner", clock="started",
+                     failed={"status": RunStatus.FAILED, "finished": timezone.now(), "message": INTERRUPTED})
 
 
 def visible_violations(user, run: QualityRun | None = None) -> models.QuerySet:

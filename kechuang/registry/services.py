@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
-from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
+from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
 from kechuang.core.scoping import CHANGE, VIEW, restrict
 
 from .config import RegistryConfig
@@ -215,16 +215,12 @@ def _fail(job_id: int, text: str) -> None:
 
 def recover_interrupted_jobs(is_dead) -> int:
     """Fail the running jobs whose process died (see kechuang.core.jobs); nothing was written (one transaction)."""
-    failed = 0
-    for job in ImportJob.objects.filter(status__in=RUNNING).exclude(runner="").only("pk", "runner", "heartbeat"):
-        if is_dead(job.runner, job.heartbeat):
-            updated = ImportJob.objects.filter(pk=job.pk, status__in=RUNNING, runner=job.runner).update(
-                status=ImportStatus.FAILED, errors=[{"text": INTERRUPTED, "reason": INTERRUPTED}],
-                finished=timezone.now(), content=b"")
-            failed += updated
-            if updated:
-                logger.warning("registry import job %s interrupted (runner %s): marked failed", job.pk, job.runner)
-    return failed
+    return fail_dead(
+        ImportJob.objects.filter(status__in=RUNNING).exclude(runner=""), is_dead, runner="runner", clock="heartbeat",
+        failed={"status": ImportStatus.FAILED, "errors": [{"text": INTERRUPTED, "reason": INTERRUPTED}],
+                "finished": timezone.now(), "content": b""},
+        on_failed=lambda job: logger.warning("registry import job %s interrupted (runner %s): marked failed",
+                                             job.pk, job.runner))
 
 
 def process_job(job_id: int) -> None:

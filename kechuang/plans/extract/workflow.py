@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
-from kechuang.core.jobs import INTERRUPTED, enqueue, runner_id
+from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
 from kechuang.org.models import Unit
 from kechuang.org.services import UnitResolver
 
@@ -112,17 +112,10 @@ def _finish(pk: int, **fields) -> None:
 
 def recover_interrupted_jobs(is_dead) -> int:
     """Fail extraction jobs whose worker died (nothing was written: the draft is one transaction)."""
-    failed = 0
-    running = ExtractionJob.objects.filter(state=ExtractionJob.State.RUNNING).only("pk", "runner", "started",
-                                                                                  "file_key")
-    for job in running:
-        if is_dead(job.runner, job.started):
-            done = ExtractionJob.objects.filter(pk=job.pk, state=ExtractionJob.State.RUNNING).update(
-                state=ExtractionJob.State.FAILED, error=INTERRUPTED, file_key="")
-            if done:
-                private_files.delete(job.file_key)
-            failed += done
-    return failed
+    return fail_dead(ExtractionJob.objects.filter(state=ExtractionJob.State.RUNNING), is_dead,
+                     runner="runner", clock="started",
+                     failed={"state": ExtractionJob.State.FAILED, "error": INTERRUPTED, "file_key": ""},
+                     on_failed=lambda job: private_files.delete(job.file_key), load=("file_key",))
 
 
 def read_txt_file_like(uploaded):

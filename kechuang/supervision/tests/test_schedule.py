@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from kechuang.core.jobs import INTERRUPTED
+from kechuang.quality.models import QualityRun, RunStatus
+from kechuang.quality.services import INTERRUPTED as QUALITY_INTERRUPTED
 from kechuang.registry.models import ImportJob, ImportStatus
 from kechuang.supervision.jobs import TICK_SCHEDULE, daily_tick, ensure_schedules
 
@@ -56,3 +58,14 @@ def test_the_tick_fails_running_jobs_whose_worker_died_and_leaves_live_ones(pers
         assert j.status == ImportStatus.FAILED and j.errors[0]["text"] == INTERRUPTED and bytes(j.content) == b""
     busy_elsewhere.refresh_from_db()
     assert busy_elsewhere.status == ImportStatus.COMMITTING
+
+
+def test_the_same_sweep_fails_a_data_quality_check_whose_worker_died(personas):
+    run = QualityRun.objects.create(runner="other-node:789")
+    QualityRun.objects.filter(pk=run.pk).update(started=timezone.now() - dt.timedelta(hours=1))
+    live = QualityRun.objects.create(runner="other-node:790")  # started just now: still working
+    call_command("tick", "--as-of", "2022-05-10", stdout=io.StringIO())
+    run.refresh_from_db()
+    live.refresh_from_db()
+    assert (run.status, run.message) == (RunStatus.FAILED, QUALITY_INTERRUPTED) and run.finished is not None
+    assert live.status == RunStatus.RUNNING
