@@ -18,8 +18,8 @@ from django.db import transaction
 from kechuang.audit.services import record_event
 from kechuang.metrics.resolution import resolve
 
+from .engine import indicator_ratio, q2
 from .models import EvaluationClass, EvaluationFramework, EvaluationIndicator
-from .scoring import indicator_ratio, q2
 
 FORMAT = "kechuang-evaluation/1"
 EXAMPLE_FILE = Path(__file__).resolve().parent / "data" / "example-evaluation-framework.yaml"

@@ -2,7 +2,7 @@
 (对照湖北省市县科技创新综合考评指标) and their frozen results.
 
 The scheme itself is data (``config``, loaded from a YAML file shipped with the app); scores are
-computed by ``scoring.py`` from the supervision engine and the reporting data and frozen in an
+computed by ``engine.py`` from the supervision engine and the reporting data and frozen in an
 ``AssessmentResult`` when the office publishes them.
 """
 

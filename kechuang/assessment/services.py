@@ -17,7 +17,7 @@ from django.utils import timezone
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
 
-from . import scoring
+from . import engine as scoring
 from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from kechuang.core.scoping import get_for_user, restrict_or_404
 from kechuang.registry.models import Enterprise
 
 from . import services, tables
-from .rules import supported_years
-from .rules.base import Evaluation
+from .engine import supported_years
+from .engine.base import Evaluation
 from .views import default_year_for
 
 PREFIX = "/policy"
@@ -62,7 +62,7 @@ class TableOut(Schema):
 
 
 def _plain(v):
-    from kechuang.policy.rules.base import _plain as plain
+    from kechuang.policy.engine.base import _plain as plain
 
     return plain(v)
 

@@ -28,9 +28,9 @@ from kechuang.registry.models import (
 )
 
 from .choices import TRANSITIONS, Stage
+from .engine import deduction, hnte, tech_sme
+from .engine.base import Certificate, D, EnterpriseFacts, Evaluation, YearFigures
 from .models import CultivationEntry, CultivationEvent
-from .rules import deduction, hnte, tech_sme
-from .rules.base import Certificate, D, EnterpriseFacts, Evaluation, YearFigures
 
 CLASS1_KINDS = {"发明"}
 PROVINCIAL_LEVELS = {"national", "provincial"}

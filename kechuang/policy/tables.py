@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from . import services
 from .choices import Stage
+from .engine.base import Status, pct
 from .models import CultivationEntry
-from .rules.base import Status, pct
 
 
 @dataclass

@@ -16,10 +16,10 @@ from kechuang.registry.models import Enterprise
 
 from . import services, tables
 from .choices import TRANSITIONS, Stage
+from .engine import supported_years
+from .engine.base import Status
 from .exports import xlsx_response
 from .models import CultivationEntry
-from .rules import supported_years
-from .rules.base import Status
 
 TAB_ORDER = [("board", "培育库"), ("candidates", "培育候选"), ("rerecognition", "重新认定"),
              ("sme_renewal", "科小续评"), ("deduction", "应减尽减"), ("growth", "瞪羚/独角兽")]

@@ -1,5 +1,5 @@
-"""The data-quality check (DHIS2's validation rule analysis): every registry rule (registry/rules.py)
-over every stored row, and the monthly-value rules (reporting/rules.py, registry cross-checks
+"""The data-quality check (DHIS2's validation rule analysis): every registry rule (registry/plausibility.py)
+over every stored row, and the monthly-value rules (reporting/plausibility.py, registry cross-checks
 included) over every approved value. One run replaces the previous one; after each committed
 import a run starts in a background thread once the import's transaction has committed.
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.core.scoping import restrict
 from kechuang.registry.config import REGISTRIES
-from kechuang.registry.rules import ERROR, WARNING, build_context, validate
+from kechuang.registry.plausibility import ERROR, WARNING, build_context, validate
 
 from .models import QualityRun, RunStatus, Severity, Violation
 
@@ -82,7 +82,7 @@ def monthly_violations():
 
     from kechuang.reporting.choices import SubmissionStatus
     from kechuang.reporting.models import IndicatorValue
-    from kechuang.reporting.rules import check_value, registry_cross_check
+    from kechuang.reporting.plausibility import check_value, registry_cross_check
 
     out: list[Violation] = []
     values = IndicatorValue.objects.filter(status=SubmissionStatus.APPROVED, value__isnull=False).select_related(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from . import models as m
-from .rules import (
+from .plausibility import (
     RD_INTENSITY_LIMIT,
     EndAfterStart,
     LegacyUSCC,
@@ -40,7 +40,7 @@ class RegistryConfig:
     select_related: tuple[str, ...] = ()
     notes: str = ""
     extra: dict = field(default_factory=dict)
-    # Plausibility rules (rules.py), run at every door and by the data-quality check.
+    # Plausibility rules (plausibility.py), run at every door and by the data-quality check.
     rules: tuple = ()
 
     def __post_init__(self):

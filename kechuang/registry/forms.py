@@ -12,7 +12,7 @@ from kechuang.core.scoping import CHANGE, VIEW, restrict
 from .config import RegistryConfig
 from .conflicts import HIDDEN_MESSAGE, hidden_ids
 from .models import JURISDICTION_KINDS, Enterprise, pii_hash
-from .rules import ERROR, is_excel_error, validate_one
+from .plausibility import ERROR, is_excel_error, validate_one
 from .validators import CheckError, check_id_number, check_phone, check_uscc
 
 
@@ -111,7 +111,7 @@ def registry_form_class(cfg: RegistryConfig, user, instance):
         return code
 
     def _post_clean(self):
-        # The model's own checks first, then the registry's plausibility rules (rules.py), the same
+        # The model's own checks first, then the registry's plausibility rules (plausibility.py), the same
         # ones the Excel import and the data-quality check run.
         forms.ModelForm._post_clean(self)
         for name, value in list(self.cleaned_data.items()):

@@ -41,7 +41,7 @@ from kechuang.org.services import suggest_name
 from .config import RegistryConfig, get_registry
 from .conflicts import HIDDEN_MESSAGE, file_conflicts, hidden_ids
 from .models import JURISDICTION_KINDS, Enterprise, decrypt_pii, encrypt_pii, pii_hash, pinyin_initials
-from .rules import ERROR, build_context, is_excel_error, validate
+from .plausibility import ERROR, build_context, is_excel_error, validate
 from .signals import import_committed
 from .validators import CheckError, check_id_number, check_phone, check_uscc
 
@@ -1016,7 +1016,7 @@ def _plan_changes(cfg: RegistryConfig, parsed: list[ParsedRow], user, result: Im
 
 
 def _check_rules(cfg: RegistryConfig, checked, result: ImportResult, sheet, letters, headers) -> None:
-    """The registry's plausibility rules (rules.py) on every row as it would be stored: errors
+    """The registry's plausibility rules (plausibility.py) on every row as it would be stored: errors
     block the file, warnings are listed in the preview and kept on the job."""
     if not cfg.rules or not checked:
         return

@@ -24,7 +24,7 @@ from .error_workbook import INLINE_BYTES, AnnotationUnavailable, annotate
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
 from .models import ImportJob, ImportStatus, KeyConflict
-from .rules import validate_one
+from .plausibility import validate_one
 from .services import (
     HIDDEN_FIELDS,
     OutOfScope,

@@ -22,7 +22,7 @@ from kechuang.core.concurrency import ConflictError
 from kechuang.core.error_workbook import annotate
 from kechuang.core.uploads import UploadRefused, check_ooxml, read_limited
 
-from . import rules, services
+from . import plausibility, services
 from .choices import ReportAction
 
 FORMAT = "kechuang-monthly/1"
@@ -337,7 +337,7 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
         for name, value in new.items():
             setattr(row, name, value)
         if kind == "i":
-            check = rules.check_value(item.indicator, unit, period, row.value, row.note, batch=batch)
+            check = plausibility.check_value(item.indicator, unit, period, row.value, row.note, batch=batch)
             for m in check.errors:
                 err.append(CellError(sheet_name, r, VALUE_COLUMNS[6], m))
             if action == "submit" and not check.errors:

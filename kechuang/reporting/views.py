@@ -30,7 +30,7 @@ from . import services
 from .choices import PeriodStatus, SubmissionStatus
 from .evidence import add_evidence, delete_evidence
 from .models import Evidence, IndicatorValue, Milestone, Period, ReportEvent, TaskReport
-from .rules import registry_cross_check
+from .plausibility import registry_cross_check
 
 
 def _plan(request, code) -> Plan:

@@ -1,4 +1,4 @@
-"""Plausibility rules (rules.py) at every door: Excel import, web form, API (rows and files), CLI;
+"""Plausibility rules (plausibility.py) at every door: Excel import, web form, API (rows and files), CLI;
 workbooks as users send them (hidden sheet, extra sheet, error cells, thousands separators)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kechuang.org.models import Unit
 from kechuang.registry.config import get_registry
 from kechuang.registry.importing import columns_for, parse_number, run_import
 from kechuang.registry.models import Commissioner, Enterprise, EnterpriseYear, HighTechCertificate, ImportJob
-from kechuang.registry.rules import describe
+from kechuang.registry.plausibility import describe
 from kechuang.registry.tests import factories as f
 from kechuang.registry.tests import xlsx
 

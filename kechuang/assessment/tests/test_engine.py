@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from kechuang.assessment.scoring import IndicatorInput, Rules, TaskInput, UnitInput, indicator_points, score_all
+from kechuang.assessment.engine import IndicatorInput, Rules, TaskInput, UnitInput, indicator_points, score_all
 
 RULES = Rules(task_weight=D(40), late_report=D(1), missing_report=D(2), overdue_order=D(3), max_deduction=D(5),
               max_bonus=D(3))
@@ -97,7 +97,7 @@ def test_full_score_is_the_applicable_weights_and_the_rate_is_total_over_full():
 
 
 def test_a_unit_without_indicators_is_not_applicable_there_not_zero():
-    from kechuang.assessment.scoring import as_json
+    from kechuang.assessment.engine import as_json
 
     [score] = score_all([UnitInput(1, "乙局", "部门", tasks=[TaskInput(1, "任务一", D("100"))])], RULES)
     row = as_json(score)

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.policy.rules import deduction, hnte, params_for, tech_sme
-from kechuang.policy.rules.base import Certificate, EnterpriseFacts, Status, YearFigures
+from kechuang.policy.engine import deduction, hnte, params_for, tech_sme
+from kechuang.policy.engine.base import Certificate, EnterpriseFacts, Status, YearFigures
 
 M = Decimal(1_000_000)
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.reporting import rules, services
+from kechuang.reporting import plausibility as rules
+from kechuang.reporting import services
 from kechuang.reporting.choices import SubmissionStatus as S
 
 from .helpers import period, reported_indicator, value_row

@@ -1,0 +1,134 @@
+"""Completeness and timeliness per unit and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from kechuang.plans.choices import ValueSource
+from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+
+from ..choices import SubmissionStatus
+from ..models import IndicatorValue, Period, TaskReport
+
+UNIT_STATUSES = ("on_time", "late", "missing", "draft")
+
+
+def expected_items(plan) -> dict[int, int]:
+    """unit id → number of rows the unit owes each month (its tasks + its reported indicators)."""
+    counts: dict[int, int] = {}
+    for row in TaskUnit.objects.filter(task__plan=plan).values("unit_id").annotate(n=Count("task_id", distinct=True)):
+        counts[row["unit_id"]] = row["n"]
+    reported = Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED)
+    shares = IndicatorShare.objects.filter(indicator__in=reported).values_list("indicator_id", "unit_id")
+    shared_ids = set()
+    for indicator_id, unit_id in shares:
+        shared_ids.add(indicator_id)
+        counts[unit_id] = counts.get(unit_id, 0) + 1
+    for ind_id, owner_id in reported.exclude(owner_unit__isnull=True).values_list("pk", "owner_unit_id"):
+        if ind_id not in shared_ids:
+            counts[owner_id] = counts.get(owner_id, 0) + 1
+    return counts
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
+    """(period id, unit id) → on_time | late | missing | draft, with a constant number of queries.
+
+    A unit's month is submitted when every row it owes has been submitted at least once by ``as_of``;
+    on time when the last of those first submissions fell on or before the due date. ``draft`` means
+    started but not (fully) submitted; ``missing`` means nothing at all.
+    """
+    periods = list(periods)
+    expected = expected_items(plan)
+    cutoff = _end_of(as_of)
+    period_ids = [p.pk for p in periods]
+    agg: dict[tuple[int, int], dict] = {}
+
+    def collect(qs):
+        for row in qs.values("period_id", "unit_id").annotate(
+            n=Count("pk"), done=Count("pk", filter=Q(first_submitted_at__lte=cutoff)),
+            last=Max("first_submitted_at", filter=Q(first_submitted_at__lte=cutoff)),
+        ):
+            slot = agg.setdefault((row["period_id"], row["unit_id"]), {"n": 0, "done": 0, "last": None})
+            slot["n"] += row["n"]
+            slot["done"] += row["done"]
+            if row["last"] and (slot["last"] is None or row["last"] > slot["last"]):
+                slot["last"] = row["last"]
+
+    collect(TaskReport.objects.filter(plan=plan, period_id__in=period_ids))
+    collect(IndicatorValue.objects.filter(plan=plan, period_id__in=period_ids, indicator__source=ValueSource.REPORTED))
+    result = {}
+    for period in periods:
+        for unit_id, owed in expected.items():
+            slot = agg.get((period.pk, unit_id))
+            if not slot or slot["n"] == 0:
+                result[(period.pk, unit_id)] = "missing"
+            elif slot["done"] >= owed and slot["last"] is not None:
+                late = timezone.localtime(slot["last"]).date() > period.due_on
+                result[(period.pk, unit_id)] = "late" if late else "on_time"
+            else:
+                result[(period.pk, unit_id)] = "draft"
+    return result
+
+
+def latest_approved_reports(plan, as_of: dt.date, task_ids=None) -> dict[int, dict[int, TaskReport]]:
+    """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}}: the database
+    picks each unit's latest row per task (window function), then one query reads just those. The
+    bulletin and the supervision task page both read this (the same report text in both)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    months = [p.month for p in Period.objects.filter(plan=plan, year=plan.year) if p.end <= as_of]
+    rows = TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED, period__year=plan.year,
+                                     period__month__in=months)
+    if task_ids is not None:
+        rows = rows.filter(task_id__in=list(task_ids))
+    latest = (
+        rows.annotate(rn=Window(RowNumber(), partition_by=[F("task_id"), F("unit_id")],
+                                order_by=[F("period__month").desc(), F("pk").desc()]))
+        .filter(rn=1)
+        .values_list("pk", flat=True)
+    )
+    out: dict[int, dict[int, TaskReport]] = {}
+    for report in TaskReport.objects.filter(pk__in=list(latest)).select_related("unit", "period"):
+        out.setdefault(report.task_id, {})[report.unit_id] = report
+    return out
+
+
+def unit_period_status(plan, period, as_of: dt.date | None = None) -> dict[int, str]:
+    """{unit_id: "on_time" | "late" | "missing" | "draft"} for every unit that owes the month's report."""
+    as_of = as_of or timezone.localdate()
+    return {unit_id: s for (_pid, unit_id), s in status_matrix(plan, [period], as_of).items()}
+
+
+def timeliness(plan, year: int, through_month: int, as_of: dt.date | None = None) -> dict[int, dict]:
+    """Per unit over the months 1..through_month: counts per status and the rates.
+
+    ``on_time_rate`` = months on time / months due; ``submitted_rate`` = months submitted (on time or
+    late) / months due. Only months whose due date has passed by ``as_of`` count as due.
+    """
+    as_of = as_of or timezone.localdate()
+    periods = [
+        p for p in Period.objects.filter(plan=plan, year=year, month__lte=through_month).order_by("month")
+        if p.due_on < as_of
+    ]
+    matrix = status_matrix(plan, periods, as_of)
+    out: dict[int, dict] = {}
+    for unit_id in expected_items(plan):
+        counts = {s: 0 for s in UNIT_STATUSES}
+        for p in periods:
+            counts[matrix[(p.pk, unit_id)]] += 1
+        months = len(periods)
+        out[unit_id] = {
+            **counts,
+            "months": months,
+            "on_time_rate": (counts["on_time"] / months) if months else None,
+            "submitted_rate": ((counts["on_time"] + counts["late"]) / months) if months else None,
+        }
+    return out

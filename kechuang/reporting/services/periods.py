@@ -1,0 +1,76 @@
+"""Reporting periods: dates, the current period, open/close."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.audit.services import record_event
+
+from ..choices import PeriodStatus
+from ..models import Period
+from .errors import NotAllowed, WorkflowError
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + n
+    return idx // 12, idx % 12 + 1
+
+
+def period_dates(plan, year: int, month: int) -> tuple[dt.date, dt.date]:
+    """(opens_on, due_on): open on the 1st of the following month, due on ``report_due_day`` of it."""
+    ny, nm = _add_months(year, month, 1)
+    due_day = int(plan.setting("report_due_day") or 5)
+    due_day = max(1, min(due_day, calendar.monthrange(ny, nm)[1]))
+    return dt.date(ny, nm, 1), dt.date(ny, nm, due_day)
+
+
+def ensure_periods(plan) -> list[Period]:
+    """Create the plan year's 12 monthly periods (idempotent); returns them in order."""
+    with transaction.atomic():
+        existing = {(p.year, p.month): p for p in Period.objects.filter(plan=plan, year=plan.year)}
+        for month in range(1, 13):
+            if (plan.year, month) not in existing:
+                opens_on, due_on = period_dates(plan, plan.year, month)
+                existing[(plan.year, month)], _ = Period.objects.get_or_create(
+                    plan=plan, year=plan.year, month=month,
+                    defaults={"opens_on": opens_on, "due_on": due_on, "status": PeriodStatus.OPEN},
+                )
+    return [existing[(plan.year, m)] for m in range(1, 13)]
+
+
+def business_date() -> dt.date:
+    """Today, or the demo's business date (SystemFlag ``demo_as_of``) when demo data is loaded."""
+    from kechuang.core.models import SystemFlag
+
+    flag = SystemFlag.get("demo_as_of")
+    if flag:
+        try:
+            return dt.date.fromisoformat(flag)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+def current_period(plan, today: dt.date | None = None) -> Period | None:
+    """The month being reported on ``today``: the latest period already open for entry (else the first)."""
+    today = today or business_date()
+    periods = ensure_periods(plan)
+    opened = [p for p in periods if p.opens_on <= today]
+    return opened[-1] if opened else periods[0]
+
+
+def set_period_status(period: Period, *, user, status: str) -> Period:
+    """The office closes a month to entry or opens it again (audited)."""
+    if not user.is_office:
+        raise NotAllowed("只有领导小组办公室可以开放或关闭填报期")
+    if status not in PeriodStatus.values:
+        raise WorkflowError("无效的填报期状态")
+    with transaction.atomic():
+        Period.objects.filter(pk=period.pk).update(status=status)
+        period.status = status
+        record_event("reporting.period_" + status, user=user, obj=period, detail={"period": period.code})
+    return period
