@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_q",
+    # Loads every app's rules.py: the declared permissions (see kechuang/core/predicates.py).
+    "rules.apps.AutodiscoverRulesConfig",
     "kechuang.core",
     "kechuang.org",
     "kechuang.accounts",
@@ -213,6 +215,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "kechuang.accounts.backends.RolePermissionBackend",
+    # Actions declared with django-rules in each app's rules.py (``user.has_perm("reporting.review_taskreport", row)``).
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,8 @@ scope is still decided by each model's ``scope_rule``.
 
 from __future__ import annotations
 
+import rules
+
 from .models import Role
 
 # App labels whose data the office manages in the admin.
@@ -27,6 +29,9 @@ class RolePermissionBackend:
 
     def has_perm(self, user_obj, perm, obj=None):
         if not user_obj.is_active or not getattr(user_obj, "pk", None):
+            return False
+        # An action declared in an app's rules.py is decided by its rule alone (rules.permissions backend).
+        if rules.perm_exists(perm):
             return False
         app_label, _, codename = perm.partition(".")
         model = codename.split("_", 1)[1] if "_" in codename else ""

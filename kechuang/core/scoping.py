@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from kechuang.core.predicates import is_office, is_unit_member, sees_everything
 from kechuang.core.roles import Role
 
 VIEW = "view"
@@ -69,11 +70,11 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 def plan_work_rule(user, action, unit_rule):
     """The common shape of a plan-work scope: the office does everything, nobody else changes,
     leaders read everything, and a unit's reporters and reviewers read what ``unit_rule(user)`` gives."""
-    if user.is_office:
+    if is_office(user):
         return True
     if action == CHANGE:
         return False
-    if user.sees_everything:
+    if sees_everything(user):
         return True
     if is_unit_member(user):
         return unit_rule(user)
@@ -82,8 +83,3 @@ def plan_work_rule(user, action, unit_rule):
 
 def unit_member_roles():
     return (Role.REPORTER, Role.REVIEWER)
-
-
-def is_unit_member(user) -> bool:
-    """A reporter or reviewer of a unit: sees its own unit's work."""
-    return bool(user.unit_id) and user.has_role(*unit_member_roles())

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.params import date_in_range
-from kechuang.core.scoping import is_unit_member, restrict
+from kechuang.core.scoping import restrict
 from kechuang.plans.models import Plan
 
 from . import services
@@ -241,7 +241,7 @@ def open_task_report(request, code: str, period: str, task_id: int, response: Ht
     """The caller's unit's report on a task for a month, created pre-filled when missing."""
     plan = _plan(request, code)
     user = request.auth
-    if not is_unit_member(user):
+    if not user.has_perm("reporting.fill_report"):
         raise HttpError(404, "Not Found")
     services.ensure_periods(plan)
     p = get_object_or_404(_period_filter(Period.objects.filter(plan=plan), period, ""))
@@ -316,7 +316,7 @@ def reopen_indicator_value(request, value_id: int, response: HttpResponse):
 def reporting_completeness(request, code: str, period: str, as_of: dt.date | None = None):
     """on_time | late | missing | draft per unit for one month (office and leaders)."""
     user = request.auth
-    if not user.sees_everything:
+    if not user.has_perm("reporting.view_completeness"):
         raise HttpError(404, "Not Found")
     as_of = date_in_range(as_of, "as_of")
     plan = _plan(request, code)

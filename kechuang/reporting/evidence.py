@@ -24,7 +24,7 @@ from kechuang.documents.pdf import PdfUnavailable, convert_to_pdf
 
 from .choices import PreviewStatus, ReportAction
 from .models import Evidence, TaskReport
-from .services import NotAllowed, WorkflowError, _check_editable, _check_open, _event, _lock, can_edit
+from .services import NotAllowed, WorkflowError, _check_editable, _check_open, _event, _lock
 
 ALLOWED = {
     "pdf": "application/pdf",
@@ -185,7 +185,7 @@ def add_evidence(report: TaskReport, *, user, uploaded) -> Evidence:
     stored = uuid.uuid4().hex
     with transaction.atomic():
         row = _lock(report)
-        if not can_edit(user, row):
+        if not user.has_perm("reporting.edit_taskreport", row):
             raise NotAllowed("无权为该报告上传佐证材料")
         _check_editable(row)
         _check_open(row)
@@ -207,7 +207,7 @@ def add_evidence(report: TaskReport, *, user, uploaded) -> Evidence:
 def delete_evidence(evidence: Evidence, *, user) -> None:
     with transaction.atomic():
         row = _lock(evidence.task_report)
-        if not can_edit(user, row):
+        if not user.has_perm("reporting.edit_taskreport", row):
             raise NotAllowed("无权删除该佐证材料")
         _check_editable(row)
         _check_open(row)

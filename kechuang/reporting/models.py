@@ -26,15 +26,19 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core import files as private_files
 from kechuang.core.models import TimeStampedModel, VersionedModel
+from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
 from kechuang.plans.choices import TaskUnitRole
+from kechuang.plans.models import TaskUnit
 
 from .choices import PeriodStatus, PrefillSource, PreviewStatus, ReportAction, SubmissionStatus
 
 
-def _lead_task_ids(user):
-    from kechuang.plans.models import TaskUnit
+def _lead_unit_ids(task_ids) -> set[int]:
+    return set(TaskUnit.objects.filter(task_id__in=task_ids, role=TaskUnitRole.LEAD).values_list("unit_id", flat=True))
 
+
+def _lead_task_ids(user):
     return TaskUnit.objects.filter(unit_id=user.unit_id, role=TaskUnitRole.LEAD).values("task_id")
 
 
@@ -95,7 +99,7 @@ class Period(models.Model):
 
         # Everyone who reads the plan reads its periods; only the office opens and closes them.
         if action == CHANGE:
-            return user.is_office
+            return is_office(user)
         decision = Plan.scope_rule(user, action)
         if decision is True or decision is False or decision is None:
             return decision
@@ -167,14 +171,18 @@ class TaskReport(ReportBase):
     def __str__(self) -> str:
         return f"{self.period} {self.unit} · {self.task}"
 
+    def reviewer_unit_ids(self) -> set[int]:
+        """The units whose reviewers approve this row (``is_lead_reviewer``): those leading its task."""
+        return _lead_unit_ids([self.task_id])
+
     @classmethod
     def scope_rule(cls, user, action):
         own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
-        if user.is_office:
+        if is_office(user):
             return own | _not_draft()
         if action == CHANGE:
             return own if is_unit_member(user) else False
-        if user.sees_everything:
+        if sees_everything(user):
             return _not_draft()
         if is_unit_member(user):
             return own | (Q(task_id__in=_lead_task_ids(user)) & _not_draft())
@@ -210,16 +218,21 @@ class IndicatorValue(ReportBase):
     def __str__(self) -> str:
         return f"{self.period} {self.unit} · {self.indicator}"
 
+    def reviewer_unit_ids(self) -> set[int]:
+        """The units whose reviewers approve this value (``is_lead_reviewer``): the indicator's owner and the units
+        leading its tasks."""
+        return {self.indicator.owner_unit_id} | _lead_unit_ids(self.indicator.tasks.values("pk"))
+
     @classmethod
     def scope_rule(cls, user, action):
         from kechuang.plans.models import Indicator
 
         own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
-        if user.is_office:
+        if is_office(user):
             return own | _not_draft()
         if action == CHANGE:
             return own if is_unit_member(user) else False
-        if user.sees_everything:
+        if sees_everything(user):
             return _not_draft()
         if is_unit_member(user):
             led = Indicator.tasks.through.objects.filter(task_id__in=_lead_task_ids(user)).values("indicator_id")
@@ -386,11 +399,11 @@ class Milestone(TimeStampedModel, VersionedModel):
     @classmethod
     def scope_rule(cls, user, action):
         own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return own if is_unit_member(user) else False
-        if user.sees_everything:
+        if sees_everything(user):
             return True
         if is_unit_member(user):
             return own | Q(task_id__in=_lead_task_ids(user))

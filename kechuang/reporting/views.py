@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.error_workbook import AnnotationUnavailable
 from kechuang.core.params import parse_date
-from kechuang.core.scoping import get_for_user, is_unit_member, restrict
+from kechuang.core.perms import check_perm, perm_required
+from kechuang.core.scoping import get_for_user, restrict
 from kechuang.org.models import Unit
 from kechuang.plans.models import IndicatorShare, Plan
 from kechuang.plans.services import current_plan
@@ -31,6 +31,7 @@ from .choices import PeriodStatus, SubmissionStatus
 from .evidence import add_evidence, delete_evidence
 from .models import Evidence, IndicatorValue, Milestone, Period, ReportEvent, TaskReport
 from .plausibility import registry_cross_check
+from .rules import row_perm
 
 
 def _plan(request, code) -> Plan:
@@ -43,8 +44,7 @@ def _period(plan, year, month) -> Period:
 
 
 def _require_unit_member(user):
-    if not is_unit_member(user):
-        raise Http404
+    check_perm(user, "reporting.fill_report")
 
 
 def _fill_url(plan, period):
@@ -58,10 +58,10 @@ def home(request):
     plan = current_plan(user)
     if plan is None:
         raise Http404
-    if is_unit_member(user):
+    if user.has_perm("reporting.fill_report"):
         period = services.current_period(plan)
         return redirect(_fill_url(plan, period))
-    if user.sees_everything:
+    if user.has_perm("reporting.view_completeness"):
         return redirect("reporting:completeness", plan.code)
     raise Http404
 
@@ -328,7 +328,7 @@ def evidence_delete(request, pk):
         message = f"已删除：{evidence.original_name}"
     except services.WorkflowError as exc:
         error = exc.message
-    if request.htmx and is_unit_member(request.user) and request.user.unit_id == report.unit_id:
+    if request.htmx and request.user.has_perm("reporting.fill_report") and request.user.unit_id == report.unit_id:
         return _evidence_block(request, report.plan, report.period, report.task, message=message, error=error)
     if error:
         messages.error(request, error)
@@ -341,7 +341,7 @@ def evidence_delete(request, pk):
 
 
 def _is_reviewer(user) -> bool:
-    return user.is_office or (bool(user.unit_id) and user.has_role(Role.REVIEWER))
+    return user.has_perm("reporting.view_reviewqueue")
 
 
 def _review_filters(source, reports, values) -> tuple[dict, dict]:
@@ -463,8 +463,8 @@ def _detail_context(request, row):
     return {
         "row": row, "plan": row.plan, "events": events,
         "is_task": isinstance(row, TaskReport),
-        "can_review": row.status == SubmissionStatus.SUBMITTED and services.can_review(user, row),
-        "can_reopen": row.status == SubmissionStatus.APPROVED and services.can_reopen(user),
+        "can_review": row.status == SubmissionStatus.SUBMITTED and user.has_perm(row_perm("review", row), row),
+        "can_reopen": row.status == SubmissionStatus.APPROVED and user.has_perm(row_perm("reopen", row), row),
         "evidence": list(row.evidence.all()) if isinstance(row, TaskReport) else [],
         "own_unit": user.unit_id == row.unit_id,
         "registry_check": None if isinstance(row, TaskReport) else registry_cross_check(row),
@@ -532,11 +532,9 @@ STATUS_LABELS = {"on_time": "按时", "late": "迟报", "missing": "未报", "dr
 
 
 @login_required
+@perm_required("reporting.view_completeness")
 def completeness(request, code):
     """填报情况: each unit × month (on time, late, missing), the year's rates and this month's burden."""
-    user = request.user
-    if not user.sees_everything:
-        raise Http404
     plan = _plan(request, code)
     periods = services.ensure_periods(plan)
     today = services.business_date()
@@ -586,19 +584,18 @@ def unit_month(request, code, unit_code, year, month):
     return render(request, "reporting/unit_month.html", {
         "plan": plan, "unit": unit, "period": period, "reports": reports, "values": values,
         "state": STATUS_LABELS.get(state, "无需报送") if state else "无需报送",
-        "can_fill": is_unit_member(user) and user.unit_id == unit.pk,
+        "can_fill": user.has_perm("reporting.fill_report") and user.unit_id == unit.pk,
     })
 
 
 @login_required
+@perm_required("reporting.view_period")
 def period_list(request, code):
     user = request.user
-    if not (user.sees_everything or is_unit_member(user)):
-        raise Http404
     plan = _plan(request, code)
     periods = services.ensure_periods(plan)
     approved = []
-    if user.is_office:
+    if user.has_perm("reporting.change_period"):
         approved = list(
             TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED)
             .select_related("task", "unit", "period").order_by("-period__month", "unit__path")[:200]
@@ -625,15 +622,13 @@ def period_status(request, pk):
 
 
 @login_required
+@perm_required("reporting.view_milestone")
 def milestones(request, code):
     """工期倒排: the unit's milestones per task (add, mark done); lead units and the office read them."""
     user = request.user
-    if not (user.sees_everything or is_unit_member(user)):
-        raise Http404
     plan = _plan(request, code)
     if request.method == "POST":
-        if not is_unit_member(user):
-            raise Http404
+        check_perm(user, "reporting.change_milestone")
         try:
             services.milestone_action(plan, user=user, data=request.POST)
             messages.success(request, "已保存工作节点")
@@ -642,7 +637,7 @@ def milestones(request, code):
         return redirect("reporting:milestones", plan.code)
     qs = restrict(Milestone.objects.filter(task__plan=plan), user).select_related("task", "unit")
     today = services.business_date()
-    my_tasks = services.unit_task_roles(plan, user.unit) if is_unit_member(user) else []
+    my_tasks = services.unit_task_roles(plan, user.unit) if user.has_perm("reporting.change_milestone") else []
     items = [{"m": m, "overdue": m.overdue(today), "mine": m.unit_id == user.unit_id} for m in qs]
     return render(request, "reporting/milestones.html", {
         "plan": plan, "items": items, "my_tasks": my_tasks, "today": today,

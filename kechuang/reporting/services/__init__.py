@@ -56,14 +56,7 @@ from .periods import (  # noqa: F401
     period_dates,
     set_period_status,
 )
-from .permissions import (  # noqa: F401
-    _lead_unit_ids,
-    can_edit,
-    can_reopen,
-    can_review,
-    is_unit_user,
-    reviewable,
-)
+from .permissions import reviewable  # noqa: F401
 from .prefill import (  # noqa: F401
     IndicatorItem,
     TaskItem,

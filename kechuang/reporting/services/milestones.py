@@ -7,7 +7,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import save_with_version
 from kechuang.plans.models import TaskUnit
@@ -21,7 +20,7 @@ from .workflow import _check_version
 def milestone_action(plan, *, user, data) -> Milestone | None:
     """工期倒排: the unit adds a milestone to one of its tasks, marks one done (or not done), or deletes one."""
     op = data.get("op", "add")
-    if not (user.unit_id and user.has_role(Role.REPORTER, Role.REVIEWER)):
+    if not user.has_perm("reporting.change_milestone"):
         raise NotAllowed("只有本单位填报员可以维护工作节点")
     if op == "add":
         try:

@@ -65,7 +65,7 @@ def current_period(plan, today: dt.date | None = None) -> Period | None:
 
 def set_period_status(period: Period, *, user, status: str) -> Period:
     """The office closes a month to entry or opens it again (audited)."""
-    if not user.is_office:
+    if not user.has_perm("reporting.change_period", period):
         raise NotAllowed("只有领导小组办公室可以开放或关闭填报期")
     if status not in PeriodStatus.values:
         raise WorkflowError("无效的填报期状态")

@@ -14,9 +14,9 @@ from kechuang.notices.services import notify
 from .. import plausibility
 from ..choices import PeriodStatus, PrefillSource, ReportAction, SubmissionStatus
 from ..models import IndicatorValue, ReportEvent, TaskReport
+from ..rules import row_perm
 from .cleaning import TASK_FIELDS, VALUE_FIELDS, clean_task_data, clean_value_data, submission_problems
 from .errors import TEXT_MAX, InvalidData, NotAllowed, WorkflowError
-from .permissions import can_edit, can_reopen, can_review
 
 
 def _label(row) -> str:
@@ -79,7 +79,7 @@ def save_draft(report, *, user, data: dict, expected_version, action: str = Repo
     cleaned = clean_task_data(data) if isinstance(report, TaskReport) else clean_value_data(data)
     with transaction.atomic():
         row = _lock(report)
-        if not can_edit(user, row):
+        if not user.has_perm(row_perm("edit", row), row):
             raise NotAllowed(f"无权修改该{_label(row)}")
         _check_version(row, expected_version)
         _check_editable(row)
@@ -108,7 +108,7 @@ def submit(report, *, user, expected_version=None, now=None, batch=None):
     now = now or timezone.now()
     with transaction.atomic():
         row = _lock(report)
-        if not can_edit(user, row):
+        if not user.has_perm(row_perm("edit", row), row):
             raise NotAllowed(f"无权报送该{_label(row)}")
         _check_version(row, expected_version)
         if row.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
@@ -132,7 +132,7 @@ def approve(report, *, user, expected_version=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         row = _lock(report)
-        if not can_review(user, row):
+        if not user.has_perm(row_perm("review", row), row):
             raise NotAllowed("只有牵头单位审核员或领导小组办公室可以审核（不能审核本单位的报告）")
         _check_version(row, expected_version)
         if row.status != SubmissionStatus.SUBMITTED:
@@ -157,7 +157,7 @@ def return_for_revision(report, *, user, reason: str, expected_version=None, now
         raise InvalidData("退回时必须填写退回原因")
     with transaction.atomic():
         row = _lock(report)
-        if not can_review(user, row):
+        if not user.has_perm(row_perm("review", row), row):
             raise NotAllowed("只有牵头单位审核员或领导小组办公室可以退回（不能退回本单位的报告）")
         _check_version(row, expected_version)
         if row.status != SubmissionStatus.SUBMITTED:
@@ -181,7 +181,7 @@ def reopen(report, *, user, reason: str = "", expected_version=None, now=None):
     reason = (reason or "").strip() or "领导小组办公室重新开放"
     with transaction.atomic():
         row = _lock(report)
-        if not can_reopen(user):
+        if not user.has_perm(row_perm("reopen", row), row):
             raise NotAllowed("只有领导小组办公室可以重新开放已审核的数据")
         _check_version(row, expected_version)
         if row.status != SubmissionStatus.APPROVED:
