@@ -53,12 +53,9 @@ class User(AbstractUser):
         return cached
 
     def has_role(self, *roles: str) -> bool:
+        """Whether the user holds one of ``roles``. Who may do what is declared in each app's rules.py from the
+        predicates in ``kechuang.core.predicates`` (``user.has_perm(...)``), not asked of roles by hand."""
         return bool(self.roles.intersection(roles))
-
-    @property
-    def sees_everything(self) -> bool:
-        """Office and leaders see the whole plan; leaders only read."""
-        return self.is_active and self.has_role(Role.OFFICE, Role.LEADER)
 
     @classmethod
     def scope_rule(cls, user, action):
@@ -68,10 +65,6 @@ class User(AbstractUser):
         if user.has_role(Role.SECADMIN):
             return action == "view" or action == "roles"
         return False
-
-    @property
-    def is_office(self) -> bool:
-        return self.is_active and self.has_role(Role.OFFICE)
 
 
 class UserRole(models.Model):

@@ -30,3 +30,11 @@ PERSONAS = {
     name: (spec["unit"], spec["roles"])
     for name, spec in yaml.safe_load((Path(__file__).parent / "tests" / "personas.yaml").read_text("utf-8")).items()
 }
+
+
+def who_may(personas: dict, perm: str, obj=None) -> set[str]:
+    """The personas (by name, and "anonymous") that have ``perm`` (on ``obj``): the declared rule, read back."""
+    from django.contrib.auth.models import AnonymousUser  # Django's auth models need the app registry loaded
+
+    found = {name for name, user in personas.items() if user.has_perm(perm, obj)}
+    return found | ({"anonymous"} if AnonymousUser().has_perm(perm, obj) else set())
