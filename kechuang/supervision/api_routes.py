@@ -111,7 +111,7 @@ def task_status(request, code: str, as_of: dt.date | None = None):
 @router.get("/{code}/rankings", response=list[UnitRankOut])
 def rankings(request, code: str, as_of: dt.date | None = None):
     plan = _plan(request, code)
-    if not request.auth.sees_everything:
+    if not request.auth.has_perm("supervision.view_rankings"):
         from django.http import Http404
 
         raise Http404

@@ -18,15 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
+from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import CHANGE, ScopedManager, ScopedQuerySet, is_unit_member
 
 
 def _unit_rule(user, action, field: str = "unit_id", unit_may_change: bool = False):
-    if user.is_office:
+    if is_office(user):
         return True
     if action == CHANGE:
         return Q(**{field: user.unit_id}) if unit_may_change and is_unit_member(user) else False
-    if user.sees_everything:
+    if sees_everything(user):
         return True
     if is_unit_member(user):
         return Q(**{field: user.unit_id})
@@ -142,7 +143,7 @@ class SupervisionOrder(TimeStampedModel):
     def scope_rule(cls, user, action):
         # Units see their own orders (issued onwards — a proposal is the office's internal draft)
         # and reply to them; proposals stay with the office.
-        if user.is_office:
+        if is_office(user):
             return True
         decision = _unit_rule(user, action, unit_may_change=True)
         if decision is True:
@@ -231,11 +232,11 @@ class Meeting(TimeStampedModel):
     def scope_rule(cls, user, action):
         # Meetings are the leading group's: the office prepares them, leaders read them; a unit sees
         # the meetings that assigned it a decision.
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return False
-        if user.sees_everything:
+        if sees_everything(user):
             return True
         if is_unit_member(user):
             return Q(pk__in=MeetingDecision.objects.filter(owner_unit_id=user.unit_id).values("meeting_id"))

@@ -16,7 +16,6 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from kechuang.audit.services import record_event
-from kechuang.core.scoping import is_unit_member
 from kechuang.documents import forms
 from kechuang.notices.models import NoticeKind as Topic
 from kechuang.notices.services import emailed_by_channel, notify
@@ -45,8 +44,9 @@ class TransitionError(Exception):
         self.message = message
 
 
-def _require_office(user):
-    if user is None or not user.is_office:
+def _require_office(user, perm: str, obj=None):
+    """The office's actions (declared in supervision/rules.py)."""
+    if user is None or not user.has_perm(perm, obj):
         raise PermissionDenied("只有领导小组办公室可以执行此操作")
 
 
@@ -102,7 +102,7 @@ def _notify_issued(order) -> None:
 
 def issue_order(plan, subject, unit, reason: str, reply_due: dt.date, user, issued_on: dt.date | None = None):
     """Issue a new numbered 督办单 on ``subject`` (indicator, task or meeting decision) to ``unit``."""
-    _require_office(user)
+    _require_office(user, "supervision.issue_order")
     issued_on = issued_on or timezone.localdate()
     if not reason.strip():
         raise TransitionError("请填写督办事由")
@@ -121,7 +121,7 @@ def issue_order(plan, subject, unit, reason: str, reply_due: dt.date, user, issu
 
 def issue_proposed(order, user, reply_due: dt.date, reason: str | None = None, issued_on: dt.date | None = None):
     """Turn a system proposal into an issued, numbered order."""
-    _require_office(user)
+    _require_office(user, "supervision.issue_order", order)
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
@@ -141,7 +141,7 @@ def issue_proposed(order, user, reply_due: dt.date, reason: str | None = None, i
 
 
 def dismiss_proposal(order, user, note: str = ""):
-    _require_office(user)
+    _require_office(user, "supervision.close_order", order)
     with transaction.atomic():
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.PROPOSED:
@@ -155,7 +155,7 @@ def dismiss_proposal(order, user, note: str = ""):
 
 def reply_order(order, user, reply: str):
     """The unit's reply (办理情况); only a member of the order's unit, only while issued."""
-    if not (is_unit_member(user) and user.unit_id == order.unit_id):
+    if not user.has_perm("supervision.reply_order", order):
         raise PermissionDenied("只有责任单位可以反馈督办单")
     if not reply.strip():
         raise TransitionError("请填写办理情况")
@@ -176,7 +176,7 @@ def reply_order(order, user, reply: str):
 
 def close_order(order, user, note: str = ""):
     """The office closes (办结) a replied order."""
-    _require_office(user)
+    _require_office(user, "supervision.close_order", order)
     with transaction.atomic():
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.REPLIED:
@@ -190,7 +190,7 @@ def close_order(order, user, note: str = ""):
 
 def reopen_order(order, user, note: str):
     """The office sends a reply back (replied → issued) when it is not satisfactory."""
-    _require_office(user)
+    _require_office(user, "supervision.close_order", order)
     with transaction.atomic():
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.REPLIED:
@@ -330,7 +330,7 @@ def meeting_agenda(plan, as_of: dt.date) -> str:
 
 
 def create_meeting(plan, date: dt.date, user, title: str = "", as_of: dt.date | None = None) -> Meeting:
-    _require_office(user)
+    _require_office(user, "supervision.add_meeting")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             plan=plan, date=date, title=title or f"领导小组{date.month}月例会",
@@ -341,7 +341,7 @@ def create_meeting(plan, date: dt.date, user, title: str = "", as_of: dt.date | 
 
 
 def save_minutes(meeting, user, minutes: str, agenda: str | None = None) -> Meeting:
-    _require_office(user)
+    _require_office(user, "supervision.change_meeting", meeting)
     with transaction.atomic():
         meeting.minutes = minutes
         if agenda is not None:
@@ -352,7 +352,7 @@ def save_minutes(meeting, user, minutes: str, agenda: str | None = None) -> Meet
 
 
 def add_decision(meeting, user, text: str, owner_unit, deadline: dt.date) -> MeetingDecision:
-    _require_office(user)
+    _require_office(user, "supervision.change_meeting", meeting)
     if not text.strip():
         raise TransitionError("请填写议定事项")
     with transaction.atomic():
@@ -364,7 +364,7 @@ def add_decision(meeting, user, text: str, owner_unit, deadline: dt.date) -> Mee
 
 def complete_decision(decision, user, note: str = "", done_on: dt.date | None = None) -> MeetingDecision:
     """The owner unit (or the office) reports a decision done."""
-    if not (user.is_office or (is_unit_member(user) and user.unit_id == decision.owner_unit_id)):
+    if not user.has_perm("supervision.complete_decision", decision):
         raise PermissionDenied("只有责任单位或领导小组办公室可以办结议定事项")
     with transaction.atomic():
         decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
@@ -508,7 +508,7 @@ def urge_units(plan, user, as_of: dt.date, unit_ids=None) -> tuple[list[UrgingNo
     from kechuang.accounts.models import User
     from kechuang.reporting.services import ensure_periods
 
-    _require_office(user)
+    _require_office(user, "supervision.urge_units")
     ensure_periods(plan)  # idempotent; a notice needs a saved period
     targets = [lu for lu in late_units(plan, as_of) if unit_ids is None or lu.unit.pk in set(unit_ids)]
     if unit_ids is not None and not targets:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
-from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restrict_or_404
+from kechuang.core.perms import check_perm, perm_required
+from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
@@ -60,7 +61,7 @@ def _fmt(value, places=1):
 
 
 def _sees_all(user) -> bool:
-    return user.sees_everything
+    return user.has_perm("supervision.view_rankings")
 
 
 @login_required
@@ -81,7 +82,7 @@ def dashboard(request):
     tasks = [t for t in data["tasks"] if t["pk"] in visible_tasks]
     task_counts = {light: sum(1 for t in tasks if t["light"] == light) for light in engine.LIGHT_LABELS}
     ordered_tasks = sorted(tasks, key=lambda t: engine.LIGHT_ORDER[t["light"]])
-    if user.is_office:
+    if user.has_perm("supervision.issue_order"):
         keys = _open_order_keys(plan)
         for r in rows:
             r["has_order"] = f"indicator-{r['pk']}" in keys
@@ -100,12 +101,13 @@ def dashboard(request):
                   .select_related("unit", "indicator", "task", "decision").order_by("-issued_on", "-pk")[:20])
     for o in orders:
         o.overdue = o.is_overdue(as_of)
-    proposals = open_orders.filter(status=OrderStatus.PROPOSED).count() if user.is_office else 0
+    may_issue = user.has_perm("supervision.issue_order")
+    proposals = open_orders.filter(status=OrderStatus.PROPOSED).count() if may_issue else 0
     first = data["first_red"] if data["first_red"] in visible_ids else (rows[0]["pk"] if rows else None)
     return render(request, "supervision/dashboard.html", {
         "plan": plan, "as_of": as_of, "tp": data["tp"], "rows": rows, "counts": counts,
         "task_counts": task_counts, "tasks": ordered_tasks, "quarter_end": _last_quarter_end(plan, as_of),
-        "red_items": data["red_items"] if sees_all else None, "is_office": user.is_office,
+        "red_items": data["red_items"] if sees_all else None,
         "heat_html": heat_html, "ranking_html": data["ranking_html"] if sees_all else "",
         "orders": orders, "proposals": proposals,
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
@@ -171,8 +173,7 @@ def indicator_trend(request, pk):
 def supervision_list(request):
     """月督办清单: red and yellow items with their units, plus overdue meeting decisions."""
     plan = _plan(request)
-    if not _sees_all(request.user):
-        raise Http404
+    check_perm(request.user, "supervision.view_supervisionlist")
     as_of = _as_of(request, plan)
     items = engine.supervised_items(plan, as_of)
     proposals = set()
@@ -213,9 +214,9 @@ def order_detail(request, pk):
     order = _order(request, pk)
     events = order.events.select_related("user")
     user = request.user
-    can_reply = order.status == OrderStatus.ISSUED and is_unit_member(user) and user.unit_id == order.unit_id
+    can_reply = order.status == OrderStatus.ISSUED and user.has_perm("supervision.reply_order", order)
     return render(request, "supervision/order_detail.html", {
-        "order": order, "events": events, "can_reply": can_reply, "is_office": user.is_office,
+        "order": order, "events": events, "can_reply": can_reply,
         "overdue": order.is_overdue(default_as_of()),
     })
 
@@ -254,10 +255,9 @@ def _parse_date(raw, label):
 
 
 @login_required
+@perm_required("supervision.issue_order")
 def order_issue(request):
     """Issue a new 督办单 (office): from ?indicator= / ?task= / ?decision= or a proposal (?order=)."""
-    if not request.user.is_office:
-        raise Http404
     plan = _plan(request)
     as_of = default_as_of(plan)
     source = request.POST if request.method == "POST" else request.GET
@@ -409,8 +409,7 @@ def order_reply(request, pk):
 @login_required
 def order_close(request, pk):
     order = _order(request, pk, "change")
-    if not request.user.is_office:
-        raise Http404
+    check_perm(request.user, "supervision.close_order", order)
     action = request.POST.get("action", "close")
     if action == "return":
         return _transition(request, pk, lambda: services.reopen_order(order, request.user,
@@ -429,14 +428,12 @@ def order_close(request, pk):
 @login_required
 def meeting_list(request):
     meetings = restrict_or_404(Meeting.objects.select_related("plan"), request.user)
-    return render(request, "supervision/meeting_list.html", {"meetings": meetings,
-                                                             "is_office": request.user.is_office})
+    return render(request, "supervision/meeting_list.html", {"meetings": meetings})
 
 
 @login_required
+@perm_required("supervision.add_meeting")
 def meeting_create(request):
-    if not request.user.is_office:
-        raise Http404
     plan = _plan(request)
     as_of = default_as_of(plan)
     if request.method == "POST":
@@ -457,8 +454,9 @@ def meeting_detail(request, pk):
     user = request.user
     decisions = restrict(meeting.decisions.select_related("owner_unit"), user)
     as_of = default_as_of(meeting.plan)
+    can_change = user.has_perm("supervision.change_meeting", meeting)
     if request.method == "POST":
-        if not user.is_office:
+        if not can_change:
             raise Http404
         try:
             if request.POST.get("action") == "decision":
@@ -474,8 +472,8 @@ def meeting_detail(request, pk):
         return redirect("supervision:meeting_detail", meeting.pk)
     rows = [{"d": d, "overdue": d.is_overdue(as_of)} for d in decisions]
     return render(request, "supervision/meeting_detail.html", {
-        "meeting": meeting, "rows": rows, "is_office": user.is_office,
-        "units": engine.plan_units(meeting.plan) if user.is_office else [], "as_of": as_of,
+        "meeting": meeting, "rows": rows, "can_change": can_change,
+        "units": engine.plan_units(meeting.plan) if can_change else [], "as_of": as_of,
     })
 
 
@@ -508,8 +506,7 @@ def notice_list(request):
 def urge(request):
     """一键催办 (office): an urging notice to one late unit (``unit``) or to all of them (``all``), for
     the latest due period; a unit already urged for that period is not urged twice."""
-    if not request.user.is_office:
-        raise Http404
+    check_perm(request.user, "supervision.urge_units")
     plan = _plan(request)
     as_of = default_as_of(plan)
     unit_ids = None
@@ -552,7 +549,7 @@ def task_detail(request, pk):
     status, rows = engine.task_detail(plan, task, as_of)
     # Reports the user may open (a unit sees its own and, as lead unit, the task's submitted ones).
     visible = set(restrict(TaskReport.objects.filter(task=task), user).values_list("pk", flat=True))
-    if not user.sees_everything:
+    if not user.has_perm("supervision.view_rankings"):
         rows = [r for r in rows if r.unit.pk == user.unit_id or
                 (r.report is not None and r.report.pk in visible)]
     for r in rows:
@@ -562,6 +559,6 @@ def task_detail(request, pk):
     open_order = SupervisionOrder.objects.filter(plan=plan, task=task, status__in=OPEN_ORDER_STATUSES).first()
     return render(request, "supervision/task_detail.html", {
         "plan": plan, "task": task, "status": status, "rows": rows, "as_of": as_of,
-        "is_office": user.is_office, "open_order": open_order if user.sees_everything else None,
+        "open_order": open_order if user.has_perm("supervision.view_rankings") else None,
         "indicators": restrict(task.indicators.all(), user),
     })

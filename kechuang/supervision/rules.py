@@ -1,0 +1,25 @@
+"""Who may do what in supervision (django-rules; predicates in ``kechuang.core.predicates``).
+
+Row scope stays ``restrict()``: a unit reaches only its own orders and decisions; these rules decide the action.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from kechuang.core.predicates import is_office, is_own_unit, is_unit_member, sees_everything
+
+# 督办单: the office issues (from a proposal too), closes, returns and dismisses; the order's unit replies.
+rules.add_perm("supervision.issue_order", is_office)
+rules.add_perm("supervision.close_order", is_office)
+rules.add_perm("supervision.reply_order", is_unit_member & is_own_unit)
+# 月例会: the office prepares meetings, keeps minutes and adds decisions; the owner unit (or the office) reports
+# a decision done.
+rules.add_perm("supervision.add_meeting", is_office)
+rules.add_perm("supervision.change_meeting", is_office)
+rules.add_perm("supervision.complete_decision", is_office | (is_unit_member & is_own_unit))
+# 一键催办: the office.
+rules.add_perm("supervision.urge_units", is_office)
+# 月督办清单, the unit ranking and the whole heat map: the office and leaders.
+rules.add_perm("supervision.view_supervisionlist", sees_everything)
+rules.add_perm("supervision.view_rankings", sees_everything)
