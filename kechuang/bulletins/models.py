@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel, VersionedModel
+from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import CHANGE, ScopedManager
 
 
@@ -64,11 +65,11 @@ class Bulletin(TimeStampedModel, VersionedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # The office drafts and issues; leaders read issued bulletins only.
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return False
-        if user.sees_everything:
+        if sees_everything(user):
             return Q(status=BulletinStatus.ISSUED)
         return False
 

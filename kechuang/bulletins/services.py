@@ -42,8 +42,9 @@ class BulletinError(Exception):
         self.message = message
 
 
-def _require_office(user) -> None:
-    if user is None or not user.is_office:
+def _require_office(user, perm: str, obj=None) -> None:
+    """The office's actions (declared in bulletins/rules.py)."""
+    if user is None or not user.has_perm(perm, obj):
         raise BulletinError("只有领导小组办公室可以编制和印发通报")
 
 
@@ -65,7 +66,7 @@ def build_snapshot(plan, year: int, quarter: int, as_of: dt.date) -> dict:
 
 def draft_bulletin(plan, year: int, quarter: int, *, user, as_of: dt.date | None = None) -> Bulletin:
     """Create the quarter's draft, or refresh the data of an existing draft (narrative kept)."""
-    _require_office(user)
+    _require_office(user, "bulletins.draft_bulletin")
     if quarter not in (1, 2, 3, 4):
         raise BulletinError("季度应为 1–4")
     as_of = as_of or compose.quarter_end(year, quarter)
@@ -115,7 +116,7 @@ def update_narrative(bulletin: Bulletin, *, user, summary: str, next_steps: str,
                      highlights: list[dict] | None = None, problems: list[dict] | None = None) -> Bulletin:
     """The office's edits of a draft: 总体情况, the highlights and problems picked from the
     candidates (reordered, reworded), 下步工作. ``None`` leaves a list as it is."""
-    _require_office(user)
+    _require_office(user, "bulletins.edit_bulletin", bulletin)
     with transaction.atomic():
         current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if current.is_issued:
@@ -155,7 +156,7 @@ def render(bulletin: Bulletin, charts: bool = True) -> bytes:
 
 def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=None) -> Bulletin:
     """Number the bulletin, freeze its data as of ``as_of``, store the .docx; audited."""
-    _require_office(user)
+    _require_office(user, "bulletins.issue_bulletin", bulletin)
     now = now or timezone.now()
     with transaction.atomic():
         current = (Bulletin.objects.select_for_update(of=("self",)).select_related("plan", "plan__office_unit")

@@ -37,7 +37,8 @@ def _version(request, default: int = 0) -> int:
 @login_required
 def bulletin_list(request):
     bulletins = restrict_or_404(Bulletin.objects.select_related("plan"), request.user)
-    plans = restrict(Plan.objects.all(), request.user, CHANGE) if request.user.is_office else Plan.objects.none()
+    may_draft = request.user.has_perm("bulletins.draft_bulletin")
+    plans = restrict(Plan.objects.all(), request.user, CHANGE) if may_draft else Plan.objects.none()
     return render(request, "bulletins/bulletin_list.html", {
         "bulletins": bulletins, "plans": plans, "quarters": [1, 2, 3, 4],
     })
@@ -83,7 +84,7 @@ def _picks(request, name: str) -> list[dict]:
 def bulletin_detail(request, pk):
     bulletin = get_for_user(Bulletin.objects.select_related("plan", "issued_by"), request.user, pk=pk)
     snapshot = bulletin.snapshot or {}
-    can_edit = request.user.is_office and not bulletin.is_issued
+    can_edit = request.user.has_perm("bulletins.edit_bulletin", bulletin) and not bulletin.is_issued
     cands = snapshot.get("candidates") or {"highlights": [], "problems": []}
     as_of = snapshot.get("as_of", "")
     drill = reverse("metrics:indicator_values", args=[0]).rsplit("0/", 1)[0]

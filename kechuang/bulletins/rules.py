@@ -1,0 +1,15 @@
+"""Who may do what with the quarterly bulletins (django-rules; predicates in ``kechuang.core.predicates``).
+
+Leaders read the bulletins (row scope: ``Bulletin.scope_rule``); only the office drafts, edits and issues them.
+Whether a bulletin is still a draft is the workflow's check (``services``), not a permission.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from kechuang.core.predicates import is_office
+
+rules.add_perm("bulletins.draft_bulletin", is_office)
+rules.add_perm("bulletins.edit_bulletin", is_office)
+rules.add_perm("bulletins.issue_bulletin", is_office)
