@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
+from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
 
 
 def _office_leader_own_unit(user, action, unit_field: str = "unit_id"):
-    if user.is_office:
+    if is_office(user):
         return True
     if action == CHANGE:
         return False
-    if user.sees_everything:
+    if sees_everything(user):
         return True
     if is_unit_member(user):
         return Q(**{unit_field: user.unit_id})
@@ -64,11 +65,11 @@ class AssessmentScheme(TimeStampedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # Every unit may read the rules it is assessed by; only the office changes them.
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return False
-        if user.sees_everything or is_unit_member(user):
+        if sees_everything(user) or is_unit_member(user):
             return True
         return False
 
@@ -159,11 +160,11 @@ class AssessmentResult(TimeStampedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # Office: all; leaders: read all; units: read the published result (views show their own row only).
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return False
-        if user.sees_everything:
+        if sees_everything(user):
             return True
         if is_unit_member(user):
             return Q(status=ResultStatus.PUBLISHED)
@@ -209,11 +210,11 @@ class EvaluationFramework(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        if user.is_office:
+        if is_office(user):
             return True
         if action == CHANGE:
             return False
-        return bool(user.sees_everything)
+        return sees_everything(user)
 
 
 class EvaluationIndicator(models.Model):

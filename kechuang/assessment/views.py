@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
+from kechuang.core.perms import check_perm
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
@@ -48,7 +49,8 @@ def _current_result(scheme, user):
 @login_required
 def scheme_list(request):
     schemes = restrict_or_404(AssessmentScheme.objects.select_related("plan"), request.user)
-    plans = restrict(Plan.objects.all(), request.user, CHANGE) if request.user.is_office else Plan.objects.none()
+    may_load = request.user.has_perm("assessment.change_assessmentscheme")
+    plans = restrict(Plan.objects.all(), request.user, CHANGE) if may_load else Plan.objects.none()
     missing = [p for p in plans if not p.assessment_schemes.filter(year=p.year).exists()
                and services.default_scheme_path(p).exists()]
     closed = _closed_schemes(schemes, request.user)
@@ -60,7 +62,7 @@ def scheme_list(request):
 
 def _closed_schemes(schemes, user) -> dict[int, str]:
     """For a unit's user: the schemes it cannot open yet, each with the reason shown instead of a dead link."""
-    if user.sees_everything:
+    if user.has_perm("assessment.view_all_results"):
         return {}
     published = {r.scheme_id: r for r in restrict(AssessmentResult.objects.filter(scheme__in=schemes), user)
                  .filter(status=ResultStatus.PUBLISHED)}
@@ -89,13 +91,13 @@ def scheme_load(request):
 @login_required
 def scheme_detail(request, pk):
     scheme = get_for_user(AssessmentScheme.objects.select_related("plan"), request.user, pk=pk)
-    if not request.user.sees_everything:
+    if not request.user.has_perm("assessment.view_all_results"):
         # A unit sees its own result only.
         return unit_result(request, pk=scheme.pk, unit_id=request.user.unit_id or 0)
     result = _current_result(scheme, request.user)
     groups = [{**g, "rows": [exports.cells(r) for r in g["units"]]} for g in (result.data["groups"] if result else [])]
     return render(request, "assessment/scheme_detail.html", {
-        "scheme": scheme, "result": result, "groups": groups, "can_edit": request.user.is_office,
+        "scheme": scheme, "result": result, "groups": groups,
         "published": AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists(),
         "bonuses": restrict(AssessmentBonus.objects.filter(scheme=scheme).select_related("unit"), request.user),
         "vetoes": restrict(AssessmentVeto.objects.filter(scheme=scheme).select_related("unit"), request.user),
@@ -107,11 +109,10 @@ def scheme_detail(request, pk):
 @login_required
 def unit_result(request, pk, unit_id):
     scheme = get_for_user(AssessmentScheme.objects.select_related("plan"), request.user, pk=pk)
-    if not request.user.sees_everything and request.user.unit_id != unit_id:
-        raise Http404
+    check_perm(request.user, "assessment.view_unit_result", unit_id)
     result = _current_result(scheme, request.user)
     row = result.unit_row(unit_id) if result else None
-    if row is None and not request.user.sees_everything:
+    if row is None and not request.user.has_perm("assessment.view_all_results"):
         raise Http404
     return render(request, "assessment/unit_result.html", {
         "scheme": scheme, "result": result, "row": row, "cells": exports.cells(row) if row else None})
@@ -207,8 +208,7 @@ def veto_delete(request, pk):
 
 def _result_for_export(request, pk):
     scheme = get_for_user(AssessmentScheme.objects.select_related("plan", "plan__office_unit"), request.user, pk=pk)
-    if not request.user.sees_everything:
-        raise Http404
+    check_perm(request.user, "assessment.view_all_results")
     result = _current_result(scheme, request.user)
     data = result.data if result else services.compute(scheme)
     return scheme, result, data
@@ -264,7 +264,7 @@ def evaluation_page(request, code):
         as_of = parse_date(request.GET.get("as_of"), "as_of") or as_of
         result = evaluation.evaluate(framework, plan, as_of)
     return render(request, "assessment/evaluation.html", {
-        "plan": plan, "framework": framework, "r": result, "can_edit": request.user.is_office,
+        "plan": plan, "framework": framework, "r": result,
         "example_label": evaluation.EXAMPLE_LABEL,
     })
 
