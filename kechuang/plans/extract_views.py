@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kechuang.core.perms import check_perm
 from kechuang.core.scoping import CHANGE, get_for_user, restrict
 
 from .choices import Comparator, PlanStatus
@@ -29,8 +30,7 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _office_only(request):
-    if not request.user.is_office:
-        raise Http404
+    check_perm(request.user, "plans.change_plan")
 
 
 @login_required

@@ -26,7 +26,7 @@ def plan_detail(request, code):
     tasks = tasks_with_units(restrict(plan.tasks.filter(parent__isnull=True), request.user).order_by("seq"))
     indicators = indicators_of(plan, request.user)
     context = {"plan": plan, "tasks": tasks, "indicators": indicators}
-    if request.user.sees_everything:
+    if request.user.has_perm("plans.view_responsibility_matrix"):
         matrix_tasks, matrix_units, cells = responsibility_matrix(plan)
         context["matrix"] = {
             "tasks": matrix_tasks,
