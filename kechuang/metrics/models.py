@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kechuang.core.predicates import is_office
 from kechuang.core.scoping import CHANGE, ScopedManager
 
 
@@ -46,7 +47,7 @@ class StatisticalValue(models.Model):
 
         # The office enters and corrects; everyone who reads the plan reads its published figures.
         if action == CHANGE:
-            return user.is_office
+            return is_office(user)
         decision = Plan.scope_rule(user, action)
         if decision is True or decision is False or decision is None:
             return decision

@@ -16,7 +16,7 @@ from .models import StatisticalValue
 
 def enter_statistical_value(indicator, period_end, value: Decimal, user, source_note: str = "") -> StatisticalValue:
     """Record (or correct) the figure of ``indicator`` at ``period_end``; every change is in history."""
-    if not user.is_office:
+    if not user.has_perm("metrics.change_statisticalvalue"):
         raise PermissionDenied("只有领导小组办公室可以录入统计数据")
     if indicator.source != ValueSource.STATISTICAL:
         raise ValidationError("该指标的数据来源不是统计数据")

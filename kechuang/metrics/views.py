@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from kechuang.core.params import parse_date
+from kechuang.core.perms import check_perm
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator
@@ -48,8 +49,7 @@ def statistical_indicator(request, pk):
     values = restrict(StatisticalValue.objects.filter(indicator=indicator), request.user).select_related("entered_by")
     error = None
     if request.method == "POST":
-        if not request.user.is_office:
-            raise Http404
+        check_perm(request.user, "metrics.change_statisticalvalue")
         try:
             period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
         except ValueError:
@@ -70,7 +70,7 @@ def statistical_indicator(request, pk):
                 except PermissionDenied as exc:
                     raise Http404 from exc
     return render(request, "metrics/statistical_indicator.html", {
-        "indicator": indicator, "values": values, "error": error, "is_office": request.user.is_office,
+        "indicator": indicator, "values": values, "error": error,
         "today": _default_date(),
     }, status=400 if error else 200)
 
@@ -85,7 +85,7 @@ def _visible_records(records, user) -> list[dict]:
         if getattr(model, "scope_rule", None) is not None:
             allowed = set(restrict(model._default_manager.filter(pk__in=[r.pk for r in rows]), user)
                           .values_list("pk", flat=True))
-        elif user.sees_everything:
+        elif user.has_perm("metrics.view_source_records"):
             allowed = {r.pk for r in rows}
         else:
             allowed = set()

@@ -1,0 +1,12 @@
+"""Who may do what with the indicators' figures (django-rules; predicates in ``kechuang.core.predicates``)."""
+
+from __future__ import annotations
+
+import rules
+
+from kechuang.core.predicates import is_office, sees_everything
+
+# 统计数据: the office enters and corrects the statistical figures.
+rules.add_perm("metrics.change_statisticalvalue", is_office)
+# The records behind a value that declare no row scope of their own: the office and leaders.
+rules.add_perm("metrics.view_source_records", sees_everything)
