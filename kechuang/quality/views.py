@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
+from kechuang.core.perms import check_perm
 
 from . import services
 from .models import QualityRun, RunStatus, Severity
@@ -22,7 +22,7 @@ FILTERS = ("source", "unit", "rule", "severity")
 
 
 def _allowed(user) -> bool:
-    return user.has_role(Role.OFFICE, Role.LEADER) or bool(user.unit_id and user.has_role(Role.REPORTER, Role.REVIEWER))
+    return user.has_perm("quality.view_violation")
 
 
 def _filtered(request):
@@ -66,7 +66,7 @@ def index(request):
             "active": active,
             "querystring": params.urlencode(),
             "severities": Severity.choices,
-            "can_run": request.user.has_role(Role.OFFICE),
+            "can_run": request.user.has_perm("quality.run_check"),
         },
     )
 
@@ -85,8 +85,7 @@ def export(request):
 @login_required
 @require_POST
 def rerun(request):
-    if not request.user.has_role(Role.OFFICE):
-        raise Http404
+    check_perm(request.user, "quality.run_check")
     services.schedule_check("manual")
     record_event("quality.run", detail={})
     messages.info(request, "已开始重新检查，稍后刷新本页查看结果")
