@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
 from kechuang.core.params import parse_date
-from kechuang.core.roles import Role
+from kechuang.core.perms import check_perm
 from kechuang.core.scoping import restrict
 
 from .labels import DOMAINS
@@ -14,8 +13,7 @@ from .models import AuditEvent
 @login_required
 def event_list(request):
     """The audit log, filterable by user, action, result and date; read-only for the auditor."""
-    if not request.user.has_role(Role.AUDITOR):
-        raise Http404
+    check_perm(request.user, "audit.view_auditlog")
     events = restrict(AuditEvent.objects.all(), request.user)
     filters = {k: request.GET.get(k, "").strip() for k in ("username", "action", "result", "since", "until")}
     if filters["username"]:
