@@ -24,7 +24,7 @@ def _forget_roles(user: User) -> None:
 def _check_role_change(user: User, by: User | None, verb: str) -> None:
     if by is None:  # the system itself (demo, loaders)
         return
-    if not by.has_role(Role.SECADMIN):
+    if not by.has_perm("accounts.assign_role"):
         raise PermissionDenied(f"只有安全管理员可以{verb}角色")
     if by.pk == user.pk:
         raise PermissionDenied(f"不得为本人账号{verb}角色")
@@ -52,7 +52,7 @@ def revoke_role(user: User, role: str, *, by: User | None, request=None) -> None
 
 
 def _check_account_admin(user: User, by: User) -> None:
-    if not by.has_role(Role.SYSADMIN):
+    if not by.has_perm("accounts.manage_account"):
         raise PermissionDenied("只有系统管理员可以管理账号")
     if by.pk == user.pk:
         raise PermissionDenied("不得对本人账号执行此操作")
@@ -99,7 +99,7 @@ def issue_token(user: User, name: str, *, days: int | None = None, request=None)
 
 
 def revoke_token(token: APIToken, *, by: User, request=None) -> None:
-    if token.user_id != by.pk and not by.has_role(Role.SYSADMIN):
+    if not by.has_perm("accounts.revoke_apitoken", token):
         raise PermissionDenied("只能撤销本人的令牌")
     if not token.is_active:
         return

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
+from kechuang.core.perms import check_perm
 from kechuang.core.scoping import get_for_user, restrict
 
 from .forms import RoleForm, TokenForm, UserCreateForm
-from .models import APIToken, Role, User
+from .models import APIToken, User
 from .services import (
     grant_role,
     issue_password_reset,
@@ -31,15 +32,13 @@ from .services import (
 @login_required
 def user_list(request):
     users = restrict(User.objects.select_related("unit").prefetch_related("role_assignments"), request.user)
-    if not request.user.has_role(Role.SYSADMIN, Role.SECADMIN):
-        raise Http404
+    check_perm(request.user, "accounts.list_users")
     return render(request, "accounts/user_list.html", {"users": users, "role_form": RoleForm()})
 
 
 @login_required
 def user_create(request):
-    if not request.user.has_role(Role.SYSADMIN):
-        raise Http404
+    check_perm(request.user, "accounts.manage_account")
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -56,8 +55,7 @@ def user_create(request):
 @login_required
 @require_POST
 def user_roles(request, pk):
-    if not request.user.has_role(Role.SECADMIN):
-        raise Http404
+    check_perm(request.user, "accounts.assign_role")
     target = get_for_user(User.objects.all(), request.user, "roles", pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -76,8 +74,7 @@ def user_roles(request, pk):
 
 
 def _account_for_sysadmin(request, pk) -> User:
-    if not request.user.has_role(Role.SYSADMIN):
-        raise Http404
+    check_perm(request.user, "accounts.manage_account")
     return get_for_user(User.objects.all(), request.user, "change", pk=pk)
 
 
