@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,6 +59,8 @@ def file_conflicts(registry: str, user, record_ids: Iterable[int], source: str) 
 
 
 def resolve(conflict: KeyConflict, user, note: str) -> KeyConflict:
+    if not user.has_perm("registry.resolve_conflict", conflict):
+        raise PermissionDenied("只有领导小组办公室可以处理重复记录")
     with transaction.atomic():
         conflict = KeyConflict.objects.select_for_update().get(pk=conflict.pk)
         if conflict.resolved_at is None:

@@ -50,7 +50,7 @@ def registry_form_class(cfg: RegistryConfig, user, instance):
             target = f.related_model
             if target._meta.label == "org.Unit":
                 units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
-                if not user.has_role("office"):
+                if not user.has_perm("registry.assign_any_unit"):
                     units = units.filter(pk=user.unit_id)
                 extra_fields[f.name] = forms.ModelChoiceField(units, label=f.verbose_name, required=not f.null)
             else:

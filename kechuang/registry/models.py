@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
+from kechuang.core.predicates import is_office
 from kechuang.core.scoping import VIEW, ScopedManager
 
 from .validators import mask_id, mask_phone
@@ -896,4 +897,4 @@ class KeyConflict(models.Model):
     @classmethod
     def scope_rule(cls, user, action):
         # Only the office: a conflict names a record outside the submitting unit's jurisdiction.
-        return bool(user.is_office)
+        return is_office(user)

@@ -17,9 +17,9 @@ from django.db import OperationalError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
+from kechuang.core.predicates import sees_everything
 from kechuang.core.scoping import CHANGE, VIEW, restrict
 
 from .config import RegistryConfig
@@ -32,7 +32,7 @@ HIDDEN_FIELDS = {"id_number_enc", "id_hash", "phone_enc", "phone_hash", "initial
 
 
 def can_unmask(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.PII_VIEWER)
+    return user.has_perm("registry.unmask_talent")
 
 
 def display_value(obj, name: str, *, unmask: bool = False):
@@ -107,7 +107,7 @@ def filter_widgets(cfg: RegistryConfig, user, active: dict) -> list[dict]:
             item["options"] = [("1", "是"), ("0", "否")]
         elif isinstance(f, models.ForeignKey):
             units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
-            if user.unit_id and user.unit.kind in JURISDICTION_KINDS and not user.sees_everything:
+            if user.unit_id and user.unit.kind in JURISDICTION_KINDS and not sees_everything(user):
                 units = units.filter(pk=user.unit_id)
             item["options"] = [(str(u.pk), u.name) for u in units]
         elif f.choices:
