@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from kechuang.core.discovery import app_modules
 from kechuang.core.models import SystemFlag
+from kechuang.core.predicates import sees_everything
 from kechuang.plans.services import current_plan
 from kechuang.reporting.services import business_date
 from kechuang.web.todo import badge_counts
@@ -43,7 +44,7 @@ BADGE_ROUTES = {"web:home": "todo", "reporting:review_home": "reviews"}
 
 def _badges(user) -> dict[str, int]:
     """{url name: count} for the navigation badges, from the same to-do list the home page shows."""
-    if not (user.sees_everything or user.unit_id):
+    if not (sees_everything(user) or user.unit_id):
         return {}
     plan = current_plan(user)
     if plan is None:

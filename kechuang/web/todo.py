@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kechuang.bulletins.models import Bulletin, BulletinStatus
+from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import is_unit_member, restrict
 from kechuang.reporting import services as reporting
 from kechuang.reporting.choices import SubmissionStatus
@@ -132,7 +133,7 @@ def _unit_sections(user, plan, as_of) -> list[Section]:
 
 
 def _review_section(user, plan) -> Section | None:
-    if not (user.is_office or (is_unit_member(user) and user.has_role("reviewer"))):
+    if not user.has_perm("reporting.view_reviewqueue"):
         return None
     reports, values = reporting.reviewable(plan, user)
     queue = reverse("reporting:review_queue", args=[plan.code])
@@ -255,15 +256,15 @@ def sections(user, plan, as_of: dt.date) -> list[Section]:
     if plan is None or not user.is_authenticated:
         return []
     out: list[Section] = []
-    if user.is_office:
+    if is_office(user):
         out += _office_sections(user, plan, as_of)
-    elif user.sees_everything:
+    elif sees_everything(user):
         out += _leader_sections(user, plan, as_of)
     elif is_unit_member(user):
         out += _unit_sections(user, plan, as_of)
     review = _review_section(user, plan)
     if review is not None:
-        out.insert(1 if user.is_office else len(out), review)
+        out.insert(1 if is_office(user) else len(out), review)
     return out
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from kechuang.accounts.models import Role
+from kechuang.core.predicates import sees_everything
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.services import current_plan, indicators_of, unit_tasks
@@ -15,9 +15,10 @@ from . import todo
 @login_required
 def home(request):
     user = request.user
-    if user.has_role(Role.AUDITOR) and not user.sees_everything:
+    # Each administrator lands on their own page (三员分立): they do no plan work.
+    if user.has_perm("audit.view_auditlog") and not sees_everything(user):
         return redirect("audit:event_list")
-    if user.has_role(Role.SYSADMIN, Role.SECADMIN) and not user.sees_everything:
+    if user.has_perm("accounts.list_users") and not sees_everything(user):
         return redirect("accounts:user_list")
     plan = current_plan(user)
     context = {"plan": plan}
@@ -26,9 +27,9 @@ def home(request):
         context["todo"] = todo.sections(user, plan, as_of)
         todo.remember(user, plan, as_of, context["todo"])
         context["as_of"] = as_of
-        if user.unit_id and not user.sees_everything:
+        if user.unit_id and not sees_everything(user):
             context["my_tasks"] = unit_tasks(plan, user.unit)
-        if not user.sees_everything:
+        if not sees_everything(user):
             context["indicators"] = indicators_of(plan, user)
     return render(request, "web/home.html", context)
 
