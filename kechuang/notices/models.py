@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kechuang.core.predicates import is_office
 from kechuang.core.scoping import CHANGE, ScopedManager
 
 
@@ -127,7 +128,7 @@ class Channel(models.Model):
     @classmethod
     def scope_rule(cls, user, action):
         # Channel addresses are the office's configuration; nobody else reads or changes them.
-        return bool(user.is_office)
+        return is_office(user)
 
     @property
     def kinds_display(self) -> str:
@@ -171,4 +172,4 @@ class Delivery(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        return bool(user.is_office) and action != CHANGE
+        return is_office(user) and action != CHANGE
