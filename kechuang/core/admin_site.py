@@ -26,7 +26,4 @@ class KechuangAdminSite(admin.AdminSite):
     index_title = "管理"
 
     def has_permission(self, request):
-        user = request.user
-        return bool(
-            user.is_active and user.is_authenticated and user.has_role("office", "sysadmin", "secadmin", "auditor")
-        )
+        return request.user.has_perm("core.use_admin")

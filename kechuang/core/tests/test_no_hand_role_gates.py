@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kechuang.core.testing import who_may
+
 ROOT = Path(__file__).resolve().parents[2]  # the kechuang package
 PREDICATES = ROOT / "core" / "predicates.py"
 # In Python: an attribute (user.is_office, request.auth.sees_everything) or a context key ("is_office": …).
@@ -44,3 +46,7 @@ def test_the_check_finds_a_hand_gate_when_there_is_one():
     assert PY_GATE.search('        "is_office": user.is_office,')
     assert HTML_GATE.search("{% if user.sees_everything %}")
     assert not PY_GATE.search("    if is_office(user):")
+
+
+def test_the_admin_is_entered_by_the_office_and_the_three_administrators_only(personas):
+    assert who_may(personas, "core.use_admin") == {"office", "sysadmin", "secadmin", "auditor"}
