@@ -15,20 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
-from kechuang.core.predicates import is_office, sees_everything
-from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
+from kechuang.core.scoping import ScopedManager, plan_work_rule
 
 
 def _office_leader_own_unit(user, action, unit_field: str = "unit_id"):
-    if is_office(user):
-        return True
-    if action == CHANGE:
-        return False
-    if sees_everything(user):
-        return True
-    if is_unit_member(user):
-        return Q(**{unit_field: user.unit_id})
-    return False
+    return plan_work_rule(user, action, lambda u: Q(**{unit_field: u.unit_id}))
 
 
 class AssessmentScheme(TimeStampedModel):
@@ -65,13 +56,7 @@ class AssessmentScheme(TimeStampedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # Every unit may read the rules it is assessed by; only the office changes them.
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return False
-        if sees_everything(user) or is_unit_member(user):
-            return True
-        return False
+        return plan_work_rule(user, action, lambda u: True)
 
 
 class AssessmentBonus(TimeStampedModel):
@@ -160,15 +145,7 @@ class AssessmentResult(TimeStampedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # Office: all; leaders: read all; units: read the published result (views show their own row only).
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return False
-        if sees_everything(user):
-            return True
-        if is_unit_member(user):
-            return Q(status=ResultStatus.PUBLISHED)
-        return False
+        return plan_work_rule(user, action, lambda u: Q(status=ResultStatus.PUBLISHED))
 
     @property
     def is_published(self) -> bool:
@@ -210,11 +187,7 @@ class EvaluationFramework(TimeStampedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return False
-        return sees_everything(user)
+        return plan_work_rule(user, action)
 
 
 class EvaluationIndicator(models.Model):

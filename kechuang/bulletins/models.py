@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel, VersionedModel
-from kechuang.core.predicates import is_office, sees_everything
-from kechuang.core.scoping import CHANGE, ScopedManager
+from kechuang.core.scoping import ScopedManager, plan_work_rule
 
 
 class BulletinStatus(models.TextChoices):
@@ -65,13 +64,7 @@ class Bulletin(TimeStampedModel, VersionedModel):
     @classmethod
     def scope_rule(cls, user, action):
         # The office drafts and issues; leaders read issued bulletins only.
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return False
-        if sees_everything(user):
-            return Q(status=BulletinStatus.ISSUED)
-        return False
+        return plan_work_rule(user, action, leader_rule=Q(status=BulletinStatus.ISSUED))
 
     @property
     def is_issued(self) -> bool:

@@ -67,16 +67,18 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
-def plan_work_rule(user, action, unit_rule):
-    """The common shape of a plan-work scope: the office does everything, nobody else changes,
-    leaders read everything, and a unit's reporters and reviewers read what ``unit_rule(user)`` gives."""
+def plan_work_rule(user, action, unit_rule=None, *, leader_rule=True, unit_change_rule=None):
+    """The common shape of a plan-work scope, shared by every app's ``scope_rule`` of plan work: the office
+    does everything; leaders read everything (or what ``leader_rule`` gives); a unit's reporters and reviewers
+    read what ``unit_rule(user)`` gives (nothing without one) and change only what ``unit_change_rule(user)``
+    gives (nothing without one); nobody else sees anything."""
     if is_office(user):
         return True
     if action == CHANGE:
-        return False
+        return unit_change_rule(user) if unit_change_rule is not None and is_unit_member(user) else False
     if sees_everything(user):
-        return True
-    if is_unit_member(user):
+        return leader_rule
+    if unit_rule is not None and is_unit_member(user):
         return unit_rule(user)
     return False
 

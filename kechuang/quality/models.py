@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.scoping import VIEW, ScopedManager
+from kechuang.core.predicates import has_unit, is_leader, is_office
+from kechuang.core.scoping import VIEW, ScopedManager, plan_work_rule
 
 
 class RunStatus(models.TextChoices):
@@ -39,11 +40,9 @@ class QualityRun(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.accounts.models import Role
-
-        if user.has_role(Role.OFFICE):
+        if is_office(user):
             return True
-        return action == VIEW and (user.has_role(Role.LEADER) or bool(user.unit_id))
+        return action == VIEW and (is_leader(user) or has_unit(user))
 
 
 class Severity(models.TextChoices):
@@ -81,14 +80,6 @@ class Violation(models.Model):
     @classmethod
     def scope_rule(cls, user, action):
         """The office and leaders see every violation; a unit's users only those of its own records."""
-        from kechuang.accounts.models import Role
-
-        if user.has_role(Role.OFFICE):
-            return True
-        if action != VIEW:
+        if action != VIEW and not is_office(user):
             return False
-        if user.has_role(Role.LEADER):
-            return True
-        if user.unit_id and user.has_role(Role.REPORTER, Role.REVIEWER):
-            return Q(unit_id=user.unit_id)
-        return False
+        return plan_work_rule(user, action, lambda u: Q(unit_id=u.unit_id))

@@ -27,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from kechuang.core import files as private_files
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.predicates import is_office, sees_everything
-from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
+from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member, plan_work_rule
 from kechuang.plans.choices import TaskUnitRole
 from kechuang.plans.models import TaskUnit
 
@@ -398,16 +398,9 @@ class Milestone(TimeStampedModel, VersionedModel):
 
     @classmethod
     def scope_rule(cls, user, action):
-        own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return own if is_unit_member(user) else False
-        if sees_everything(user):
-            return True
-        if is_unit_member(user):
-            return own | Q(task_id__in=_lead_task_ids(user))
-        return False
+        # A unit keeps its own milestones and reads those of the tasks it leads.
+        return plan_work_rule(user, action, lambda u: Q(unit_id=u.unit_id) | Q(task_id__in=_lead_task_ids(u)),
+                              unit_change_rule=lambda u: Q(unit_id=u.unit_id))
 
 
 __all__ = [

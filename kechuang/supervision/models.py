@@ -18,20 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
-from kechuang.core.predicates import is_office, sees_everything
-from kechuang.core.scoping import CHANGE, ScopedManager, ScopedQuerySet, is_unit_member
+from kechuang.core.predicates import is_office
+from kechuang.core.scoping import CHANGE, ScopedManager, ScopedQuerySet, plan_work_rule
 
 
 def _unit_rule(user, action, field: str = "unit_id", unit_may_change: bool = False):
-    if is_office(user):
-        return True
-    if action == CHANGE:
-        return Q(**{field: user.unit_id}) if unit_may_change and is_unit_member(user) else False
-    if sees_everything(user):
-        return True
-    if is_unit_member(user):
-        return Q(**{field: user.unit_id})
-    return False
+    def own(u):
+        return Q(**{field: u.unit_id})
+
+    return plan_work_rule(user, action, own, unit_change_rule=own if unit_may_change else None)
 
 
 class NoticeKind(models.TextChoices):
@@ -232,15 +227,8 @@ class Meeting(TimeStampedModel):
     def scope_rule(cls, user, action):
         # Meetings are the leading group's: the office prepares them, leaders read them; a unit sees
         # the meetings that assigned it a decision.
-        if is_office(user):
-            return True
-        if action == CHANGE:
-            return False
-        if sees_everything(user):
-            return True
-        if is_unit_member(user):
-            return Q(pk__in=MeetingDecision.objects.filter(owner_unit_id=user.unit_id).values("meeting_id"))
-        return False
+        return plan_work_rule(user, action, lambda u: Q(
+            pk__in=MeetingDecision.objects.filter(owner_unit_id=u.unit_id).values("meeting_id")))
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:meeting_detail", args=[self.pk])
