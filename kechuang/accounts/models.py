@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kechuang.core.predicates import is_secadmin, is_sysadmin
 from kechuang.core.roles import Role
 
 # 三员分立: no account may hold two of these, nor one of these and a business role.
@@ -60,9 +61,9 @@ class User(AbstractUser):
     @classmethod
     def scope_rule(cls, user, action):
         # The system administrator manages accounts; the security administrator manages their roles.
-        if user.has_role(Role.SYSADMIN):
+        if is_sysadmin(user):
             return True
-        if user.has_role(Role.SECADMIN):
+        if is_secadmin(user):
             return action == "view" or action == "roles"
         return False
 

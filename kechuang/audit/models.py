@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.roles import Role
+from kechuang.core.predicates import is_auditor
 
 from .labels import action_label
 
@@ -52,7 +52,7 @@ class AuditEvent(models.Model):
     @classmethod
     def scope_rule(cls, user, action):
         # Only the audit administrator reads the log; nobody changes it.
-        return action == "view" and user.has_role(Role.AUDITOR)
+        return action == "view" and is_auditor(user)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

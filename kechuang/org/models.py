@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
-from kechuang.core.predicates import is_office
+from kechuang.core.predicates import is_office, is_sysadmin
 from kechuang.core.roles import Role
 from kechuang.core.scoping import CHANGE, ScopedManager
 
@@ -56,7 +56,7 @@ class Unit(TimeStampedModel):
         # The unit directory is public within the platform; only the office and the system
         # administrator change it.
         if action == CHANGE:
-            return is_office(user) or user.has_role(Role.SYSADMIN)
+            return is_office(user) or is_sysadmin(user)
         return user.has_role(Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER, Role.SYSADMIN, Role.SECADMIN)
 
     def save(self, *args, **kwargs):
