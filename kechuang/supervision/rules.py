@@ -20,6 +20,7 @@ rules.add_perm("supervision.change_meeting", is_office)
 rules.add_perm("supervision.complete_decision", is_office | (is_unit_member & is_own_unit))
 # 一键催办: the office.
 rules.add_perm("supervision.urge_units", is_office)
-# 月督办清单, the unit ranking and the whole heat map: the office and leaders.
+# 月督办清单, and every unit's figures (the ranking, the whole heat map, each unit's row on a task page): the office
+# and leaders; a unit sees its own.
 rules.add_perm("supervision.view_supervisionlist", sees_everything)
 rules.add_perm("supervision.view_rankings", sees_everything)
