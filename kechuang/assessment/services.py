@@ -15,7 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.bulletins.compose import approved_reports
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
+from kechuang.plans.models import Indicator, IndicatorShare, Plan, TaskUnit
+from kechuang.reporting.models import IndicatorValue, TaskReport
+from kechuang.supervision import engine as supervision
+from kechuang.supervision.models import OrderStatus, SupervisionOrder
 
 from . import engine as scoring
 from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
@@ -46,8 +51,6 @@ def default_scheme_path(plan) -> Path:
 
 
 def validate_config(config: dict, plan) -> list[str]:
-    from kechuang.plans.models import Indicator
-
     errors = []
     if config.get("format") != SCHEME_FORMAT:
         errors.append(f"文件格式应为 {SCHEME_FORMAT}")
@@ -71,8 +74,6 @@ def validate_config(config: dict, plan) -> list[str]:
 
 def load_scheme(path, *, user=None) -> AssessmentScheme:
     """Create or update the scheme of the file's plan and year (idempotent)."""
-    from kechuang.plans.models import Plan
-
     _require_office(user)
     path = Path(path)
     try:
@@ -118,14 +119,8 @@ def default_as_of(scheme) -> dt.date:
 def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
     """The inputs of every assessed unit: statuses from the supervision engine (values resolved
     there), approved task reports, report timeliness, overdue 督办单, bonuses and vetoes."""
-    from kechuang.bulletins.compose import approved_reports
-    from kechuang.plans.models import IndicatorShare, TaskUnit
-    from kechuang.reporting.models import IndicatorValue, TaskReport
-    from kechuang.supervision import engine
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     plan, config = scheme.plan, scheme.config
-    units = [(u, group_of(config, u)) for u in engine.plan_units(plan)]
+    units = [(u, group_of(config, u)) for u in supervision.plan_units(plan)]
     units = [(u, g) for u, g in units if g is not None]
     entries = {row["code"]: row for row in config.get("indicators", [])}
 
@@ -140,7 +135,7 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
         )
 
     by_unit: dict[int, list] = defaultdict(list)
-    for st in engine.indicator_statuses(plan, as_of):
+    for st in supervision.indicator_statuses(plan, as_of):
         if st.indicator.code in entries and st.indicator.owner_unit_id:
             by_unit[st.indicator.owner_unit_id].append(indicator_input(st))
     share_units = set(IndicatorShare.objects.filter(indicator__plan=plan, indicator__code__in=list(entries))
@@ -148,7 +143,7 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
     for unit, _group in units:
         if unit.pk in share_units:
             owned = {i.code for i in by_unit[unit.pk]}
-            for st in engine.indicator_statuses(plan, as_of, unit=unit):
+            for st in supervision.indicator_statuses(plan, as_of, unit=unit):
                 if st.indicator.code in entries and st.indicator.code not in owned:
                     by_unit[unit.pk].append(indicator_input(st))
 
@@ -162,7 +157,7 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
                 report.percent_complete if report is not None else None, report.pk if report is not None else None,
             ))
 
-    cells = engine.completeness(plan, as_of)
+    cells = supervision.completeness(plan, as_of)
     report_ids = defaultdict(list)
     for model in (TaskReport, IndicatorValue):
         for unit_id, month, pk in model.objects.filter(plan=plan, period__year=plan.year).values_list(
@@ -171,9 +166,9 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
     late, missing = defaultdict(list), defaultdict(list)
     for (unit_id, month), state in sorted(cells.items(), key=lambda kv: kv[0][1]):
         row = {"month": month, "report_ids": sorted(report_ids.get((unit_id, month), []))}
-        if state == engine.LATE:
+        if state == supervision.LATE:
             late[unit_id].append(row)
-        elif state == engine.MISSING:
+        elif state == supervision.MISSING:
             missing[unit_id].append(row)
 
     overdue = defaultdict(list)

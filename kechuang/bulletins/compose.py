@@ -23,6 +23,10 @@ from decimal import Decimal
 
 from kechuang.documents.charts import ChartFontMissing, indicator_chart
 from kechuang.documents.gbt9704 import OfficialDocument, cn_date, cn_number, keep_with_next
+from kechuang.org.models import TOWN_KINDS, UnitKind
+from kechuang.reporting.services import latest_approved_reports
+from kechuang.supervision import engine
+from kechuang.supervision.models import OrderStatus, SupervisionOrder
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +106,6 @@ def _red_item(item) -> dict:
 def approved_reports(plan, as_of: dt.date) -> dict[int, dict[int, object]]:
     """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}} (the reporting
     service's rule, shared with the supervision task page)."""
-    from kechuang.reporting.services import latest_approved_reports
-
     return latest_approved_reports(plan, as_of)
 
 
@@ -117,8 +119,6 @@ NAMES_SHOWN = 3  # names listed in a grouped sentence before "等N个"
 
 def unit_group(unit) -> str:
     """The ranking group of a unit: departments, towns and streets, or the development zone."""
-    from kechuang.org.models import TOWN_KINDS, UnitKind
-
     if unit.kind in TOWN_KINDS:
         return "towns"
     if unit.kind == UnitKind.ZONE:
@@ -176,8 +176,6 @@ def previous_quarter_end(as_of: dt.date, year: int) -> dt.date | None:
 def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
     """Everything the bulletin shows, as a JSON-ready dict. ``previous`` is the snapshot of the
     previous issued bulletin (change in rank, newly green or red items)."""
-    from kechuang.supervision import engine
-
     tp = engine.time_progress(plan, as_of)
     statuses = engine.indicator_statuses(plan, as_of)
     prev_day = previous_quarter_end(as_of, plan.year)
@@ -246,8 +244,6 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
         r["card"] = rank_card(plan, r["group_rank"], r["score"])
     red = [_red_item(item) for item in engine.supervised_items(plan, as_of, lights=(engine.RED,),
                                                                indicators=statuses, tasks=[])]
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     orders = []
     year_orders = (
         SupervisionOrder.objects.filter(plan=plan, year=plan.year, issued_on__lte=as_of)
