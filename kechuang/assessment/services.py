@@ -122,6 +122,27 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
     plan, config = scheme.plan, scheme.config
     units = [(u, group_of(config, u)) for u in supervision.plan_units(plan)]
     units = [(u, g) for u, g in units if g is not None]
+    by_unit = _indicator_inputs(plan, config, as_of, [u for u, _g in units])
+    task_units = _task_inputs(plan, as_of)
+    late, missing = _report_lapses(plan, as_of)
+    overdue = _overdue_orders(scheme, as_of)
+    bonuses = defaultdict(list)
+    for b in AssessmentBonus.objects.filter(scheme=scheme).order_by("pk"):
+        bonuses[b.unit_id].append({"bonus_id": b.pk, "points": str(b.points), "reason": b.reason})
+    vetoes = {v.unit_id: {"veto_id": v.pk, "reason": v.reason} for v in AssessmentVeto.objects.filter(scheme=scheme)}
+
+    return [
+        scoring.UnitInput(
+            unit_id=u.pk, unit=u.name, group=g["name"], indicators=by_unit.get(u.pk, []),
+            tasks=task_units.get(u.pk, []), late_reports=late.get(u.pk, []), missing_reports=missing.get(u.pk, []),
+            overdue_orders=overdue.get(u.pk, []), bonuses=bonuses.get(u.pk, []), veto=vetoes.get(u.pk),
+        )
+        for u, g in units
+    ]
+
+
+def _indicator_inputs(plan, config: dict, as_of: dt.date, units: list) -> dict[int, list]:
+    """{unit id: the scheme's indicators it answers for}: those it owns, then its shares of the others."""
     entries = {row["code"]: row for row in config.get("indicators", [])}
 
     def indicator_input(st, target=None) -> scoring.IndicatorInput:
@@ -140,13 +161,17 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
             by_unit[st.indicator.owner_unit_id].append(indicator_input(st))
     share_units = set(IndicatorShare.objects.filter(indicator__plan=plan, indicator__code__in=list(entries))
                       .values_list("unit_id", flat=True))
-    for unit, _group in units:
+    for unit in units:
         if unit.pk in share_units:
             owned = {i.code for i in by_unit[unit.pk]}
             for st in supervision.indicator_statuses(plan, as_of, unit=unit):
                 if st.indicator.code in entries and st.indicator.code not in owned:
                     by_unit[unit.pk].append(indicator_input(st))
+    return by_unit
 
+
+def _task_inputs(plan, as_of: dt.date) -> dict[int, list]:
+    """{unit id: its tasks, each with the percent of its latest approved report}."""
     approved = approved_reports(plan, as_of)
     task_units = defaultdict(list)
     for tu in TaskUnit.objects.filter(task__plan=plan).select_related("task").order_by("task__seq"):
@@ -156,7 +181,11 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
                 tu.task_id, f"{tu.task.number}{tu.task.title}",
                 report.percent_complete if report is not None else None, report.pk if report is not None else None,
             ))
+    return task_units
 
+
+def _report_lapses(plan, as_of: dt.date) -> tuple[dict[int, list], dict[int, list]]:
+    """({unit id: months reported late}, {unit id: months not reported}), each month with its report ids."""
     cells = supervision.completeness(plan, as_of)
     report_ids = defaultdict(list)
     for model in (TaskReport, IndicatorValue):
@@ -170,9 +199,13 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
             late[unit_id].append(row)
         elif state == supervision.MISSING:
             missing[unit_id].append(row)
+    return late, missing
 
+
+def _overdue_orders(scheme, as_of: dt.date) -> dict[int, list]:
+    """{unit id: its 督办单 unanswered past their due date by ``as_of``, or answered late}."""
     overdue = defaultdict(list)
-    orders = SupervisionOrder.objects.filter(plan=plan, year=scheme.year, reply_due__isnull=False).exclude(
+    orders = SupervisionOrder.objects.filter(plan=scheme.plan, year=scheme.year, reply_due__isnull=False).exclude(
         status__in=(OrderStatus.PROPOSED, OrderStatus.DISMISSED))
     for order in orders.order_by("number", "pk"):
         replied_late = bool(order.replied_at and timezone.localdate(order.replied_at) > order.reply_due)
@@ -181,20 +214,7 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
         if unanswered or replied_late:
             overdue[order.unit_id].append({"order_id": order.pk, "number": order.display_number,
                                            "reply_due": order.reply_due.isoformat(), "replied_late": replied_late})
-
-    bonuses = defaultdict(list)
-    for b in AssessmentBonus.objects.filter(scheme=scheme).order_by("pk"):
-        bonuses[b.unit_id].append({"bonus_id": b.pk, "points": str(b.points), "reason": b.reason})
-    vetoes = {v.unit_id: {"veto_id": v.pk, "reason": v.reason} for v in AssessmentVeto.objects.filter(scheme=scheme)}
-
-    return [
-        scoring.UnitInput(
-            unit_id=u.pk, unit=u.name, group=g["name"], indicators=by_unit.get(u.pk, []),
-            tasks=task_units.get(u.pk, []), late_reports=late.get(u.pk, []), missing_reports=missing.get(u.pk, []),
-            overdue_orders=overdue.get(u.pk, []), bonuses=bonuses.get(u.pk, []), veto=vetoes.get(u.pk),
-        )
-        for u, g in units
-    ]
+    return overdue
 
 
 def compute(scheme, as_of: dt.date | None = None) -> dict:
