@@ -1,12 +1,13 @@
+from kechuang.assessment import services
+from kechuang.assessment.models import AssessmentResult, ResultStatus
 from kechuang.core.access import PLAN_READERS, Route
+from kechuang.org.models import Unit
 
 OFFICE = {"office"}
 READERS = {"office", "leader"}
 
 
 def _scheme(ctx):
-    from kechuang.assessment import services
-
     return services.ensure_scheme(ctx.plan)
 
 
@@ -16,35 +17,24 @@ def _pk(ctx):
 
 def _unit_pk(name):
     def get(ctx):
-        from kechuang.org.models import Unit
-
         return Unit.objects.get(name=name).pk
 
     return get
 
 
 def _bonus(ctx):
-    from kechuang.assessment import services
-    from kechuang.org.models import Unit
-
     bonus = services.add_bonus(_scheme(ctx), user=ctx.users["office"], unit=Unit.objects.get(name="杨寨镇"),
                                points="1", reason="待删除的加分")
     return {"pk": bonus.pk}
 
 
 def _veto(ctx):
-    from kechuang.assessment import services
-    from kechuang.org.models import Unit
-
     veto = services.add_veto(_scheme(ctx), user=ctx.users["office"], unit=Unit.objects.get(name="杨寨镇"),
                              reason="待撤销的否决")
     return {"pk": veto.pk}
 
 
 def _published_town_result(ctx):
-    from kechuang.assessment import services
-    from kechuang.assessment.models import AssessmentResult, ResultStatus
-
     scheme = _scheme(ctx)
     if not AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists():
         services.publish_assessment(scheme, user=ctx.users["office"])

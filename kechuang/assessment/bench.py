@@ -7,14 +7,13 @@ import statistics
 import time
 
 from kechuang.bench import report
+from kechuang.bulletins.benchdata import build_guangshui_half_year
+from kechuang.plans.models import Plan
+
+from . import services
 
 
 def run(db_label: str) -> None:
-    from kechuang.bulletins.benchdata import build_guangshui_half_year
-    from kechuang.plans.models import Plan
-
-    from . import services
-
     plan = Plan.objects.filter(code="guangshui-2022").first()
     if plan is None:  # run alone: build the data set
         plan, _users = build_guangshui_half_year()

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from kechuang.metrics.resolution import resolve
+from kechuang.plans.models import Indicator
 
 
 def _enterprise(record):
@@ -35,8 +36,6 @@ def _town(record) -> str:
 
 
 def _indicator(plan, code):
-    from kechuang.plans.models import Indicator
-
     return Indicator.objects.filter(plan=plan, code=code).first() if code else None
 
 

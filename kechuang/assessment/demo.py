@@ -4,15 +4,17 @@ is assessed too, so that units of one group have different maxima and rank by å¾
 
 from __future__ import annotations
 
+from kechuang.accounts.models import Role, User
+from kechuang.org.models import Unit
+from kechuang.plans.models import Indicator
+from kechuang.reporting.demo import UNIT_INDICATOR
+from kechuang.reporting.services import business_date
+
+from . import evaluation, services
+from .models import AssessmentBonus, AssessmentResult, EvaluationFramework, ResultStatus
+
 
 def generate(plan, rng) -> None:
-    from kechuang.accounts.models import Role, User
-    from kechuang.org.models import Unit
-    from kechuang.reporting.services import business_date
-
-    from . import evaluation, services
-    from .models import AssessmentBonus, AssessmentResult, EvaluationFramework, ResultStatus
-
     office = User.objects.filter(role_assignments__role=Role.OFFICE, is_active=True).order_by("pk").first()
     if office is None:
         return
@@ -35,9 +37,6 @@ def generate(plan, rng) -> None:
 
 
 def _assess_unit_indicator(plan, scheme) -> None:
-    from kechuang.plans.models import Indicator
-    from kechuang.reporting.demo import UNIT_INDICATOR
-
     code = UNIT_INDICATOR["code"]
     entries = scheme.config.get("indicators", [])
     if not Indicator.objects.filter(plan=plan, code=code).exists() or any(e.get("code") == code for e in entries):

@@ -17,6 +17,8 @@ from django.db import transaction
 
 from kechuang.audit.services import record_event
 from kechuang.metrics.resolution import resolve
+from kechuang.plans.choices import ValueSource
+from kechuang.plans.models import Indicator
 
 from .engine import indicator_ratio, q2
 from .models import EvaluationClass, EvaluationFramework, EvaluationIndicator
@@ -74,9 +76,6 @@ def load_framework(path=EXAMPLE_FILE, *, user=None) -> EvaluationFramework:
 
 
 def _indicator_for(ev: EvaluationIndicator, plan):
-    from kechuang.plans.choices import ValueSource
-    from kechuang.plans.models import Indicator
-
     if ev.plan_indicator:
         return Indicator.objects.filter(plan=plan, code=ev.plan_indicator).first()
     # A registry computation not in the plan: an unsaved indicator routes it through resolve.

@@ -15,7 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.bulletins.compose import approved_reports
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
+from kechuang.plans.models import Indicator, IndicatorShare, Plan, TaskUnit
+from kechuang.reporting.models import IndicatorValue, TaskReport
+from kechuang.supervision import engine as supervision
+from kechuang.supervision.models import OrderStatus, SupervisionOrder
 
 from . import engine as scoring
 from .models import AssessmentBonus, AssessmentResult, AssessmentScheme, AssessmentVeto, ResultStatus
@@ -47,8 +52,6 @@ def default_scheme_path(plan) -> Path:
 
 
 def validate_config(config: dict, plan) -> list[str]:
-    from kechuang.plans.models import Indicator
-
     errors = []
     if config.get("format") != SCHEME_FORMAT:
         errors.append(f"文件格式应为 {SCHEME_FORMAT}")
@@ -72,8 +75,6 @@ def validate_config(config: dict, plan) -> list[str]:
 
 def load_scheme(path, *, user=None) -> AssessmentScheme:
     """Create or update the scheme of the file's plan and year (idempotent)."""
-    from kechuang.plans.models import Plan
-
     _require_office(user)
     path = Path(path)
     try:
@@ -119,75 +120,13 @@ def default_as_of(scheme) -> dt.date:
 def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
     """The inputs of every assessed unit: statuses from the supervision engine (values resolved
     there), approved task reports, report timeliness, overdue 督办单, bonuses and vetoes."""
-    from kechuang.bulletins.compose import approved_reports
-    from kechuang.plans.models import IndicatorShare, TaskUnit
-    from kechuang.reporting.models import IndicatorValue, TaskReport
-    from kechuang.supervision import engine
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     plan, config = scheme.plan, scheme.config
-    units = [(u, group_of(config, u)) for u in engine.plan_units(plan)]
+    units = [(u, group_of(config, u)) for u in supervision.plan_units(plan)]
     units = [(u, g) for u, g in units if g is not None]
-    entries = {row["code"]: row for row in config.get("indicators", [])}
-
-    def indicator_input(st, target=None) -> scoring.IndicatorInput:
-        row = entries[st.indicator.code]
-        tgt = target if target is not None else (st.target if st.target is not None else st.indicator.target)
-        return scoring.IndicatorInput(
-            code=st.indicator.code, name=st.indicator.name, weight=Decimal(str(row["weight"])), actual=st.actual,
-            target=tgt, comparator=st.indicator.comparator, method=row.get("method", "ratio_capped"),
-            cap=Decimal(str(row.get("cap", 1))), bands=row.get("bands") or [], light=st.light,
-            indicator_id=st.indicator.pk,
-        )
-
-    by_unit: dict[int, list] = defaultdict(list)
-    for st in engine.indicator_statuses(plan, as_of):
-        if st.indicator.code in entries and st.indicator.owner_unit_id:
-            by_unit[st.indicator.owner_unit_id].append(indicator_input(st))
-    share_units = set(IndicatorShare.objects.filter(indicator__plan=plan, indicator__code__in=list(entries))
-                      .values_list("unit_id", flat=True))
-    for unit, _group in units:
-        if unit.pk in share_units:
-            owned = {i.code for i in by_unit[unit.pk]}
-            for st in engine.indicator_statuses(plan, as_of, unit=unit):
-                if st.indicator.code in entries and st.indicator.code not in owned:
-                    by_unit[unit.pk].append(indicator_input(st))
-
-    approved = approved_reports(plan, as_of)
-    task_units = defaultdict(list)
-    for tu in TaskUnit.objects.filter(task__plan=plan).select_related("task").order_by("task__seq"):
-        if all(t.task_id != tu.task_id for t in task_units[tu.unit_id]):
-            report = approved.get(tu.task_id, {}).get(tu.unit_id)
-            task_units[tu.unit_id].append(scoring.TaskInput(
-                tu.task_id, f"{tu.task.number}{tu.task.title}",
-                report.percent_complete if report is not None else None, report.pk if report is not None else None,
-            ))
-
-    cells = engine.completeness(plan, as_of)
-    report_ids = defaultdict(list)
-    for model in (TaskReport, IndicatorValue):
-        for unit_id, month, pk in model.objects.filter(plan=plan, period__year=plan.year).values_list(
-                "unit_id", "period__month", "pk"):
-            report_ids[(unit_id, month)].append(pk)
-    late, missing = defaultdict(list), defaultdict(list)
-    for (unit_id, month), state in sorted(cells.items(), key=lambda kv: kv[0][1]):
-        row = {"month": month, "report_ids": sorted(report_ids.get((unit_id, month), []))}
-        if state == engine.LATE:
-            late[unit_id].append(row)
-        elif state == engine.MISSING:
-            missing[unit_id].append(row)
-
-    overdue = defaultdict(list)
-    orders = SupervisionOrder.objects.filter(plan=plan, year=scheme.year, reply_due__isnull=False).exclude(
-        status__in=(OrderStatus.PROPOSED, OrderStatus.DISMISSED))
-    for order in orders.order_by("number", "pk"):
-        replied_late = bool(order.replied_at and timezone.localdate(order.replied_at) > order.reply_due)
-        unanswered = order.reply_due < as_of and (
-            order.replied_at is None or timezone.localdate(order.replied_at) > as_of)
-        if unanswered or replied_late:
-            overdue[order.unit_id].append({"order_id": order.pk, "number": order.display_number,
-                                           "reply_due": order.reply_due.isoformat(), "replied_late": replied_late})
-
+    by_unit = _indicator_inputs(plan, config, as_of, [u for u, _g in units])
+    task_units = _task_inputs(plan, as_of)
+    late, missing = _report_lapses(plan, as_of)
+    overdue = _overdue_orders(scheme, as_of)
     bonuses = defaultdict(list)
     for b in AssessmentBonus.objects.filter(scheme=scheme).order_by("pk"):
         bonuses[b.unit_id].append({"bonus_id": b.pk, "points": str(b.points), "reason": b.reason})
@@ -201,6 +140,82 @@ def gather(scheme, as_of: dt.date) -> list[scoring.UnitInput]:
         )
         for u, g in units
     ]
+
+
+def _indicator_inputs(plan, config: dict, as_of: dt.date, units: list) -> dict[int, list]:
+    """{unit id: the scheme's indicators it answers for}: those it owns, then its shares of the others."""
+    entries = {row["code"]: row for row in config.get("indicators", [])}
+
+    def indicator_input(st, target=None) -> scoring.IndicatorInput:
+        row = entries[st.indicator.code]
+        tgt = target if target is not None else (st.target if st.target is not None else st.indicator.target)
+        return scoring.IndicatorInput(
+            code=st.indicator.code, name=st.indicator.name, weight=Decimal(str(row["weight"])), actual=st.actual,
+            target=tgt, comparator=st.indicator.comparator, method=row.get("method", "ratio_capped"),
+            cap=Decimal(str(row.get("cap", 1))), bands=row.get("bands") or [], light=st.light,
+            indicator_id=st.indicator.pk,
+        )
+
+    by_unit: dict[int, list] = defaultdict(list)
+    for st in supervision.indicator_statuses(plan, as_of):
+        if st.indicator.code in entries and st.indicator.owner_unit_id:
+            by_unit[st.indicator.owner_unit_id].append(indicator_input(st))
+    share_units = set(IndicatorShare.objects.filter(indicator__plan=plan, indicator__code__in=list(entries))
+                      .values_list("unit_id", flat=True))
+    for unit in units:
+        if unit.pk in share_units:
+            owned = {i.code for i in by_unit[unit.pk]}
+            for st in supervision.indicator_statuses(plan, as_of, unit=unit):
+                if st.indicator.code in entries and st.indicator.code not in owned:
+                    by_unit[unit.pk].append(indicator_input(st))
+    return by_unit
+
+
+def _task_inputs(plan, as_of: dt.date) -> dict[int, list]:
+    """{unit id: its tasks, each with the percent of its latest approved report}."""
+    approved = approved_reports(plan, as_of)
+    task_units = defaultdict(list)
+    for tu in TaskUnit.objects.filter(task__plan=plan).select_related("task").order_by("task__seq"):
+        if all(t.task_id != tu.task_id for t in task_units[tu.unit_id]):
+            report = approved.get(tu.task_id, {}).get(tu.unit_id)
+            task_units[tu.unit_id].append(scoring.TaskInput(
+                tu.task_id, f"{tu.task.number}{tu.task.title}",
+                report.percent_complete if report is not None else None, report.pk if report is not None else None,
+            ))
+    return task_units
+
+
+def _report_lapses(plan, as_of: dt.date) -> tuple[dict[int, list], dict[int, list]]:
+    """({unit id: months reported late}, {unit id: months not reported}), each month with its report ids."""
+    cells = supervision.completeness(plan, as_of)
+    report_ids = defaultdict(list)
+    for model in (TaskReport, IndicatorValue):
+        for unit_id, month, pk in model.objects.filter(plan=plan, period__year=plan.year).values_list(
+                "unit_id", "period__month", "pk"):
+            report_ids[(unit_id, month)].append(pk)
+    late, missing = defaultdict(list), defaultdict(list)
+    for (unit_id, month), state in sorted(cells.items(), key=lambda kv: kv[0][1]):
+        row = {"month": month, "report_ids": sorted(report_ids.get((unit_id, month), []))}
+        if state == supervision.LATE:
+            late[unit_id].append(row)
+        elif state == supervision.MISSING:
+            missing[unit_id].append(row)
+    return late, missing
+
+
+def _overdue_orders(scheme, as_of: dt.date) -> dict[int, list]:
+    """{unit id: its 督办单 unanswered past their due date by ``as_of``, or answered late}."""
+    overdue = defaultdict(list)
+    orders = SupervisionOrder.objects.filter(plan=scheme.plan, year=scheme.year, reply_due__isnull=False).exclude(
+        status__in=(OrderStatus.PROPOSED, OrderStatus.DISMISSED))
+    for order in orders.order_by("number", "pk"):
+        replied_late = bool(order.replied_at and timezone.localdate(order.replied_at) > order.reply_due)
+        unanswered = order.reply_due < as_of and (
+            order.replied_at is None or timezone.localdate(order.replied_at) > as_of)
+        if unanswered or replied_late:
+            overdue[order.unit_id].append({"order_id": order.pk, "number": order.display_number,
+                                           "reply_due": order.reply_due.isoformat(), "replied_late": replied_late})
+    return overdue
 
 
 def compute(scheme, as_of: dt.date | None = None) -> dict:

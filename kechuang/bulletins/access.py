@@ -1,11 +1,10 @@
+from kechuang.bulletins import services
+from kechuang.bulletins.models import Bulletin
 from kechuang.core.access import Route
 
 
 def _draft_of(quarter):
     def kwargs(ctx):
-        from kechuang.bulletins import services
-        from kechuang.bulletins.models import Bulletin
-
         bulletin = Bulletin.objects.filter(plan=ctx.plan, year=ctx.plan.year, quarter=quarter).first()
         if bulletin is None:
             bulletin = services.draft_bulletin(ctx.plan, ctx.plan.year, quarter, user=ctx.users["office"])
@@ -19,9 +18,6 @@ _fresh_draft = _draft_of(4)
 
 
 def _issued(ctx):
-    from kechuang.bulletins import services
-    from kechuang.bulletins.models import Bulletin
-
     existing = Bulletin.objects.filter(plan=ctx.plan, year=ctx.plan.year, quarter=1).first()
     if existing is None:
         office = ctx.users["office"]

@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 from kechuang.bench import report
+from kechuang.documents.pdf import docx_to_pdf, pdf_available
+from kechuang.org.models import Unit, UnitKind
+from kechuang.reporting.benchdata import build_dataset
 
+from . import services
 from .benchdata import build_guangshui_half_year
 
 
 def run(db_label: str) -> None:
-    from . import services
-
     plan, users = build_guangshui_half_year()
     dataset = f"bundled 2022 plan with demo data, {db_label}"
     office = users["office"]
@@ -32,11 +39,6 @@ def run(db_label: str) -> None:
 
 def body_pages(pdf: bytes) -> int:
     """Pages of a bulletin PDF before the one that starts with "附件1" (pdftotext)."""
-    import re
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "b.pdf"
         path.write_bytes(pdf)
@@ -50,14 +52,6 @@ def body_pages(pdf: bytes) -> int:
 
 
 def run_200(db_label: str) -> None:
-    import shutil
-
-    from kechuang.documents.pdf import docx_to_pdf, pdf_available
-    from kechuang.org.models import Unit, UnitKind
-    from kechuang.reporting.benchdata import build_dataset
-
-    from . import services
-
     plan, office = build_dataset("bench200b", n_units=200, months=9, n_indicators=17, n_tasks=9)
     units = list(Unit.objects.filter(code__startswith="bench200b-u").order_by("code"))
     Unit.objects.filter(pk__in=[u.pk for u in units[:80]]).update(kind=UnitKind.DEPARTMENT)

@@ -10,14 +10,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kechuang.plans.models import TaskUnit
+from kechuang.plans.testing import load_bundled_plan, make_personas
+from kechuang.reporting.choices import SubmissionStatus
+from kechuang.reporting.models import Period, TaskReport
+from kechuang.reporting.services import ensure_periods
+
 
 def build_guangshui_half_year(seed: int = 2022):
-    from kechuang.plans.models import TaskUnit
-    from kechuang.plans.testing import load_bundled_plan, make_personas
-    from kechuang.reporting.choices import SubmissionStatus
-    from kechuang.reporting.models import Period, TaskReport
-    from kechuang.reporting.services import ensure_periods
-
     rng = random.Random(seed)
     plan = load_bundled_plan()
     users = make_personas()

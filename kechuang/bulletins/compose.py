@@ -23,6 +23,10 @@ from decimal import Decimal
 
 from kechuang.documents.charts import ChartFontMissing, indicator_chart
 from kechuang.documents.gbt9704 import OfficialDocument, cn_date, cn_number, keep_with_next
+from kechuang.org.models import TOWN_KINDS, UnitKind
+from kechuang.reporting.services import latest_approved_reports
+from kechuang.supervision import engine
+from kechuang.supervision.models import OrderStatus, SupervisionOrder
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +106,6 @@ def _red_item(item) -> dict:
 def approved_reports(plan, as_of: dt.date) -> dict[int, dict[int, object]]:
     """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}} (the reporting
     service's rule, shared with the supervision task page)."""
-    from kechuang.reporting.services import latest_approved_reports
-
     return latest_approved_reports(plan, as_of)
 
 
@@ -117,8 +119,6 @@ NAMES_SHOWN = 3  # names listed in a grouped sentence before "等N个"
 
 def unit_group(unit) -> str:
     """The ranking group of a unit: departments, towns and streets, or the development zone."""
-    from kechuang.org.models import TOWN_KINDS, UnitKind
-
     if unit.kind in TOWN_KINDS:
         return "towns"
     if unit.kind == UnitKind.ZONE:
@@ -176,11 +176,36 @@ def previous_quarter_end(as_of: dt.date, year: int) -> dt.date | None:
 def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
     """Everything the bulletin shows, as a JSON-ready dict. ``previous`` is the snapshot of the
     previous issued bulletin (change in rank, newly green or red items)."""
-    from kechuang.supervision import engine
-
     tp = engine.time_progress(plan, as_of)
     statuses = engine.indicator_statuses(plan, as_of)
     prev_day = previous_quarter_end(as_of, plan.year)
+    indicators = _indicator_rows(plan, statuses, prev_day)
+    tasks = _task_rows(plan, as_of)
+    cells = engine.completeness(plan, as_of)
+    rankings = _ranking_rows(plan, as_of, statuses, cells, previous)
+    red = [_red_item(item) for item in engine.supervised_items(plan, as_of, lights=(engine.RED,),
+                                                               indicators=statuses, tasks=[])]
+    snapshot = {
+        "plan": {"code": plan.code, "title": plan.title, "year": plan.year,
+                 "report_due_day": plan.setting("report_due_day")},
+        "as_of": as_of.isoformat(),
+        "previous_as_of": prev_day.isoformat() if prev_day else None,
+        "time_progress_pct": _pct(Decimal(tp) * 100),
+        "indicators": indicators,
+        "tasks": tasks,
+        "rankings": rankings,
+        "red_items": red,
+        "orders": _order_rows(plan, as_of),
+        "reporting": reporting_summary(cells, as_of, rankings),
+        "counts": light_counts(indicators),
+        "task_counts": light_counts(tasks),
+    }
+    snapshot["candidates"] = candidates(snapshot, previous)
+    return snapshot
+
+
+def _indicator_rows(plan, statuses, prev_day: dt.date | None) -> list[dict]:
+    """One row per indicator status, with the change in completion since ``prev_day``."""
     before = {s.indicator.pk: s for s in engine.indicator_statuses(plan, prev_day)} if prev_day else {}
     indicators = []
     for st in statuses:
@@ -199,6 +224,11 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
             "previous_actual": _num(old.actual) if old is not None else None,
             "change_points": _pct(change),
         })
+    return indicators
+
+
+def _task_rows(plan, as_of: dt.date) -> list[dict]:
+    """One row per task status, with the units' latest approved progress and the units lagging behind."""
     approved = approved_reports(plan, as_of)
     yellow_points = Decimal(str(plan.setting("light_yellow_points")))
     tasks = []
@@ -221,7 +251,11 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
             "lead_units": _unit_names(task.lead_units()), "lagging_units": list(dict.fromkeys(lagging)),
             "progress": progress,
         })
-    cells = engine.completeness(plan, as_of)
+    return tasks
+
+
+def _ranking_rows(plan, as_of: dt.date, statuses, cells: dict, previous: dict | None) -> list[dict]:
+    """The unit rankings, each with its rank in its group, the change since ``previous`` and its card."""
     ranks = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells)
     rankings = [{
         "unit_id": r.unit.pk, "unit": r.unit.name, "unit_code": r.unit.code, "group": unit_group(r.unit),
@@ -244,10 +278,11 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
         r["previous_rank"] = prev
         r["change"] = (prev - r["group_rank"]) if prev is not None else None
         r["card"] = rank_card(plan, r["group_rank"], r["score"])
-    red = [_red_item(item) for item in engine.supervised_items(plan, as_of, lights=(engine.RED,),
-                                                               indicators=statuses, tasks=[])]
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
+    return rankings
 
+
+def _order_rows(plan, as_of: dt.date) -> list[dict]:
+    """The year's 督办单 issued by ``as_of`` (neither proposed nor dismissed)."""
     orders = []
     year_orders = (
         SupervisionOrder.objects.filter(plan=plan, year=plan.year, issued_on__lte=as_of)
@@ -265,23 +300,7 @@ def collect(plan, as_of: dt.date, previous: dict | None = None) -> dict:
             "open": order.status in (OrderStatus.ISSUED, OrderStatus.REPLIED),
             "overdue": order.is_overdue(as_of),
         })
-    snapshot = {
-        "plan": {"code": plan.code, "title": plan.title, "year": plan.year,
-                 "report_due_day": plan.setting("report_due_day")},
-        "as_of": as_of.isoformat(),
-        "previous_as_of": prev_day.isoformat() if prev_day else None,
-        "time_progress_pct": _pct(Decimal(tp) * 100),
-        "indicators": indicators,
-        "tasks": tasks,
-        "rankings": rankings,
-        "red_items": red,
-        "orders": orders,
-        "reporting": reporting_summary(cells, as_of, rankings),
-        "counts": light_counts(indicators),
-        "task_counts": light_counts(tasks),
-    }
-    snapshot["candidates"] = candidates(snapshot, previous)
-    return snapshot
+    return orders
 
 
 def reporting_summary(cells: dict, as_of: dt.date, rankings: list[dict]) -> dict:
@@ -333,7 +352,17 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
     reorders and rewords them; nothing here is printed unless picked."""
     prev_ind = {str(r["id"]): r["light"] for r in (previous or {}).get("indicators", [])}
     prev_task = {str(r["id"]): r["light"] for r in (previous or {}).get("tasks", [])}
-    highs, probs = [], []
+    highs = _indicator_highlights(snapshot, prev_ind) + _task_highlights(snapshot, prev_task) \
+        + _unit_highlights(snapshot)
+    probs = _indicator_problems(snapshot, prev_ind) + _task_problems(snapshot) + _overdue_problems(snapshot)
+    highs.sort(key=lambda c: -c["score"])
+    probs.sort(key=lambda c: -c["score"])
+    return {"highlights": highs, "problems": probs}
+
+
+def _indicator_highlights(snapshot: dict, prev_ind: dict) -> list[dict]:
+    """Indicators met early, turned green since the previous bulletin, or ahead of 序时进度."""
+    highs = []
     for r in snapshot["indicators"]:
         if r["completion_pct"] is None or r["gap_points"] is None:
             continue
@@ -350,6 +379,12 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
         elif r["light"] == "green" and gap > 0:
             highs.append(_cand(f"ind-ahead-{r['id']}", f"“{r['name']}”完成{actual}，完成率{r['completion_pct']}%，"
                                f"超序时进度{r['gap_points']}个百分点{owner}。", 100 + gap))
+    return highs
+
+
+def _task_highlights(snapshot: dict, prev_task: dict) -> list[dict]:
+    """Key tasks turned green since the previous bulletin, or well ahead of 序时进度."""
+    highs = []
     for t in snapshot["tasks"]:
         if t["gap_points"] is None:
             continue
@@ -362,6 +397,12 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
         elif t["light"] == "green" and gap >= 5:
             highs.append(_cand(f"task-ahead-{t['id']}", f"重点任务“{t['number']}{t['title']}”完成{t['percent']}%，"
                                f"超序时进度{t['gap_points']}个百分点{lead}。", 80 + gap))
+    return highs
+
+
+def _unit_highlights(snapshot: dict) -> list[dict]:
+    """The first of each ranking group, and the units that rose three places or more."""
+    highs = []
     for group, label in GROUPS:
         members = [r for r in snapshot["rankings"] if r["group"] == group]
         if len(members) < 2:
@@ -375,6 +416,12 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
             highs.append(_cand(f"unit-up-{r['unit_id']}", f"{r['unit']}位次较上期上升{r['change']}位，"
                                f"列{label}第{r['group_rank']}位（得分{r['score']}分）。", 90 + r["change"]))
 
+    return highs
+
+
+def _indicator_problems(snapshot: dict, prev_ind: dict) -> list[dict]:
+    """Red indicators one by one, yellow ones together."""
+    probs = []
     yellow_ind, red_ind = [], []
     for r in snapshot["indicators"]:
         if r["light"] == "red":
@@ -393,6 +440,12 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
         owners = [r["owner"] for r in yellow_ind]
         probs.append(_cand("ind-yellow", f"{len(yellow_ind)}项指标滞后于序时进度（黄灯）：{names(items, 3, '项')}，"
                            f"涉及{names(owners)}。", 150 + 10 * len(yellow_ind)))
+    return probs
+
+
+def _task_problems(snapshot: dict) -> list[dict]:
+    """Red key tasks one by one, yellow ones together."""
+    probs = []
     red_tasks = [t for t in snapshot["tasks"] if t["light"] == "red"]
     yellow_tasks = [t for t in snapshot["tasks"] if t["light"] == "yellow"]
     for t in red_tasks:
@@ -405,6 +458,12 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
         lag = f"，滞后单位主要是{names(lagging)}" if lagging else ""
         probs.append(_cand("task-yellow", f"{len(yellow_tasks)}项重点任务进度滞后或工作节点逾期（黄灯）："
                            f"{names(items, 3, '项')}{lag}。", 140 + 10 * len(yellow_tasks)))
+    return probs
+
+
+def _overdue_problems(snapshot: dict) -> list[dict]:
+    """Overdue 督办单, overdue meeting decisions, and units late or missing with their reports more than once."""
+    probs = []
     overdue = [o for o in snapshot["orders"] if o.get("overdue")]
     if overdue:
         items = [f"{o['number']}（{o['unit']}）" for o in overdue]
@@ -420,9 +479,7 @@ def candidates(snapshot: dict, previous: dict | None = None) -> dict:
         items = [f"{r['unit']}（逾期{r['late']}次、未报{r['missing']}次）" for r in repeated]
         text = f"{len(repeated)}个单位本季度月报多次逾期或未报：{names(items, 3, '个单位')}。"
         probs.append(_cand("reports-late", text, 200 + 10 * len(repeated)))
-    highs.sort(key=lambda c: -c["score"])
-    probs.sort(key=lambda c: -c["score"])
-    return {"highlights": highs, "problems": probs}
+    return probs
 
 
 def default_picks(snapshot: dict) -> tuple[list[dict], list[dict]]:
@@ -537,7 +594,31 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
     date = meta.get("date") or dt.date.fromisoformat(snapshot["as_of"])
     doc.issuing_header(meta.get("header_title") or DEFAULT_HEADER_TITLE, meta["issue_label"], meta["issuer"], date)
     doc.title(bulletin_title(year, quarter))
+    _write_overview(doc, snapshot, meta, charts)
+    doc.heading(1, "工作亮点")
+    _write_numbered(doc, _items(meta, "highlights", snapshot), "本季度各项工作按计划推进。")
+    doc.heading(1, "存在问题")
+    _write_numbered(doc, _items(meta, "problems", snapshot), "本季度未发现需要通报的突出问题。")
+    doc.heading(1, "下步工作")
+    steps = scrub(meta.get("next_steps") or draft_next_steps(snapshot))
+    last = None
+    for para in [p for p in steps.splitlines() if p.strip()]:
+        last = doc.paragraph(para.strip())
+    if last is not None:
+        keep_with_next(last)
+    doc.attachment_list(list(ATTACHMENTS))
+    doc.signature(meta["issuer"], date)
 
+    period = f"{year}年第{cn_number(quarter)}季度"
+    _write_indicator_table(doc, snapshot, period)
+    _write_ranking_tables(doc, snapshot, period)
+    _write_task_table(doc, snapshot, period)
+    _write_order_table(doc, snapshot, period)
+    return doc.to_bytes()
+
+
+def _write_overview(doc: OfficialDocument, snapshot: dict, meta: dict, charts: bool) -> None:
+    """一、总体情况: the summary, then the indicator chart (left out when no CJK font is installed)."""
     doc.heading(1, "总体情况")
     summary = scrub(meta.get("summary") or draft_summary(snapshot))
     for para in [p for p in summary.splitlines() if p.strip()]:
@@ -551,29 +632,16 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
         if png:
             doc.picture(png, width_mm=150, caption="图1 主要指标完成率与序时进度")
 
-    doc.heading(1, "工作亮点")
-    highlights = _items(meta, "highlights", snapshot)
-    for i, text in enumerate(highlights, 1):
-        doc.paragraph(f"{i}.{text}")
-    if not highlights:
-        doc.paragraph("本季度各项工作按计划推进。")
-    doc.heading(1, "存在问题")
-    problems = _items(meta, "problems", snapshot)
-    for i, text in enumerate(problems, 1):
-        doc.paragraph(f"{i}.{text}")
-    if not problems:
-        doc.paragraph("本季度未发现需要通报的突出问题。")
-    doc.heading(1, "下步工作")
-    steps = scrub(meta.get("next_steps") or draft_next_steps(snapshot))
-    last = None
-    for para in [p for p in steps.splitlines() if p.strip()]:
-        last = doc.paragraph(para.strip())
-    if last is not None:
-        keep_with_next(last)
-    doc.attachment_list(list(ATTACHMENTS))
-    doc.signature(meta["issuer"], date)
 
-    doc.attachment(1, f"{year}年第{cn_number(quarter)}季度{ATTACHMENTS[0]}")
+def _write_numbered(doc: OfficialDocument, items: list[str], empty: str) -> None:
+    for i, text in enumerate(items, 1):
+        doc.paragraph(f"{i}.{text}")
+    if not items:
+        doc.paragraph(empty)
+
+
+def _write_indicator_table(doc: OfficialDocument, snapshot: dict, period: str) -> None:
+    doc.attachment(1, f"{period}{ATTACHMENTS[0]}")
     rows = [[i, r["name"], r["target"], "—" if r["actual"] is None else f"{r['actual']}{r['measure']}",
              "—" if r["completion_pct"] is None else f"{r['completion_pct']}%",
              "—" if r["time_progress_pct"] is None else f"{r['time_progress_pct']}%",
@@ -583,7 +651,9 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
     doc.table(["序号", "指标", "年度目标", "完成值", "完成率", "序时进度", "较上季度", "灯"], rows,
               widths_mm=[9, 41, 20, 20, 17, 18, 18, 13], font_size=TABLE_SIZE, left_columns=(1,))
 
-    doc.attachment(2, f"{year}年第{cn_number(quarter)}季度{ATTACHMENTS[1]}")
+
+def _write_ranking_tables(doc: OfficialDocument, snapshot: dict, period: str) -> None:
+    doc.attachment(2, f"{period}{ATTACHMENTS[1]}")
     previous = snapshot.get("previous_bulletin")
     basis = f"较上期：与{previous['issue_label']}相比的位次变化" if previous else "较上期：无上期通报"
     for group, label in GROUPS:
@@ -600,7 +670,9 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
             for r in members], widths_mm=[11, 36, 29, 17, 17, 15, 16, 15], font_size=TABLE_SIZE)
     doc.paragraph(f"注：得分=报送及时率×50%+任务和指标完成率×50%；{basis}。", indent=False)
 
-    doc.attachment(3, f"{year}年第{cn_number(quarter)}季度{ATTACHMENTS[2]}")
+
+def _write_task_table(doc: OfficialDocument, snapshot: dict, period: str) -> None:
+    doc.attachment(3, f"{period}{ATTACHMENTS[2]}")
     doc.table(["序号", "重点任务", "牵头单位", "完成进度", "序时进度", "灯", "滞后单位"], [
         [t["number"], t["title"], "、".join(t["lead_units"]) or "—",
          "—" if t["percent"] is None else f"{t['percent']}%",
@@ -609,7 +681,9 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
         for t in snapshot["tasks"]], widths_mm=[14, 40, 26, 18, 18, 13, 27], font_size=TABLE_SIZE,
         left_columns=(1, 6))
 
-    doc.attachment(4, f"{year}年第{cn_number(quarter)}季度{ATTACHMENTS[3]}")
+
+def _write_order_table(doc: OfficialDocument, snapshot: dict, period: str) -> None:
+    doc.attachment(4, f"{period}{ATTACHMENTS[3]}")
     order_rows = [[o["number"], o["subject"], o["unit"], _short_date(o.get("issued_on")), _short_date(o["reply_due"]),
                    o["status_label"] + ("（逾期）" if o["overdue"] else "")] for o in snapshot["orders"]]
     order_rows += [[f"议定事项{i}", item["name"], "、".join(item["units"]) or "—", "—", "—", "逾期未办结"]
@@ -619,4 +693,3 @@ def render_docx(snapshot: dict, meta: dict, fonts: dict | None = None, charts: b
         order_rows = [["—", "本期无督办事项", "—", "—", "—", "—"]]
     doc.table(["编号", "督办事项", "责任单位", "下发日期", "反馈时限", "办理状态"], order_rows,
               widths_mm=[30, 42, 26, 18, 18, 22], font_size=TABLE_SIZE, left_columns=(1,))
-    return doc.to_bytes()

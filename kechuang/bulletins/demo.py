@@ -7,17 +7,17 @@ import datetime as dt
 
 from django.utils import timezone
 
+from kechuang.accounts.models import Role, User
+from kechuang.notices.demo import dated
+
+from . import compose, services
+from .models import Bulletin
+
 DEMO_MARK = "【演示数据】"
 ISSUE_DAYS = {1: dt.date(2022, 4, 12), 2: dt.date(2022, 7, 12)}
 
 
 def generate(plan, rng) -> None:
-    from kechuang.accounts.models import Role, User
-    from kechuang.notices.demo import dated
-
-    from . import compose, services
-    from .models import Bulletin
-
     office = User.objects.filter(role_assignments__role=Role.OFFICE, is_active=True).order_by("pk").first()
     if office is None:
         return

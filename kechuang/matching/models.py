@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.scoping import ScopedManager
+from kechuang.registry.models import Demand
 
 from .choices import DockingStatus
 
@@ -64,8 +65,6 @@ class Docking(TimeStampedModel, VersionedModel):
     @classmethod
     def scope_rule(cls, user, action):
         """Follows the demand (and so its enterprise's town)."""
-        from kechuang.registry.models import Demand
-
         decision = Demand.scope_rule(user, action)
         if isinstance(decision, Q):
             return Q(demand__in=Demand.objects.filter(decision).values("pk"))

@@ -1,9 +1,9 @@
 from kechuang.core.access import ALL_PERSONAS, Route
+from kechuang.notices.models import Channel, ChannelKind, Receipt
+from kechuang.notices.services import notify
 
 
 def _channel(ctx):
-    from kechuang.notices.models import Channel, ChannelKind
-
     channel, _ = Channel.objects.get_or_create(name="办公室工作群", defaults={"kind": ChannelKind.WECOM,
                                                                        "url": "http://127.0.0.1:9/robot"})
     return {"pk": channel.pk}
@@ -11,9 +11,6 @@ def _channel(ctx):
 
 def _notices_for_everyone(ctx):
     """One notice for each persona's unit (the office's for unit-less personas), raised once per test database."""
-    from kechuang.notices.models import Receipt
-    from kechuang.notices.services import notify
-
     for user in ctx.users.values():
         if not Receipt.objects.filter(user=user).exists():
             notice = notify("other", unit=None, title=f"测试通知 {user.username}", key=f"access:{user.username}")
@@ -24,8 +21,6 @@ def _notices_for_everyone(ctx):
 
 
 def _my_receipts(ctx, persona):
-    from kechuang.notices.models import Receipt
-
     return set(Receipt.objects.filter(user=ctx.users[persona]).values_list("pk", flat=True))
 
 

@@ -1,5 +1,11 @@
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from kechuang.core.access import PLAN_READERS, Route
-from kechuang.plans.models import Indicator, Task
+from kechuang.plans.extract.reading import read_txt_file
+from kechuang.plans.extract.workflow import create_draft, draft_yaml, submit_extraction
+from kechuang.plans.models import Indicator, Plan, Task
 
 
 def _task(number):
@@ -38,11 +44,6 @@ ROUTES = [
 # Extraction pages (office only). Each declaration gets its own draft, extracted from the seed document.
 def _extracted_draft(code):
     def build(ctx):
-        from pathlib import Path
-
-        from kechuang.plans.extract.reading import read_txt_file
-        from kechuang.plans.extract.workflow import create_draft
-
         seed = Path(__file__).resolve().parent / "tests" / "corpus" / "guangshui-2022.txt"
         plan = create_draft(read_txt_file(seed), user=ctx.users["office"], code=code)
         return {"code": plan.code}
@@ -52,9 +53,6 @@ def _extracted_draft(code):
 
 def _edited_yaml(code):
     def build(ctx):
-        from kechuang.plans.extract.workflow import draft_yaml
-        from kechuang.plans.models import Plan
-
         text = draft_yaml(Plan.objects.get(code=code))
         return {"draft_yaml": text.replace("科技创新", "科技创新（修订）", 1)}
 
@@ -62,10 +60,6 @@ def _edited_yaml(code):
 
 
 def _extraction_job(ctx):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from kechuang.plans.extract.workflow import submit_extraction
-
     job = submit_extraction(SimpleUploadedFile("plan.txt", "一、总体目标\n".encode()), user=ctx.users["office"])
     return {"pk": job.pk}
 

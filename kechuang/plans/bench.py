@@ -4,14 +4,15 @@ overall and per layout, and the extraction time per document (conversion of .doc
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 from kechuang.bench import report
+from kechuang.plans.extract import extract_text
+from kechuang.plans.extract.evaluate import CORPUS_DIR, score_corpus
 
 
 def run(db_label: str) -> None:
-    from kechuang.plans.extract.evaluate import score_corpus
-
     with tempfile.TemporaryDirectory() as workdir:
         score = score_corpus(Path(workdir))
     dataset = f"{score.documents} plan documents, {len(score.layouts)} layouts"
@@ -34,11 +35,6 @@ def run(db_label: str) -> None:
 
 def _long_document() -> None:
     """A 30-page plan: the bundled plan's sections repeated to about 23,000 characters (an official page holds ~616)."""
-    import time
-
-    from kechuang.plans.extract import extract_text
-    from kechuang.plans.extract.evaluate import CORPUS_DIR
-
     seed = (CORPUS_DIR / "guangshui-2022.txt").read_text(encoding="utf-8")
     head, _, body = seed.partition("一、指导思想")
     text = head + "".join(("一、指导思想" + body) for _ in range(max(1, 24000 // len(seed) + 1)))

@@ -144,7 +144,19 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
         raise PlanFileError(f"不支持的方案文件格式“{data.get('format')}”，应为 {FORMAT}")
     code = _req(data, "code", "方案")
     where = f"方案 {code} "
+    owner = _load_owner_units(data, where)
+    resolver = UnitResolver(owner)
+    plan = _save_plan(data, code, where, owner, resolver, status)
+    tasks_by_number: dict[str, Task] = {}
+    _load_tasks(plan, data.get("tasks", []), None, [0], resolver, where, tasks_by_number)
+    for stale in Task.objects.filter(plan=plan).exclude(number__in=tasks_by_number).order_by("-seq"):
+        stale.delete()
+    _load_indicators(plan, data, tasks_by_number, resolver, where)
+    return plan
 
+
+def _load_owner_units(data: dict, where: str) -> Unit:
+    """The file's unit tree and unit groups; returns the owner unit."""
     if data.get("units"):
         _load_unit(data["units"], None, 0, f"{where}units")
     owner_name = _req(data, "owner_unit", where)
@@ -158,7 +170,10 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
         kinds = [_choice(k, UnitKind, f"{where}unit_groups.kinds") for k in group.get("kinds", [])]
         g = UnitGroup.objects.filter(root=owner, name=_req(group, "name", f"{where}unit_groups")).first()
         _save_if_changed(g or UnitGroup(root=owner, name=group["name"]), {"kinds": kinds})
-    resolver = UnitResolver(owner)
+    return owner
+
+
+def _save_plan(data: dict, code: str, where: str, owner: Unit, resolver: UnitResolver, status: str | None) -> Plan:
     office = None
     if data.get("office_unit"):
         office = _resolve(resolver, [data["office_unit"]], f"{where}office_unit")[0]
@@ -184,42 +199,44 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
             "settings": data.get("settings", {}) or {},
         },
     )
+    return plan
 
-    tasks_by_number: dict[str, Task] = {}
 
-    def load_tasks(items: list, parent: Task | None, counter: list[int]) -> None:
-        for item in items or []:
-            number = _req(item, "number", f"{where}tasks")
-            twhere = f"{where}任务{number}"
-            counter[0] += 1
-            task = Task.objects.filter(plan=plan, number=number).first() or Task(plan=plan, number=number)
-            lead = item.get("lead", []) or []
-            responsible = item.get("responsible", []) or []
-            if isinstance(lead, str):
-                lead = split_unit_list(lead)
-            if isinstance(responsible, str):
-                responsible = split_unit_list(responsible)
-            _save_if_changed(
-                task,
-                {
-                    "parent": parent,
-                    "seq": counter[0],
-                    "title": _req(item, "title", twhere),
-                    "text": item.get("text", ""),
-                    "lead_text": "、".join(lead),
-                    "responsible_text": "、".join(responsible),
-                    "is_key": bool(item.get("key", False)),
-                },
-            )
-            _sync_task_units(task, TaskUnitRole.LEAD, _resolve(resolver, lead, f"{twhere} 牵头单位"))
-            _sync_task_units(task, TaskUnitRole.RESPONSIBLE, _resolve(resolver, responsible, f"{twhere} 责任单位"))
-            tasks_by_number[number] = task
-            load_tasks(item.get("children", []), task, counter)
+def _load_tasks(plan: Plan, items: list, parent: Task | None, counter: list[int], resolver: UnitResolver,
+                where: str, tasks_by_number: dict[str, Task]) -> None:
+    """Save ``items`` and their children in document order (``counter`` numbers them), filling ``tasks_by_number``."""
+    for item in items or []:
+        number = _req(item, "number", f"{where}tasks")
+        twhere = f"{where}任务{number}"
+        counter[0] += 1
+        task = Task.objects.filter(plan=plan, number=number).first() or Task(plan=plan, number=number)
+        lead = item.get("lead", []) or []
+        responsible = item.get("responsible", []) or []
+        if isinstance(lead, str):
+            lead = split_unit_list(lead)
+        if isinstance(responsible, str):
+            responsible = split_unit_list(responsible)
+        _save_if_changed(
+            task,
+            {
+                "parent": parent,
+                "seq": counter[0],
+                "title": _req(item, "title", twhere),
+                "text": item.get("text", ""),
+                "lead_text": "、".join(lead),
+                "responsible_text": "、".join(responsible),
+                "is_key": bool(item.get("key", False)),
+            },
+        )
+        _sync_task_units(task, TaskUnitRole.LEAD, _resolve(resolver, lead, f"{twhere} 牵头单位"))
+        _sync_task_units(task, TaskUnitRole.RESPONSIBLE, _resolve(resolver, responsible, f"{twhere} 责任单位"))
+        tasks_by_number[number] = task
+        _load_tasks(plan, item.get("children", []), task, counter, resolver, where, tasks_by_number)
 
-    load_tasks(data.get("tasks", []), None, [0])
-    for stale in Task.objects.filter(plan=plan).exclude(number__in=tasks_by_number).order_by("-seq"):
-        stale.delete()
 
+def _load_indicators(plan: Plan, data: dict, tasks_by_number: dict[str, Task], resolver: UnitResolver,
+                     where: str) -> None:
+    """Save the file's indicators with their tasks and wholes; indicators no longer in the file go."""
     indicators: dict[str, Indicator] = {}
     items = list(enumerate(data.get("indicators", []) or [], start=1))
     referenced = {item.get("part_of") for _, item in items if item.get("part_of")}
@@ -228,36 +245,7 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
         icode = _req(item, "code", f"{where}indicators")
         iwhere = f"{where}指标 {icode} "
         ind = Indicator.objects.filter(plan=plan, code=icode).first() or Indicator(plan=plan, code=icode)
-        source = _choice(item.get("source", ValueSource.REPORTED), ValueSource, f"{iwhere}source")
-        if source == ValueSource.COMPUTED and not item.get("metric"):
-            raise PlanFileError(f"{iwhere}：资源库计算指标必须指定 metric")
-        owner_unit = None
-        if item.get("owner"):
-            owner_unit = _resolve(resolver, [item["owner"]], f"{iwhere}owner")[0]
-        _save_if_changed(
-            ind,
-            {
-                "seq": seq,
-                "name": _req(item, "name", iwhere),
-                "description": item.get("description", ""),
-                "measure": _req(item, "measure", iwhere),
-                "kind": _choice(item.get("kind"), IndicatorKind, f"{iwhere}kind"),
-                "comparator": _choice(item.get("comparator", ">="), Comparator, f"{iwhere}comparator"),
-                "target": _decimal(_req(item, "target", iwhere), f"{iwhere}target"),
-                "baseline": _decimal(item["baseline"], f"{iwhere}baseline")
-                if item.get("baseline") is not None
-                else None,
-                "progress_mode": _choice(item.get("progress", "cumulative"), ProgressMode, f"{iwhere}progress"),
-                "source": source,
-                "metric": item.get("metric", "") or "",
-                "metric_params": item.get("metric_params", {}) or {},
-                "owner_unit": owner_unit,
-                "sentence": item.get("sentence", ""),
-                "min_value": _decimal(item["min"], f"{iwhere}min") if item.get("min") is not None else None,
-                "max_value": _decimal(item["max"], f"{iwhere}max") if item.get("max") is not None else None,
-                "part_of": indicators.get(item.get("part_of")) if item.get("part_of") else None,
-            },
-        )
+        _save_if_changed(ind, {"seq": seq, **_indicator_values(item, iwhere, resolver, indicators)})
         task_numbers = item.get("tasks", []) or []
         missing = [n for n in task_numbers if n not in tasks_by_number]
         if missing:
@@ -274,7 +262,36 @@ def load_plan(source: str | Path | dict, *, status: str | None = None) -> Plan:
         _save_if_changed(ind, {"part_of": part_of})
     for stale in Indicator.objects.filter(plan=plan).exclude(code__in=indicators):
         stale.delete()
-    return plan
+
+
+def _indicator_values(item: dict, iwhere: str, resolver: UnitResolver, indicators: dict[str, Indicator]) -> dict:
+    """An indicator's field values from its entry in the file (``seq`` and tasks aside), checked."""
+    source = _choice(item.get("source", ValueSource.REPORTED), ValueSource, f"{iwhere}source")
+    if source == ValueSource.COMPUTED and not item.get("metric"):
+        raise PlanFileError(f"{iwhere}：资源库计算指标必须指定 metric")
+    owner_unit = None
+    if item.get("owner"):
+        owner_unit = _resolve(resolver, [item["owner"]], f"{iwhere}owner")[0]
+    return {
+        "name": _req(item, "name", iwhere),
+        "description": item.get("description", ""),
+        "measure": _req(item, "measure", iwhere),
+        "kind": _choice(item.get("kind"), IndicatorKind, f"{iwhere}kind"),
+        "comparator": _choice(item.get("comparator", ">="), Comparator, f"{iwhere}comparator"),
+        "target": _decimal(_req(item, "target", iwhere), f"{iwhere}target"),
+        "baseline": _decimal(item["baseline"], f"{iwhere}baseline")
+        if item.get("baseline") is not None
+        else None,
+        "progress_mode": _choice(item.get("progress", "cumulative"), ProgressMode, f"{iwhere}progress"),
+        "source": source,
+        "metric": item.get("metric", "") or "",
+        "metric_params": item.get("metric_params", {}) or {},
+        "owner_unit": owner_unit,
+        "sentence": item.get("sentence", ""),
+        "min_value": _decimal(item["min"], f"{iwhere}min") if item.get("min") is not None else None,
+        "max_value": _decimal(item["max"], f"{iwhere}max") if item.get("max") is not None else None,
+        "part_of": indicators.get(item.get("part_of")) if item.get("part_of") else None,
+    }
 
 
 def dump_plan(plan: Plan) -> dict:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from kechuang.audit.services import record_event
+from kechuang.metrics.resolution import resolve
 
 from .choices import PlanStatus
 from .loader import PlanFileError, dump_plan, load_plan
@@ -29,8 +30,6 @@ class RolloverError(PlanFileError):
 
 
 def _baseline(indicator: Indicator, as_of: dt.date) -> Decimal | None:
-    from kechuang.metrics.resolution import resolve
-
     try:
         value = resolve(indicator, as_of).value
     except KeyError:

@@ -138,16 +138,36 @@ def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tup
 def extract_source(source: Source) -> Extraction:
     layout = build_layout(source)
     norm = layout.norm
-    text = norm.text
     items, unread_tables = parse(norm, layout.lines)
     result = Extraction(norm)
 
     sections = _top_sections(items)
     for section in sections:
         section.section = _classify(norm, section)
-    first_section = sections[0].start if sections else (items[0].start if items else len(text))
+    first_section = sections[0].start if sections else (items[0].start if items else len(norm.text))
 
-    # Header: document number, date, title, preamble (everything before the first section).
+    _read_header(result, layout, first_section)
+    _settle_task_sections(norm, sections)
+    roots, indicator_rows = _task_roots(items, sections)
+    _read_section_texts(result, sections)
+    result.tasks = _build_tasks(norm, roots, sections)
+
+    # Targets: task bodies first (indicator-table cells, then sentences), then every other part of every
+    # section — goals, guiding text, safeguards — deduplicated against the bodies and linked to no task.
+    rejected: list = []
+    body_targets = _body_targets(result, indicator_rows, rejected)
+    other_targets, repeated = _other_targets(result, sections, indicator_rows, first_section, body_targets, rejected)
+    result.targets = body_targets + other_targets
+    # Nothing numbered at all: everything after the title is what could not be read.
+    report_from = result.title_span[1] if result.title_span else (first_section if items else 0)
+    _report(result, layout, sections, items, unread_tables, rejected, report_from, repeated)
+    return result
+
+
+def _read_header(result: Extraction, layout, first_section: int) -> None:
+    """Document number, date, title, preamble (everything before the first section) and the plan's year."""
+    norm = result.norm
+    text = norm.text
     header_lines = [(line.start, line.end) for line in layout.lines if line.end <= first_section]
     for s, e in header_lines:
         line = text[s:e]
@@ -163,26 +183,36 @@ def extract_source(source: Source) -> Extraction:
         if line and len(line) <= 40 and TITLE_RE.search(line) and "《" not in line:
             title_index = index
     if title_index is not None:
-        s, e = header_lines[title_index]
-        result.title = _strip_artefacts(norm.orig(s, e))
-        if title_index > 0:
-            # A title set on two lines ("某县2024年科技创新⏎工作要点"): the line above is its first half.
-            ps, pe = header_lines[title_index - 1]
-            above = _strip_artefacts(text[ps:pe])
-            if above and len(above) + len(result.title) <= 40 and not re.search(r"[,，:;。()\[\]〔〕]", above) \
-                    and not TITLE_RE.search(above) and not DATE_LINE_RE.match(above) \
-                    and not re.search(r"(文件|通知|函)$", above):
-                result.title = _strip_artefacts(norm.orig(ps, pe)) + result.title
-                s = ps
-        offset = text[s:e].find(_strip_artefacts(text[s:e])[:1]) if text[s:e].strip() else 0
-        result.title_span = (s + max(offset, 0), e)
-        preamble = [norm.orig(ps, pe).strip() for ps, pe in header_lines[title_index + 1:]]
-        result.preamble = "\n".join(p for p in preamble if p)
+        _read_title(result, header_lines, title_index)
     year = re.search(r"(20\d\d)\s*年", text[result.title_span[0]:result.title_span[1]]) if result.title_span else None
     if year is None:
         year = re.search(r"(20\d\d)\s*年", text)
     result.year = int(year.group(1)) if year else None
 
+
+def _read_title(result: Extraction, header_lines: list[tuple[int, int]], title_index: int) -> None:
+    """The title (joined with its first half when it is set on two lines), its span, and the preamble below it."""
+    norm = result.norm
+    text = norm.text
+    s, e = header_lines[title_index]
+    result.title = _strip_artefacts(norm.orig(s, e))
+    if title_index > 0:
+        # A title set on two lines ("某县2024年科技创新⏎工作要点"): the line above is its first half.
+        ps, pe = header_lines[title_index - 1]
+        above = _strip_artefacts(text[ps:pe])
+        if above and len(above) + len(result.title) <= 40 and not re.search(r"[,，:;。()\[\]〔〕]", above) \
+                and not TITLE_RE.search(above) and not DATE_LINE_RE.match(above) \
+                and not re.search(r"(文件|通知|函)$", above):
+            result.title = _strip_artefacts(norm.orig(ps, pe)) + result.title
+            s = ps
+    offset = text[s:e].find(_strip_artefacts(text[s:e])[:1]) if text[s:e].strip() else 0
+    result.title_span = (s + max(offset, 0), e)
+    preamble = [norm.orig(ps, pe).strip() for ps, pe in header_lines[title_index + 1:]]
+    result.preamble = "\n".join(p for p in preamble if p)
+
+
+def _settle_task_sections(norm: NormText, sections: list[Item]) -> None:
+    """Reclassify sections by what they hold."""
     has_task_section = any(s.section == "tasks" for s in sections)
     for section in sections:
         # A section that assigns work to units holds tasks, whatever its title: beside a 任务 section it is
@@ -193,6 +223,11 @@ def extract_source(source: Source) -> Extraction:
             section.section = "tasks"
         elif section.section == "requirements" and any(_holds_assignments(norm, c) for c in section.children):
             section.section = "tasks" if has_task_section else "other"
+
+
+def _task_roots(items: list[Item], sections: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(the items that become top-level tasks, the rows of indicator tables); indicator rows are taken out of
+    their parents' children."""
     task_sections = [s for s in sections if s.section == "tasks"]
     roots: list[Item]
     if not sections:
@@ -211,6 +246,12 @@ def extract_source(source: Source) -> Extraction:
     for item in indicator_rows:
         if item.parent is not None and item in item.parent.children:
             item.parent.children.remove(item)
+    return roots, indicator_rows
+
+
+def _read_section_texts(result: Extraction, sections: list[Item]) -> None:
+    """The guiding text, the goals text and the requirements, from their sections."""
+    norm = result.norm
     for section in sections:
         if section.section == "guiding":
             result.guiding_text = _section_body(norm, section)
@@ -224,6 +265,9 @@ def extract_source(source: Source) -> Extraction:
                     "text": _own_body(norm, child),
                 })
 
+
+def _build_tasks(norm: NormText, roots: list[Item], sections: list[Item]) -> list[ExtractedTask]:
+    """The task tree from the root items, each task with its units."""
     # Task numbers must be unique in a plan: when two task sections (or two tables) both count from
     # (一) or 1, the top-level numbers get their section's number in front ("三（一）").
     root_numbers = [r.number for r in roots]
@@ -243,42 +287,50 @@ def extract_source(source: Source) -> Extraction:
             k += 1
         seen_numbers.add(number)
         task = ExtractedTask(number, norm.orig(*item.title_span).strip(), item, parent=parent)
-        assignments: list[Assignment] = []
-        for s, e in item.body_spans:
-            assignments.extend(find_assignments(norm, s, e))
-        if not assignments:
-            for s, e in item.body_spans:
-                assignments.extend(find_inline_assignments(norm, s, e))
-        for role, s, e in item.table_units:
-            cell = text[s:e]
-            labelled = find_assignments(norm, s, e)
-            if labelled:
-                # "牵头：县科技局；配合：县财政局" written in the cell.
-                assignments.extend(labelled)
-                continue
-            inline = CELL_LEAD_RE.match(cell)
-            if inline:
-                # "县科技局牵头，县财政局、县税务局配合" in one column.
-                lead = split_names(norm, s + inline.start(1), s + inline.end(1))
-                others = split_names(norm, s + inline.start(2), s + inline.end(2))
-                if lead:
-                    assignments.append(Assignment("lead", lead, s, e, "column"))
-                if others:
-                    assignments.append(Assignment("responsible", others, s, e, "column"))
-                continue
-            names = split_names(norm, s, e)
-            if names:
-                assignments.append(Assignment(role, names, s, e, "column"))
-        task.assignments = assignments
-        task.lead, task.responsible = settle_roles(assignments)
+        task.assignments = _assignments(norm, item)
+        task.lead, task.responsible = settle_roles(task.assignments)
         task.children = [build(child, task) for child in item.children]
         return task
 
-    result.tasks = [build(item, None) for item in roots]
+    return [build(item, None) for item in roots]
 
-    # Targets: task bodies first (indicator-table cells, then sentences), then every other part of every
-    # section — goals, guiding text, safeguards — deduplicated against the bodies and linked to no task.
-    rejected: list = []
+
+def _assignments(norm: NormText, item: Item) -> list[Assignment]:
+    """The unit assignments of a task item: labelled in its body (or, failing that, inline), then its table cells."""
+    text = norm.text
+    assignments: list[Assignment] = []
+    for s, e in item.body_spans:
+        assignments.extend(find_assignments(norm, s, e))
+    if not assignments:
+        for s, e in item.body_spans:
+            assignments.extend(find_inline_assignments(norm, s, e))
+    for role, s, e in item.table_units:
+        cell = text[s:e]
+        labelled = find_assignments(norm, s, e)
+        if labelled:
+            # "牵头：县科技局；配合：县财政局" written in the cell.
+            assignments.extend(labelled)
+            continue
+        inline = CELL_LEAD_RE.match(cell)
+        if inline:
+            # "县科技局牵头，县财政局、县税务局配合" in one column.
+            lead = split_names(norm, s + inline.start(1), s + inline.end(1))
+            others = split_names(norm, s + inline.start(2), s + inline.end(2))
+            if lead:
+                assignments.append(Assignment("lead", lead, s, e, "column"))
+            if others:
+                assignments.append(Assignment("responsible", others, s, e, "column"))
+            continue
+        names = split_names(norm, s, e)
+        if names:
+            assignments.append(Assignment(role, names, s, e, "column"))
+    return assignments
+
+
+def _body_targets(result: Extraction, indicator_rows: list[Item], rejected: list) -> list[Target]:
+    """Targets in task bodies (indicator-table cells, then sentences), then the rows of indicator tables."""
+    norm = result.norm
+    text = norm.text
     body_targets: list[Target] = []
     for task in result.all_tasks():
         item = task.item
@@ -301,6 +353,13 @@ def extract_source(source: Source) -> Extraction:
         if target is not None and not any(same_target(o, target) for o in body_targets):
             target.in_goals = True
             body_targets.append(target)
+    return body_targets
+
+
+def _other_targets(result: Extraction, sections: list[Item], indicator_rows: list[Item], first_section: int,
+                   body_targets: list[Target], rejected: list) -> tuple[list[Target], list[tuple[int, int]]]:
+    """(targets outside task bodies, linked to no task; spans of goals restated from a task body)."""
+    text = result.norm.text
     # The opening paragraphs after the title ("主要预期目标是：…") may hold goals too.
     opening = [(result.title_span[1], first_section)] if result.title_span and sections else []
     covered = [(t.item.start, t.item.own_end) for t in result.all_tasks()] + [
@@ -316,11 +375,7 @@ def extract_source(source: Source) -> Extraction:
                     repeated.append((target.start, target.end))
                     continue
                 other_targets.append(target)
-    result.targets = body_targets + other_targets
-    # Nothing numbered at all: everything after the title is what could not be read.
-    report_from = result.title_span[1] if result.title_span else (first_section if items else 0)
-    _report(result, layout, sections, items, unread_tables, rejected, report_from, repeated)
-    return result
+    return other_targets, repeated
 
 
 def _excerpt(norm: NormText, start: int, end: int, limit: int = 40) -> str:

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import yaml
+
+from kechuang.plans.loader import bundled_plan_path
 
 from . import summary
 from .core import extract_source
@@ -30,8 +33,6 @@ def labels_path(path: Path) -> Path:
 def expected_for(path: Path) -> dict:
     labels = yaml.safe_load(labels_path(path).read_text(encoding="utf-8"))
     if labels.get("from_plan_file"):
-        from kechuang.plans.loader import bundled_plan_path
-
         plan = yaml.safe_load(bundled_plan_path(labels["from_plan_file"]).read_text(encoding="utf-8"))
         tasks = [[t["number"], t.get("lead", []), t.get("responsible", [])] for t in plan["tasks"]]
         targets = [[i["target"], i["measure"], i.get("comparator", ">="), (i.get("tasks") or [None])[0]]
@@ -48,8 +49,6 @@ def materialise(path: Path, workdir: Path) -> Path:
     lines = text.split("\n")
     if not any(line.startswith("|") for line in lines):
         return path
-    import docx
-
     document = docx.Document()
     rows: list[list[str]] = []
 

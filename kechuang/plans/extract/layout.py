@@ -424,39 +424,97 @@ def _stripped(original: str, start: int, end: int) -> tuple[int, int]:
 
 
 def build(source: Source) -> Layout:
-    reader = _Reader(source)
-    lines = source.lines
-    norm = NormText(source.text, build=True)
-    out: list[LLine] = []
-    notes: list[dict] = []
-    width = reader.width()
-    n = len(lines)
-    table_no = max([line.table for line in lines] + [-1])
+    return _Builder(source).run()
 
-    def newline_after(index: int, next_index: int | None) -> None:
+
+class _Builder:
+    """Walks the physical lines once, writing the logical text (``norm``) and its lines (``out``)."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.reader = _Reader(source)
+        self.lines = source.lines
+        self.norm = NormText(source.text, build=True)
+        self.out: list[LLine] = []
+        self.notes: list[dict] = []
+        self.width = self.reader.width()
+        self.n = len(self.lines)
+        self.table_no = max([line.table for line in self.lines] + [-1])
+
+    def run(self) -> Layout:
+        lines, n, reader, notes = self.lines, self.n, self.reader, self.notes
+        i = 0
+        while i < n:
+            line = lines[i]
+            if line.kind == "row":
+                self.emit_row(i)
+                i += 1
+                continue
+            found = reader.aligned_header(i)
+            if found is not None:
+                table = reader.aligned_table(i, *found)
+                if table.rows:
+                    i = self.emit_table(table)
+                    continue
+            found = reader.cell_header(i)
+            if found is not None:
+                table = reader.cell_table(i, *found)
+                if table.rows:
+                    i = self.emit_table(table)
+                    continue
+                notes.append({"kind": "table", "start": line.start, "end": lines[i + found[0] - 1].end})
+            self.note_columns(i)
+            # A paragraph: this line and the lines its wraps continue on.
+            if reader.pdf and reader.blank(i) and reader.text(i):
+                self.out.append(LLine(self.norm.pos, self.norm.pos, "p"))  # a page number: left out
+                self.newline_after(i, self.following(i))
+                i += 1
+                continue
+            i = self.emit_paragraph(self.paragraph(i))
+        self.norm.finish()
+        # Notes were taken in original offsets: to logical ones.
+        notes = [{**note, "start": self.norm.o2n[note["start"]], "end": self.norm.o2n[note["end"]]} for note in notes]
+        return Layout(self.norm, self.out, notes)
+
+    def following(self, index: int) -> int | None:
+        return index + 1 if index + 1 < self.n else None
+
+    def newline_after(self, index: int, next_index: int | None) -> None:
         """The separator after physical line ``index``: its own line break when the next line follows it."""
+        lines, text = self.lines, self.source.text
         end = lines[index].end
-        if next_index is not None and end < len(source.text) and source.text[end] == "\n" \
+        if next_index is not None and end < len(text) and text[end] == "\n" \
                 and lines[next_index].start == end + 1:
-            norm.add_original(end, end + 1)
+            self.norm.add_original(end, end + 1)
         elif next_index is not None:
-            norm.add_inserted("\n", end)
+            self.norm.add_inserted("\n", end)
 
-    def add_fragment(start: int, end: int) -> None:
-        if reader.pdf:
+    def add_fragment(self, start: int, end: int) -> None:
+        norm, text = self.norm, self.source.text
+        if self.reader.pdf:
             pos = start
-            for m in PDF_SPACE.finditer(nfkc_line(source.text[start:end])):
-                a = start + _orig_pos(source.text[start:end], m.start())
-                b = start + _orig_pos(source.text[start:end], m.end())
+            for m in PDF_SPACE.finditer(nfkc_line(text[start:end])):
+                a = start + _orig_pos(text[start:end], m.start())
+                b = start + _orig_pos(text[start:end], m.end())
                 norm.add_original(pos, a)
                 pos = b
             norm.add_original(pos, end)
         else:
             norm.add_original(start, end)
 
-    def emit_table(table: _Table, next_index: int | None) -> None:
-        nonlocal table_no
-        table_no += 1
+    def emit_row(self, index: int) -> None:
+        """A row of a real (.docx) table, as read."""
+        norm, line = self.norm, self.lines[index]
+        start = norm.pos
+        norm.add_original(line.start, line.end)
+        cells = [(norm.logical(s), norm.logical(e)) for s, e in line.cells]
+        self.out.append(LLine(start, norm.pos, "row", line.table, cells))
+        self.newline_after(index, self.following(index))
+
+    def emit_table(self, table: _Table) -> int:
+        """A table rebuilt from text, one logical row per table row; returns the index of the line after it."""
+        norm = self.norm
+        self.table_no += 1
         start = norm.pos
         cells = []
         for k, (s, e) in enumerate(table.header):
@@ -465,7 +523,7 @@ def build(source: Source) -> Layout:
             cs = norm.pos
             norm.add_original(s, e)
             cells.append((cs, norm.pos))
-        out.append(LLine(start, norm.pos, "row", table_no, cells))
+        self.out.append(LLine(start, norm.pos, "row", self.table_no, cells))
         for row in table.rows:
             norm.add_inserted("\n", table.header[0][0])
             start = norm.pos
@@ -475,43 +533,21 @@ def build(source: Source) -> Layout:
                     norm.add_inserted("\t", cell.fragments[0][0] if cell.fragments else start)
                 cs = norm.pos
                 kind = table.kinds.get(col, ("skip", ""))[0]
-                texts = [nfkc_line(source.text[a:b]) for a, b in cell.fragments]
+                texts = [nfkc_line(self.source.text[a:b]) for a, b in cell.fragments]
                 joiner = "、" if kind == "units" and _names_one_per_line(texts) else ""
                 for f, (a, b) in enumerate(cell.fragments):
                     if f and joiner:
                         norm.add_inserted(joiner, a)
-                    add_fragment(a, b)
+                    self.add_fragment(a, b)
                 cells.append((cs, norm.pos))
-            out.append(LLine(start, norm.pos, "row", table_no, cells))
-        newline_after(table.last, next_index)
+            self.out.append(LLine(start, norm.pos, "row", self.table_no, cells))
+        self.newline_after(table.last, self.following(table.last))
+        return table.last + 1
 
-    i = 0
-    while i < n:
+    def note_columns(self, i: int) -> None:
+        """Lines laid out in columns under a header that was not understood: say so (once per block)."""
+        lines, n, reader, notes = self.lines, self.n, self.reader, self.notes
         line = lines[i]
-        if line.kind == "row":
-            start = norm.pos
-            norm.add_original(line.start, line.end)
-            cells = [(norm.logical(s), norm.logical(e)) for s, e in line.cells]
-            out.append(LLine(start, norm.pos, "row", line.table, cells))
-            newline_after(i, i + 1 if i + 1 < n else None)
-            i += 1
-            continue
-        found = reader.aligned_header(i)
-        if found is not None:
-            table = reader.aligned_table(i, *found)
-            if table.rows:
-                emit_table(table, table.last + 1 if table.last + 1 < n else None)
-                i = table.last + 1
-                continue
-        found = reader.cell_header(i)
-        if found is not None:
-            table = reader.cell_table(i, *found)
-            if table.rows:
-                emit_table(table, table.last + 1 if table.last + 1 < n else None)
-                i = table.last + 1
-                continue
-            notes.append({"kind": "table", "start": line.start, "end": lines[i + found[0] - 1].end})
-        # Lines laid out in columns under a header that was not understood: say so (once per block).
         if (not notes or notes[-1]["end"] < line.start) and all(
                 k < n and lines[k].kind == "p" and len(_chunks(reader.content[k].replace("\f", " "))) >= 3
                 for k in range(i, i + 3)):
@@ -519,12 +555,10 @@ def build(source: Source) -> Layout:
             while last + 1 < n and lines[last + 1].kind == "p" and len(_chunks(reader.content[last + 1])) >= 2:
                 last += 1
             notes.append({"kind": "table", "start": line.start, "end": lines[last].end})
-        # A paragraph: this line and the lines its wraps continue on.
-        if reader.pdf and reader.blank(i) and reader.text(i):
-            out.append(LLine(norm.pos, norm.pos, "p"))  # a page number: left out
-            newline_after(i, i + 1 if i + 1 < n else None)
-            i += 1
-            continue
+
+    def paragraph(self, i: int) -> list[int]:
+        """The physical lines of the paragraph that starts at line ``i`` (it wraps onto the following ones)."""
+        lines, n, reader = self.lines, self.n, self.reader
         group = [i]
         k = i
         while True:
@@ -539,23 +573,24 @@ def build(source: Source) -> Layout:
                     nxt = probe
             if nxt >= n or lines[nxt].kind != "p" or reader.aligned_header(nxt) or reader.cell_header(nxt):
                 break
-            if not reader.soft_break(k, nxt, width):
+            if not reader.soft_break(k, nxt, self.width):
                 break
             group.append(nxt)
             k = nxt
+        return group
+
+    def emit_paragraph(self, group: list[int]) -> int:
+        """One logical line from the physical lines of a paragraph; returns the index of the line after it."""
+        norm, text = self.norm, self.source.text
         start = norm.pos
         for g, index in enumerate(group):
-            s, e = lines[index].start, lines[index].end
+            s, e = self.lines[index].start, self.lines[index].end
             if g:
-                s, _ = _stripped(source.text, s, e)
+                s, _ = _stripped(text, s, e)
             if g < len(group) - 1:
-                _, e = _stripped(source.text, s, e)
-            add_fragment(s, e)
-        out.append(LLine(start, norm.pos, "p"))
+                _, e = _stripped(text, s, e)
+            self.add_fragment(s, e)
+        self.out.append(LLine(start, norm.pos, "p"))
         last = group[-1]
-        newline_after(last, last + 1 if last + 1 < n else None)
-        i = last + 1
-    norm.finish()
-    # Notes were taken in original offsets: to logical ones.
-    notes = [{**note, "start": norm.o2n[note["start"]], "end": norm.o2n[note["end"]]} for note in notes]
-    return Layout(norm, out, notes)
+        self.newline_after(last, self.following(last))
+        return last + 1

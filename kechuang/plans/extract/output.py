@@ -104,23 +104,7 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
     written and declared in ``unit_groups`` so the loader expands them.
     """
     assign_codes(result)
-    tasks = result.all_tasks()
-    written = []
-    for task in tasks:
-        written.extend(n for n, _, _ in task.lead + task.responsible)
-    groups: dict[str, list[str]] = {}
-    proposed: list[str] = []
-    for name in written:
-        if name in groups or name in proposed:
-            continue
-        if resolver is not None and resolver.resolve(name).found:
-            continue
-        kinds = group_kinds(name)
-        if kinds and _has_members(owner, kinds):
-            groups[name] = kinds
-        else:
-            # Unknown names, and group names with no member units yet, are proposed as units to review.
-            proposed.append(name)
+    groups, proposed = _sort_unit_names(result, owner, resolver)
     owner_name = owner.name if owner is not None else (owner_name or _guess_owner(result.title) or "本级")
     year = result.year or 0
     digest = hashlib.sha1(result.norm.original.encode("utf-8")).hexdigest()[:6]
@@ -136,19 +120,7 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
         "owner_unit": owner_name,
     }
     if proposed or owner is None:
-        root = _unit_node(owner) if owner is not None else {
-            "code": f"u-{hashlib.sha1(owner_name.encode('utf-8')).hexdigest()[:8]}", "name": owner_name, "kind": "city"}
-        taken: set[str] = set()
-        children = []
-        for name in proposed:
-            ucode = f"{root['code']}-new-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
-            while ucode in taken:
-                ucode += "x"
-            taken.add(ucode)
-            children.append({"code": ucode, "name": name, "kind": _guess_kind(name), "note": "提取时新建，请核对"})
-        if children:
-            root["children"] = children
-        data["units"] = root
+        data["units"] = _proposed_units(owner, owner_name, proposed)
     if groups:
         data["unit_groups"] = [{"name": name, "kinds": kinds} for name, kinds in groups.items()]
     data.update({
@@ -157,7 +129,7 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
         "goals_text": result.goals_text,
         "tasks": [_task_dict(result, t) for t in result.tasks],
         "requirements": result.requirements,
-        "indicators": [],
+        "indicators": [_indicator_dict(result, target, groups) for target in result.targets],
         "source_text": result.norm.original,
         "settings": {"extraction": {
             "proposed_units": proposed,
@@ -166,27 +138,67 @@ def draft(result: Extraction, *, owner=None, owner_name: str = "", code: str = "
             "warnings": warnings(result),
         }},
     })
-    for target in result.targets:
-        item = {
-            "code": target.code,
-            "name": target.name or target.code,
-            "measure": target.measure or "—",  # an index has no unit of measure
-            "kind": target.kind,
-            "comparator": target.comparator,
-            "target": _num(target.value),
-            "progress": target.progress,
-            "source": "reported",
-            "tasks": [target.task.number] if target.task else [],
-            "sentence": result.orig(target.sentence).strip(),
-        }
-        if target.task and target.task.lead:
-            lead = target.task.lead[0][0]
-            if lead not in groups:
-                item["owner"] = lead
-        if target.kind == "ratio":
-            item["min"], item["max"] = 0, 100
-        data["indicators"].append(item)
     return data
+
+
+def _sort_unit_names(result: Extraction, owner, resolver) -> tuple[dict[str, list[str]], list[str]]:
+    """({group name: unit kinds}, names proposed as new units) from the unit names as written, in order."""
+    written = []
+    for task in result.all_tasks():
+        written.extend(n for n, _, _ in task.lead + task.responsible)
+    groups: dict[str, list[str]] = {}
+    proposed: list[str] = []
+    for name in written:
+        if name in groups or name in proposed:
+            continue
+        if resolver is not None and resolver.resolve(name).found:
+            continue
+        kinds = group_kinds(name)
+        if kinds and _has_members(owner, kinds):
+            groups[name] = kinds
+        else:
+            # Unknown names, and group names with no member units yet, are proposed as units to review.
+            proposed.append(name)
+    return groups, proposed
+
+
+def _proposed_units(owner, owner_name: str, proposed: list[str]) -> dict:
+    """The owner unit's node with the proposed new units as its children."""
+    root = _unit_node(owner) if owner is not None else {
+        "code": f"u-{hashlib.sha1(owner_name.encode('utf-8')).hexdigest()[:8]}", "name": owner_name, "kind": "city"}
+    taken: set[str] = set()
+    children = []
+    for name in proposed:
+        ucode = f"{root['code']}-new-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+        while ucode in taken:
+            ucode += "x"
+        taken.add(ucode)
+        children.append({"code": ucode, "name": name, "kind": _guess_kind(name), "note": "提取时新建，请核对"})
+    if children:
+        root["children"] = children
+    return root
+
+
+def _indicator_dict(result: Extraction, target, groups: dict[str, list[str]]) -> dict:
+    item = {
+        "code": target.code,
+        "name": target.name or target.code,
+        "measure": target.measure or "—",  # an index has no unit of measure
+        "kind": target.kind,
+        "comparator": target.comparator,
+        "target": _num(target.value),
+        "progress": target.progress,
+        "source": "reported",
+        "tasks": [target.task.number] if target.task else [],
+        "sentence": result.orig(target.sentence).strip(),
+    }
+    if target.task and target.task.lead:
+        lead = target.task.lead[0][0]
+        if lead not in groups:
+            item["owner"] = lead
+    if target.kind == "ratio":
+        item["min"], item["max"] = 0, 100
+    return item
 
 
 def _task_dict(result: Extraction, task: ExtractedTask) -> dict:

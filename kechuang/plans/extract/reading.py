@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from kechuang.core.uploads import UploadRefused, check_ooxml
 
@@ -160,8 +168,6 @@ class _Numbering:
     does not put into the paragraph text."""
 
     def __init__(self, document):
-        from docx.oxml.ns import qn
-
         self.qn = qn
         self.nums: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
@@ -238,10 +244,6 @@ def read_docx(path_or_file) -> Source:
     except UploadRefused as exc:
         raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
     try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a broken file
         raise ExtractError(f"无法读取 Word 文档：{exc}") from exc
@@ -269,10 +271,6 @@ def read_docx(path_or_file) -> Source:
 
 def convert_to_docx(path: str | Path) -> Path:
     """Legacy Word (.doc) and WPS (.wps) files → .docx with LibreOffice, when it is installed."""
-    import shutil
-    import subprocess
-    import tempfile
-
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ExtractError("服务器未安装 LibreOffice，无法读取 .doc/.wps 文件，请另存为 .docx 后上传")
@@ -297,9 +295,6 @@ SCANNED_PDF = "该 PDF 没有文字层（可能是扫描件），无法识别文
 
 def read_pdf(path: str | Path) -> Source:
     """A PDF's text layer, laid out as on the page (poppler's ``pdftotext -layout``), so tables keep their columns."""
-    import shutil
-    import subprocess
-
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         raise ExtractError("服务器未安装 pdftotext（poppler-utils），无法读取 PDF 文件，请上传 .docx 或 .txt 文件")
@@ -327,8 +322,6 @@ def read_file(path: str | Path) -> Source:
         try:
             return read_docx(converted)
         finally:
-            import shutil
-
             shutil.rmtree(converted.parent, ignore_errors=True)
     if suffix in (".txt", ".text", ""):
         return read_txt_file(path)

@@ -143,122 +143,159 @@ class Structure:
 
 def parse(norm, lines: list) -> tuple[list[Item], list[dict]]:
     """``lines``: the layout's logical lines. Returns the items and the tables that could not be read."""
-    text = norm.text
-    items: list[Item] = []
-    stack: list[Item] = []
-    columns: dict[int, dict] = {}
-    unread: dict[int, dict] = {}
-    rows_before: dict[int, int] = {}
-    data_seen: set[int] = set()
-    table_counters: dict[int, int] = {}
-    bullet_counters: dict[int, int] = {}
+    parser = _Parser(norm)
     for line in lines:
-        start, end = line.start, line.end
-        content = text[start:end]
         if line.kind == "row":
-            cells = list(line.cells)
-            cell_texts = [text[s:e] for s, e in cells]
-            if line.table not in columns:
-                # The header is the first row that names the columns; a title row above it (merged over the
-                # table's width) is allowed.
-                header = header_columns(cell_texts)
-                seen = rows_before.get(line.table, 0)
-                rows_before[line.table] = seen + 1
-                if header is not None and seen < 3:
-                    columns[line.table] = header
-                    unread.pop(line.table, None)
-                    continue
-                unread.setdefault(line.table, {"kind": "table", "start": start, "end": end})["end"] = end
-                if stack:
-                    stack[-1].own_end = end
-                continue
-            header = columns[line.table]
-            if rows_before.get(line.table) is not None and line.table not in data_seen:
-                # A second header row (牵头单位 | 配合单位 under a merged 责任单位) replaces the first.
-                second = header_columns(cell_texts)
-                if second is not None and not any(NUMBERED_CELL.match(t) for t in cell_texts[:1]):
-                    columns[line.table] = second
-                    continue
-            data_seen.add(line.table)
-            number_span = title_span = measure_span = target_span = None
-            units, bodies, skipped = [], [], []
-            for index, (kind, role) in header.items():
-                if index >= len(cells):
-                    continue
-                s, e = cells[index]
-                if kind == "number":
-                    number_span = (s, e)
-                elif kind == "title":
-                    title_span = _title_span(text, s, e)
-                    bodies.append((s, e))
-                elif kind == "body":
-                    bodies.append((s, e))
-                    if title_span is None:
-                        title_span = _title_span(text, s, e)
-                elif kind == "units":
-                    units.append((role, s, e))
-                elif kind == "measure":
-                    measure_span = (s, e)
-                elif kind == "target":
-                    target_span = (s, e)
-                elif kind == "skip":
-                    skipped.append((s, e))
-            if title_span is None or title_span[0] == title_span[1]:
-                continue
-            while stack and stack[-1].level >= TABLE_LEVEL:
-                stack.pop()
-            parent = stack[-1] if stack else None
-            if number_span and text[number_span[0]:number_span[1]].strip():
-                s, e = number_span
-                while s < e and text[s] == " ":
-                    s += 1
-                while e > s and text[e - 1] in " .、":
-                    e -= 1
-                number = norm.orig(s, e)
-            else:
-                table_counters[line.table] = table_counters.get(line.table, 0) + 1
-                number = str(table_counters[line.table])
-            item = Item(TABLE_LEVEL, "", number, start, end, title_span, parent=parent,
-                        table_units=units, body_spans=bodies, measure_span=measure_span,
-                        target_span=target_span, skipped_spans=skipped,
-                        indicator_row=target_span is not None and not any(k == "units" for k, _ in header.values()))
-            if parent:
-                parent.children.append(item)
-            items.append(item)
-            stack.append(item)
-            continue
-        if ANNEX_RE.match(content):
-            # 附件: what follows (often the task table) belongs to no section of the main text.
-            stack.clear()
-            continue
-        found = _marker(content)
-        if found is None:
-            if stack:
-                stack[-1].own_end = end
-            continue
-        level, m = found
+            parser.row(line)
+        else:
+            parser.paragraph(line)
+    return parser.finish()
+
+
+class _Parser:
+    """The item tree, built line by line: ``stack`` holds the open items, innermost last."""
+
+    def __init__(self, norm):
+        self.norm = norm
+        self.text = norm.text
+        self.items: list[Item] = []
+        self.stack: list[Item] = []
+        self.columns: dict[int, dict] = {}
+        self.unread: dict[int, dict] = {}
+        self.rows_before: dict[int, int] = {}
+        self.data_seen: set[int] = set()
+        self.table_counters: dict[int, int] = {}
+        self.bullet_counters: dict[int, int] = {}
+
+    def finish(self) -> tuple[list[Item], list[dict]]:
+        items = self.items
+        for item in items:
+            if item.level != TABLE_LEVEL:
+                item.body_spans = [(item.start, item.own_end)]
+        for item in reversed(items):
+            item.end = max([item.own_end] + [c.end for c in item.children])
+        return items, list(self.unread.values())
+
+    def add(self, item: Item) -> None:
+        if item.parent:
+            item.parent.children.append(item)
+        self.items.append(item)
+        self.stack.append(item)
+
+    def parent_below(self, level: int) -> Item | None:
+        """Close the open items at ``level`` or deeper; the innermost one left is the new item's parent."""
+        stack = self.stack
         while stack and stack[-1].level >= level:
             stack.pop()
-        parent = stack[-1] if stack else None
+        return stack[-1] if stack else None
+
+    def row(self, line) -> None:
+        text = self.text
+        cells = list(line.cells)
+        cell_texts = [text[s:e] for s, e in cells]
+        if line.table not in self.columns:
+            self.first_rows(line, cell_texts)
+            return
+        header = self.columns[line.table]
+        if self.rows_before.get(line.table) is not None and line.table not in self.data_seen:
+            # A second header row (牵头单位 | 配合单位 under a merged 责任单位) replaces the first.
+            second = header_columns(cell_texts)
+            if second is not None and not any(NUMBERED_CELL.match(t) for t in cell_texts[:1]):
+                self.columns[line.table] = second
+                return
+        self.data_seen.add(line.table)
+        spans = _row_spans(text, header, cells)
+        title_span = spans["title"]
+        if title_span is None or title_span[0] == title_span[1]:
+            return
+        parent = self.parent_below(TABLE_LEVEL)
+        target_span = spans["target"]
+        self.add(Item(TABLE_LEVEL, "", self.row_number(line.table, spans["number"]), line.start, line.end,
+                      title_span, parent=parent, table_units=spans["units"], body_spans=spans["bodies"],
+                      measure_span=spans["measure"], target_span=target_span, skipped_spans=spans["skipped"],
+                      indicator_row=target_span is not None and not any(k == "units" for k, _ in header.values())))
+
+    def first_rows(self, line, cell_texts: list[str]) -> None:
+        """Rows before the table's header is known: the header, or rows of a table that cannot be read."""
+        start, end = line.start, line.end
+        # The header is the first row that names the columns; a title row above it (merged over the
+        # table's width) is allowed.
+        header = header_columns(cell_texts)
+        seen = self.rows_before.get(line.table, 0)
+        self.rows_before[line.table] = seen + 1
+        if header is not None and seen < 3:
+            self.columns[line.table] = header
+            self.unread.pop(line.table, None)
+            return
+        self.unread.setdefault(line.table, {"kind": "table", "start": start, "end": end})["end"] = end
+        if self.stack:
+            self.stack[-1].own_end = end
+
+    def row_number(self, table: int, number_span: tuple[int, int] | None) -> str:
+        """The number in the row's number cell as written, or the row's count in its table."""
+        text = self.text
+        if number_span and text[number_span[0]:number_span[1]].strip():
+            s, e = number_span
+            while s < e and text[s] == " ":
+                s += 1
+            while e > s and text[e - 1] in " .、":
+                e -= 1
+            return self.norm.orig(s, e)
+        self.table_counters[table] = self.table_counters.get(table, 0) + 1
+        return str(self.table_counters[table])
+
+    def paragraph(self, line) -> None:
+        norm, start, end = self.norm, line.start, line.end
+        content = self.text[start:end]
+        if ANNEX_RE.match(content):
+            # 附件: what follows (often the task table) belongs to no section of the main text.
+            self.stack.clear()
+            return
+        found = _marker(content)
+        if found is None:
+            if self.stack:
+                self.stack[-1].own_end = end
+            return
+        level, m = found
+        parent = self.parent_below(level)
         mstart, mend = start + m.start(1), start + m.end(1)
         if level == BULLET_LEVEL:
             key = id(parent)
-            bullet_counters[key] = bullet_counters.get(key, 0) + 1
-            number = str(bullet_counters[key])
+            self.bullet_counters[key] = self.bullet_counters.get(key, 0) + 1
+            number = str(self.bullet_counters[key])
         elif level in (2, 4):
             # The bracketed number as written: "（一）".
             number = norm.orig(start + m.start(0), start + m.end(0)).strip().rstrip("、.．")
         else:
             number = norm.orig(mstart, mend)
-        item = Item(level, m.group(0).strip(), number, start, end,
-                    _title_span(text, start + m.end(0), end), parent=parent, body_spans=[(start, end)])
-        if parent:
-            parent.children.append(item)
-        items.append(item)
-        stack.append(item)
-    for item in items:
-        if item.level != TABLE_LEVEL:
-            item.body_spans = [(item.start, item.own_end)]
-    for item in reversed(items):
-        item.end = max([item.own_end] + [c.end for c in item.children])
-    return items, list(unread.values())
+        self.add(Item(level, m.group(0).strip(), number, start, end,
+                      _title_span(self.text, start + m.end(0), end), parent=parent, body_spans=[(start, end)]))
+
+
+def _row_spans(text: str, header: dict, cells: list[tuple[int, int]]) -> dict:
+    """A table row's cells by the kind of their column: number, title, measure and target spans; units
+    ``[(role, start, end)]``, body and skipped spans."""
+    spans: dict = {"number": None, "title": None, "measure": None, "target": None,
+                   "units": [], "bodies": [], "skipped": []}
+    for index, (kind, role) in header.items():
+        if index >= len(cells):
+            continue
+        s, e = cells[index]
+        if kind == "number":
+            spans["number"] = (s, e)
+        elif kind == "title":
+            spans["title"] = _title_span(text, s, e)
+            spans["bodies"].append((s, e))
+        elif kind == "body":
+            spans["bodies"].append((s, e))
+            if spans["title"] is None:
+                spans["title"] = _title_span(text, s, e)
+        elif kind == "units":
+            spans["units"].append((role, s, e))
+        elif kind == "measure":
+            spans["measure"] = (s, e)
+        elif kind == "target":
+            spans["target"] = (s, e)
+        elif kind == "skip":
+            spans["skipped"].append((s, e))
+    return spans

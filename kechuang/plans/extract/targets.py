@@ -271,11 +271,6 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
     Quantities that are read but are not targets go to ``rejected`` as (start, end, reason) when given.
     """
     found: list[Target] = []
-
-    def reject(cstart, cend, reason):
-        if rejected is not None:
-            rejected.append((cstart, cend, reason))
-
     for sent_start, sent_end in sentences(text, start, end):
         previous_name = ""
         floor = sent_start
@@ -283,97 +278,19 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
         for cstart, cend, num, mult, measure, _high, how in _candidates(text, sent_start, sent_end):
             if cstart < last_end:
                 continue
-            prev_char = text[cstart - 1] if cstart > sent_start else ""
             after = text[cend:sent_end]
-            clause_start = _clause_start(text, sent_start, cstart, floor)
-            before = text[clause_start:cstart]
+            before = text[_clause_start(text, sent_start, cstart, floor):cstart]
             sentence_before = text[sent_start:cstart]
-            if how == "rank":
-                if not RANK_CONTEXT.search(before):
-                    continue  # 第十四个五年规划, 前3季度: no rank
-                if not RANK_INTENT.search(before):
-                    reject(cstart, cend, "现状排名（没有“力争、保持、进入”等目标用语）")
-                    continue
-                if text[cstart] == "第" and not re.search(r"位|名|排名|位次", text[cstart:cend] + before[-4:]):
-                    continue
-                if re.match(r"\s*(季度|个月|年|批|次|天|周)", after):
-                    continue
-            elif how == "index":
-                if _quoted(text, sent_start, cstart) or re.match(r"\s*(年|月|日|号|%|家|个)", after):
-                    continue
-            elif how not in ("full", "doubling"):
-                if prev_char and (prev_char.isascii() and prev_char.isalnum() or prev_char == "."):
-                    continue
-                if prev_char in "第前每约近" or before.endswith("排名") or before.endswith("位列"):
-                    reject(cstart, cend, "序数、频次或约数")
-                    continue
-                if _quoted(text, sent_start, cstart):
-                    reject(cstart, cend, "引号中的名称或口号")
-                    continue
-                if measure == "个" and NOT_AFTER_GE.match(after):
-                    continue
-                if measure in ("次", "场") and FREQUENCY.search(before):
-                    reject(cstart, cend, "工作频次")
-                    continue
-                if num == "一" and not any(before.endswith(w) for w in GTE_BEFORE + LTE_BEFORE):
-                    continue
-                if KIND_OF.get(measure) == "count" and DESCRIBING_VERBS.search(before) \
-                        and not ACHIEVE_VERBS.search(before):
-                    reject(cstart, cend, "描述性数量（“围绕、聚焦、优化”等，不是要达到的数）")
-                    continue
-                if not re.match(r"[\d]", num) and KIND_OF.get(measure) == "count" \
-                        and not ACHIEVE_VERBS.search(before) and not (
-                        re.search(r"[与同和]$", before.strip())
-                        and re.match(r"[^,;。]*?(签订|签约|共建|合作|建立)", after)):
-                    reject(cstart, cend, "描述性数量（前面没有“达到、新增、培育”等动词）")
-                    continue
-            achieved = any(w in before for w in ACHIEVED_WORDS)
-            if achieved and "已" not in before and any(w in before for w in GROWTH_WORDS):
-                achieved = False  # 较去年同期增长10%: a growth target, not a result
-            if achieved:
-                reject(cstart, cend, "已完成或往年的数值")
+            reason = _not_a_target(text, sent_start, cstart, cend, num, measure, how, before, after) \
+                or _not_this_years_goal(measure, before, sentence_before, plan_year)
+            if reason:
+                if reason != SKIP and rejected is not None:
+                    rejected.append((cstart, cend, reason))
                 continue
-            if plan_year:
-                years = [int(y) for y in re.findall(r"(20\d\d)年", before)]
-                # The last year named earlier in the sentence also dates the figure ("2023年…55家，位居全省第6位").
-                last_year = re.findall(r"(20\d\d)年", sentence_before)
-                if last_year and not years and not CURRENT_WORDS.search(before):
-                    years = [int(last_year[-1])]
-                if any(y < plan_year for y in years) and not any(
-                        w in before for w in GROWTH_WORDS + ["较", "比", "基础"]):
-                    reject(cstart, cend, "往年的数值")
-                    continue
-            if measure.endswith("元") and any(w in sentence_before[-20:] for w in POLICY_MONEY_WORDS):
-                reject(cstart, cend, "奖补金额（政策兑现，不是目标）")
-                continue
-            if measure in ("%", "") and ASSESSMENT_WORDS.search(sentence_before):
-                reject(cstart, cend, "考核权重或分值")
-                continue
-            value = to_decimal(num)
+            value = _scaled(num, mult)
             if value is None:
                 continue
-            if mult == "万":
-                value *= 10000
-            elif mult == "亿":
-                value *= 100000000
-            comparator = None
-            if how == "rank":
-                kind, progress, comparator = "count", "level", "<="
-                if text[cstart] == "第" and re.search(r"保持|稳居|稳定", before):
-                    comparator = "<="
-            else:
-                growth = how == "doubling" or (
-                    measure in ("%", "个百分点", "倍") and any(w in before for w in GROWTH_WORDS))
-                base_kind = KIND_OF.get(measure, "count")
-                kind = "growth" if growth else base_kind
-                if growth:
-                    progress = "growth"
-                elif kind == "ratio" or how == "index":
-                    progress = "level"
-                elif any(w in before for w in STOCK_WORDS):
-                    progress = "level"
-                else:
-                    progress = "cumulative"
+            kind, progress, comparator = _kind_of(text, cstart, measure, how, before)
             name = _name(before, after, previous_name)
             target = Target(
                 value=value, measure=measure, comparator=comparator or _comparator(before, after), kind=kind,
@@ -385,6 +302,107 @@ def find_targets(text: str, start: int, end: int, plan_year: int | None = None,
             last_end = cend
             floor = cend
     return found
+
+
+# A quantity passed over without a word (it is no quantity at all, or not one worth reporting).
+SKIP = "skip"
+
+
+def _not_a_target(text: str, sent_start: int, cstart: int, cend: int, num: str, measure: str, how: str,
+                  before: str, after: str) -> str:
+    """Why the quantity, as read, is not a target: ``SKIP``, a reason for the office, or "" (it may be one)."""
+    prev_char = text[cstart - 1] if cstart > sent_start else ""
+    if how == "rank":
+        if not RANK_CONTEXT.search(before):
+            return SKIP  # 第十四个五年规划, 前3季度: no rank
+        if not RANK_INTENT.search(before):
+            return "现状排名（没有“力争、保持、进入”等目标用语）"
+        if text[cstart] == "第" and not re.search(r"位|名|排名|位次", text[cstart:cend] + before[-4:]):
+            return SKIP
+        if re.match(r"\s*(季度|个月|年|批|次|天|周)", after):
+            return SKIP
+    elif how == "index":
+        if _quoted(text, sent_start, cstart) or re.match(r"\s*(年|月|日|号|%|家|个)", after):
+            return SKIP
+    elif how not in ("full", "doubling"):
+        if prev_char and (prev_char.isascii() and prev_char.isalnum() or prev_char == "."):
+            return SKIP
+        if prev_char in "第前每约近" or before.endswith("排名") or before.endswith("位列"):
+            return "序数、频次或约数"
+        if _quoted(text, sent_start, cstart):
+            return "引号中的名称或口号"
+        if measure == "个" and NOT_AFTER_GE.match(after):
+            return SKIP
+        if measure in ("次", "场") and FREQUENCY.search(before):
+            return "工作频次"
+        if num == "一" and not any(before.endswith(w) for w in GTE_BEFORE + LTE_BEFORE):
+            return SKIP
+        if KIND_OF.get(measure) == "count" and DESCRIBING_VERBS.search(before) \
+                and not ACHIEVE_VERBS.search(before):
+            return "描述性数量（“围绕、聚焦、优化”等，不是要达到的数）"
+        if not re.match(r"[\d]", num) and KIND_OF.get(measure) == "count" \
+                and not ACHIEVE_VERBS.search(before) and not (
+                re.search(r"[与同和]$", before.strip())
+                and re.match(r"[^,;。]*?(签订|签约|共建|合作|建立)", after)):
+            return "描述性数量（前面没有“达到、新增、培育”等动词）"
+    return ""
+
+
+def _not_this_years_goal(measure: str, before: str, sentence_before: str, plan_year: int | None) -> str:
+    """Why a quantity is not a goal of the plan's year (done already, an earlier year, money granted, a weight),
+    or "" when it is."""
+    achieved = any(w in before for w in ACHIEVED_WORDS)
+    if achieved and "已" not in before and any(w in before for w in GROWTH_WORDS):
+        achieved = False  # 较去年同期增长10%: a growth target, not a result
+    if achieved:
+        return "已完成或往年的数值"
+    if plan_year:
+        years = [int(y) for y in re.findall(r"(20\d\d)年", before)]
+        # The last year named earlier in the sentence also dates the figure ("2023年…55家，位居全省第6位").
+        last_year = re.findall(r"(20\d\d)年", sentence_before)
+        if last_year and not years and not CURRENT_WORDS.search(before):
+            years = [int(last_year[-1])]
+        if any(y < plan_year for y in years) and not any(
+                w in before for w in GROWTH_WORDS + ["较", "比", "基础"]):
+            return "往年的数值"
+    if measure.endswith("元") and any(w in sentence_before[-20:] for w in POLICY_MONEY_WORDS):
+        return "奖补金额（政策兑现，不是目标）"
+    if measure in ("%", "") and ASSESSMENT_WORDS.search(sentence_before):
+        return "考核权重或分值"
+    return ""
+
+
+def _scaled(num: str, mult: str | None) -> Decimal | None:
+    value = to_decimal(num)
+    if value is None:
+        return None
+    if mult == "万":
+        value *= 10000
+    elif mult == "亿":
+        value *= 100000000
+    return value
+
+
+def _kind_of(text: str, cstart: int, measure: str, how: str, before: str) -> tuple[str, str, str | None]:
+    """(kind, progress, comparator or None to read it from the words around the value)."""
+    if how == "rank":
+        comparator = "<="
+        if text[cstart] == "第" and re.search(r"保持|稳居|稳定", before):
+            comparator = "<="
+        return "count", "level", comparator
+    growth = how == "doubling" or (
+        measure in ("%", "个百分点", "倍") and any(w in before for w in GROWTH_WORDS))
+    base_kind = KIND_OF.get(measure, "count")
+    kind = "growth" if growth else base_kind
+    if growth:
+        progress = "growth"
+    elif kind == "ratio" or how == "index":
+        progress = "level"
+    elif any(w in before for w in STOCK_WORDS):
+        progress = "level"
+    else:
+        progress = "cumulative"
+    return kind, progress, None
 
 
 def quantities(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
 from kechuang.org.models import Unit
-from kechuang.org.services import UnitResolver
+from kechuang.org.services import UnitResolver, split_unit_list
 
 from ..choices import PlanStatus
 from ..loader import PlanFileError, dump_plan, load_plan
@@ -25,7 +26,7 @@ from ..models import ExtractionJob, Plan
 from . import draft as make_draft
 from . import extract_source
 from .output import assign_codes
-from .reading import ExtractError, read_docx
+from .reading import ExtractError, read_docx, read_file, read_text
 
 
 def owner_of(user) -> Unit | None:
@@ -43,11 +44,6 @@ def read_upload(uploaded) -> object:
     if name.endswith(".txt"):
         return read_txt_file_like(uploaded)
     if name.endswith((".doc", ".wps", ".pdf")):
-        import tempfile
-        from pathlib import Path
-
-        from .reading import read_file
-
         with tempfile.TemporaryDirectory(prefix="kc-upload-") as tmp:
             path = Path(tmp) / ("upload" + Path(name).suffix)
             with open(path, "wb") as fh:
@@ -119,8 +115,6 @@ def recover_interrupted_jobs(is_dead) -> int:
 
 
 def read_txt_file_like(uploaded):
-    from .reading import read_text
-
     data = uploaded.read()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -204,8 +198,6 @@ def activate_plan(plan: Plan, *, user) -> Plan:
 
 
 def _split(text: str) -> list[str]:
-    from kechuang.org.services import split_unit_list
-
     return split_unit_list(text)
 
 
