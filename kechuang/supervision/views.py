@@ -20,7 +20,6 @@ from kechuang.core.scoping import get_for_user, is_unit_member, restrict, restri
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
-from kechuang.quality.services import counts_for as quality_counts
 from kechuang.reporting.models import TaskReport
 
 from . import engine, services
@@ -111,7 +110,6 @@ def dashboard(request):
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
         "first_trend": first,
         "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
-        "quality": quality_counts(user),
     })
 
 
