@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import CHANGE, ScopedManager
+from kechuang.plans.models import Plan
 
 
 class StatisticalValue(models.Model):
@@ -42,8 +43,6 @@ class StatisticalValue(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Plan
-
         # The office enters and corrects; everyone who reads the plan reads its published figures.
         if action == CHANGE:
             return user.is_office

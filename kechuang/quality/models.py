@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.accounts.models import Role
 from kechuang.core.scoping import VIEW, ScopedManager
 
 
@@ -39,8 +40,6 @@ class QualityRun(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.accounts.models import Role
-
         if user.has_role(Role.OFFICE):
             return True
         return action == VIEW and (user.has_role(Role.LEADER) or bool(user.unit_id))
@@ -81,8 +80,6 @@ class Violation(models.Model):
     @classmethod
     def scope_rule(cls, user, action):
         """The office and leaders see every violation; a unit's users only those of its own records."""
-        from kechuang.accounts.models import Role
-
         if user.has_role(Role.OFFICE):
             return True
         if action != VIEW:

@@ -28,13 +28,12 @@ from kechuang.core import files as private_files
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member
 from kechuang.plans.choices import TaskUnitRole
+from kechuang.plans.models import Indicator, Plan, TaskUnit
 
 from .choices import PeriodStatus, PrefillSource, PreviewStatus, ReportAction, SubmissionStatus
 
 
 def _lead_task_ids(user):
-    from kechuang.plans.models import TaskUnit
-
     return TaskUnit.objects.filter(unit_id=user.unit_id, role=TaskUnitRole.LEAD).values("task_id")
 
 
@@ -91,8 +90,6 @@ class Period(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Plan
-
         # Everyone who reads the plan reads its periods; only the office opens and closes them.
         if action == CHANGE:
             return user.is_office
@@ -212,8 +209,6 @@ class IndicatorValue(ReportBase):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Indicator
-
         own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
         if user.is_office:
             return own | _not_draft()

@@ -21,8 +21,10 @@ from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
 from kechuang.reporting.models import TaskReport
+from kechuang.reporting.services import business_date
 
 from . import engine, services
+from .dashboard import _heat_html, dashboard_data
 from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
 
 MONTHS = list(range(1, 13))
@@ -30,8 +32,6 @@ MONTHS = list(range(1, 13))
 
 def default_as_of(plan=None) -> dt.date:
     """The business date pages use (the reporting app's: the demo's date when demo data is loaded)."""
-    from kechuang.reporting.services import business_date
-
     return business_date()
 
 
@@ -64,8 +64,6 @@ def _sees_all(user) -> bool:
 
 @login_required
 def dashboard(request):
-    from .dashboard import dashboard_data
-
     plan = _plan(request)
     as_of = _as_of(request, plan)
     user = request.user
@@ -90,8 +88,6 @@ def dashboard(request):
     if sees_all:
         heat_html = data["heat_html"]
     else:
-        from .dashboard import _heat_html
-
         own = [h for h in data["heat"] if h["unit_id"] == user.unit_id]
         heat_html = _heat_html(own, data["months"], plan) if own else ""
     open_orders = restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
