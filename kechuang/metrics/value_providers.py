@@ -1,6 +1,7 @@
 """The "statistical" source of the resolution path: the latest StatisticalValue up to ``as_of``.
 
-Both forms here, next to the rows they read (the "reported" source lives in kechuang/reporting/value_providers.py)."""
+Both forms live here, next to the rows they read; the "reported" source is in kechuang/reporting/value_providers.py.
+"""
 
 from __future__ import annotations
 
