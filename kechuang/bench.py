@@ -14,6 +14,13 @@ import sys
 import tempfile
 import warnings
 
+import django
+import psycopg
+from django.conf import settings
+from django.test.utils import override_settings, setup_databases, teardown_databases
+
+from kechuang.core.discovery import app_modules
+
 PG_URL = os.environ.get("KECHUANG_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/kechuang")
 
 
@@ -24,14 +31,8 @@ def report(name: str, value, unit: str, dataset: str) -> None:
 
 
 def _child(db_label: str, only: list[str]) -> int:
-    import django
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
     django.setup()
-    from django.conf import settings
-    from django.test.utils import override_settings, setup_databases, teardown_databases
-
-    from kechuang.core.discovery import app_modules
 
     # Benchmarks drive pages through Django's test client (host 'testserver') on production settings, where
     # no collectstatic manifest exists: allow that host and serve {% static %} without the manifest, as the
@@ -60,8 +61,6 @@ def _child(db_label: str, only: list[str]) -> int:
 
 def _pg_reachable() -> bool:
     try:
-        import psycopg
-
         with psycopg.connect(PG_URL.replace("/kechuang", "/postgres"), connect_timeout=3):
             return True
     except Exception:

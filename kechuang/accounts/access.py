@@ -1,16 +1,14 @@
+from kechuang.accounts.models import APIToken
+from kechuang.accounts.testing import make_user
 from kechuang.core.access import ALL_PERSONAS, Route
 
 
 def _role_target(ctx):
     """A throwaway account, so granting it a role changes no persona's access later in the matrix."""
-    from kechuang.accounts.testing import make_user
-
     return {"pk": make_user(f"grant-target-{len(ctx.users)}", None, ()).pk}
 
 
 def _town_token(ctx):
-    from kechuang.accounts.models import APIToken
-
     token, _ = APIToken.issue(ctx.users["town"], "对接")
     return {"pk": token.pk}
 

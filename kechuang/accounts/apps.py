@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the production security check)
+        # Lazy, as Django's app loading requires (checks import models): registers the production security check.
+        from . import checks  # noqa: F401

@@ -6,4 +6,5 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
+        # Lazy, as Django's app loading requires (the receivers import models): connects the audit receivers.
         from . import signals  # noqa: F401

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
+        # Lazy, as Django's app loading requires: apps.py is imported before any model; these import models.
         from django_q.signals import post_spawn
 
         from . import checks  # noqa: F401 - registers the deployment checks

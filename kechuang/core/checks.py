@@ -7,6 +7,7 @@ cache, not each process's memory. The queue must not run jobs in the web process
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.checks import Error, Tags, Warning, register
 
 
@@ -32,8 +33,6 @@ def runtime_settings(app_configs, **kwargs):
                                 id="kechuang.W101"))
     if getattr(settings, "REDIS_URL", ""):
         try:
-            from django.core.cache import cache
-
             cache.set("kechuang:deploy-check", "1", 10)
             reachable = cache.get("kechuang:deploy-check") == "1"
         except Exception:  # noqa: BLE001 - unreachable Redis is the finding, not a crash of the check

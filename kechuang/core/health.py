@@ -15,7 +15,11 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Count, Min
 from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.models import OrmQ
+from django_q.signing import SignedPackage
 
 
 def _timed(check) -> dict:
@@ -37,19 +41,13 @@ def check_database() -> dict:
 
 def oldest_queued_age() -> tuple[float | None, int]:
     """(seconds the oldest waiting task has waited, number waiting); None when the queue is empty."""
-    from django_q.brokers import get_broker
-
     broker = get_broker()
     now = timezone.now()
     if settings.Q_CLUSTER.get("orm"):
-        from django.db.models import Count, Min
-        from django_q.models import OrmQ
-
         # Waiting = not locked by a worker (lock is the enqueue time until a worker takes it).
         agg = OrmQ.objects.using(settings.Q_CLUSTER["orm"]).filter(key=broker.list_key, lock__lte=now).aggregate(
             n=Count("id"), oldest=Min("lock"))
         return ((now - agg["oldest"]).total_seconds() if agg["oldest"] else None), agg["n"]
-    from django_q.signing import SignedPackage
 
     waiting = broker.queue_size()
     head = broker.connection.lindex(broker.list_key, 0)  # the Redis broker pushes right, pops left

@@ -95,7 +95,7 @@ def indicator_chart(indicators: list[dict]) -> bytes | None:
     if len(rows) > CHART_ROWS:
         rows = sorted(rows, key=lambda r: Decimal(r["gap_points"] or 0))[:CHART_ROWS]
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: see the module docstring
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: see the module docstring
     with _chart_context():
         fig = Figure(figsize=(6.2, 3.4), dpi=160)  # 150 × 82 mm in the document: under half a page
         FigureCanvasAgg(fig)

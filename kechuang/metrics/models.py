@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core.predicates import is_office
 from kechuang.core.scoping import CHANGE, ScopedManager
+from kechuang.plans.models import Plan
 
 
 class StatisticalValue(models.Model):
@@ -43,8 +44,6 @@ class StatisticalValue(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Plan
-
         # The office enters and corrects; everyone who reads the plan reads its published figures.
         if action == CHANGE:
             return is_office(user)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kechuang.core.discovery import app_modules
+
 _REGISTRY: dict[str, MetricDef] = {}
 
 
@@ -31,26 +33,11 @@ class MetricDef:
     label: str
     fn: Callable
     record_label: str = ""
-    # Optional batch form ``series(plan, dates, unit=None, **params) -> {date: MetricResult}``: the same
-    # computation for several dates in a constant number of queries (see ``metric_series``).
-    series: Callable | None = None
 
 
 def metric(name: str, label: str, record_label: str = ""):
     def decorator(fn):
         _REGISTRY[name] = MetricDef(name, label, fn, record_label)
-        return fn
-
-    return decorator
-
-
-def metric_series(name: str):
-    """Attach a batch form to the already registered computation ``name``. It must return, for each
-    date, exactly what ``fn(plan, date, unit, **params)`` returns (it is an optimisation, not a
-    second definition)."""
-
-    def decorator(fn):
-        _REGISTRY[name].series = fn
         return fn
 
     return decorator
@@ -71,6 +58,4 @@ def all_metrics() -> dict[str, MetricDef]:
 
 def _ensure_loaded() -> None:
     # Computations live in each app's metrics_defs.py; importing registers them.
-    from kechuang.core.discovery import app_modules
-
     app_modules("metrics_defs")

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kechuang.core.discovery import app_modules
 from kechuang.plans.choices import ValueSource
 
 from .registry import get_metric
@@ -65,8 +66,9 @@ class Resolved:
     detail: dict = field(default_factory=dict)
 
 
-# Providers for non-computed sources register here (reporting and metrics.models) so that this
-# module does not import apps that import it.
+# Providers for non-computed sources register here when ``_load_providers`` imports each app's
+# ``value_providers.py`` (reporting's "reported", metrics' own "statistical"), so that this module
+# imports no app that supplies values: they sit above it and plug in, as metrics_defs.py do.
 _PROVIDERS: dict[str, object] = {}
 
 
@@ -140,8 +142,8 @@ def resolve_many(indicators, as_of: dt.date, unit=None) -> dict[int, Resolved]:
 
 
 def resolve_series(indicators, dates, unit=None) -> dict[tuple[int, dt.date], Resolved]:
-    """``resolve`` for every (indicator, date) pair — same values, batched where a provider or a
-    computation offers a batch form, one ``resolve`` call per pair otherwise."""
+    """``resolve`` for every (indicator, date) pair — same values, batched where a provider offers a batch
+    form, one ``resolve`` call per pair otherwise (computed sources included)."""
     indicators = list(indicators)
     dates = list(dict.fromkeys(dates))
     _load_providers()  # imports are cached: cheap after the first call
@@ -150,22 +152,6 @@ def resolve_series(indicators, dates, unit=None) -> dict[tuple[int, dt.date], Re
     for ind in indicators:
         by_source.setdefault(ind.source, []).append(ind)
     for source, group in by_source.items():
-        if source == ValueSource.COMPUTED:
-            for ind in group:
-                mdef = get_metric(ind.metric)
-                if mdef.series is None:
-                    for day in dates:
-                        out[(ind.pk, day)] = resolve(ind, day, unit)
-                    continue
-                results = mdef.series(ind.plan, dates, unit=unit, **(ind.metric_params or {}))
-                for day in dates:
-                    result = results[day]
-                    out[(ind.pk, day)] = Resolved(
-                        ind.pk, result.value, ind.source, day, list(result.records),
-                        {"numerator": result.numerator, "denominator": result.denominator, "note": result.note,
-                         "metric": mdef.name, "label": mdef.label},
-                    )
-            continue
         batch = _BATCH_PROVIDERS.get(source)
         if batch is not None:
             out.update(batch(group, dates, unit))
@@ -177,6 +163,4 @@ def resolve_series(indicators, dates, unit=None) -> dict[tuple[int, dt.date], Re
 
 
 def _load_providers() -> None:
-    from kechuang.core.discovery import app_modules
-
     app_modules("value_providers")

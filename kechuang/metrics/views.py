@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from kechuang.core.clock import business_date
 from kechuang.core.params import parse_date
 from kechuang.core.perms import check_perm
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
@@ -23,8 +24,6 @@ from .services import enter_statistical_value
 
 
 def _default_date() -> dt.date:
-    from kechuang.reporting.services import business_date
-
     return business_date()
 
 

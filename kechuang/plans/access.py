@@ -77,8 +77,6 @@ ROUTES += [
           kwargs=_extracted_draft("access-extract-save2"), note="valid draft"),
     Route("plans:extract_edit", allow={"office"}, method="POST", ok=(302,),
           kwargs=_extracted_draft("access-extract-edit")),
-    Route("plans:plan_rollover", allow={"office"}, method="POST", ok=(302,), data={"code": "access-rollover"},
-          kwargs=lambda ctx: {"code": ctx.plan.code}),
     Route("plans:extract_activate", allow={"office"}, method="POST", ok=(302,),
           kwargs=_extracted_draft("access-extract-activate")),
 ]

@@ -23,8 +23,7 @@ from .extract.workflow import (
 )
 from .loader import PlanFileError
 from .models import ExtractionJob, Plan
-from .rollover import rollover_plan
-from .services import tasks_with_units
+from .services import next_plan_code, tasks_with_units
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -156,28 +155,8 @@ def extract_review(request, code):
     context = _review_context(plan, request.user)
     context["draft_yaml"] = draft_yaml(plan)
     context["next_year"] = plan.year + 1
-    context["next_code"] = _next_code(plan)
+    context["next_code"] = next_plan_code(plan)
     return render(request, "plans/extract_review.html", context)
-
-
-def _next_code(plan: Plan) -> str:
-    code = plan.code.replace(str(plan.year), str(plan.year + 1))
-    return code if code != plan.code else f"{plan.code}-{plan.year + 1}"
-
-
-@login_required
-@require_POST
-def plan_rollover(request, code):
-    plan = get_for_user(Plan.objects.all(), request.user, CHANGE, code=code)
-    new_code = (request.POST.get("code") or "").strip() or _next_code(plan)
-    try:
-        year = int(request.POST.get("year") or plan.year + 1)
-        new = rollover_plan(plan, new_code, year, user=request.user)
-    except ValueError as exc:  # PlanFileError is a ValueError too
-        messages.error(request, str(exc) if isinstance(exc, PlanFileError) else "年度应为数字")
-        return redirect("plans:extract_review", code=plan.code)
-    messages.success(request, f"已生成 {new.year} 年度方案草稿，本年实际值已作为基期值。")
-    return redirect("plans:extract_review", code=new.code)
 
 
 @login_required

@@ -50,3 +50,9 @@ def indicators_of(plan: Plan, user=None):
 
 
 __all__ = ["current_plan", "tasks_with_units", "unit_tasks", "responsibility_matrix", "indicators_of", "Indicator"]
+
+
+def next_plan_code(plan: Plan) -> str:
+    """The code next year's plan gets by default (the year in the code moved on, or ``-YYYY`` appended)."""
+    code = plan.code.replace(str(plan.year), str(plan.year + 1))
+    return code if code != plan.code else f"{plan.code}-{plan.year + 1}"

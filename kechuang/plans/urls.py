@@ -21,5 +21,4 @@ urlpatterns = [
     path("extract/<slug:code>/save/", extract_views.extract_save, name="extract_save"),
     path("extract/<slug:code>/edit/", extract_views.extract_edit, name="extract_edit"),
     path("extract/<slug:code>/activate/", extract_views.extract_activate, name="extract_activate"),
-    path("extract/<slug:code>/rollover/", extract_views.plan_rollover, name="plan_rollover"),
 ] + urlpatterns

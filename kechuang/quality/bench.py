@@ -7,18 +7,17 @@ from __future__ import annotations
 import time
 
 from kechuang.bench import report
+from kechuang.plans.testing import load_bundled_plan
+from kechuang.quality.models import RunStatus
+from kechuang.quality.services import run_check
+from kechuang.registry.importing import run_import
+from kechuang.registry.models import Enterprise, EnterpriseYear
+from kechuang.registry.tests.xlsx import big_enterprise_file, big_enterprise_year_file
 
 N = 50_000
 
 
 def run(db_label: str) -> None:
-    from kechuang.plans.testing import load_bundled_plan
-    from kechuang.quality.models import RunStatus
-    from kechuang.quality.services import run_check
-    from kechuang.registry.importing import run_import
-    from kechuang.registry.models import Enterprise, EnterpriseYear
-    from kechuang.registry.tests.xlsx import big_enterprise_file, big_enterprise_year_file
-
     load_bundled_plan()
     if Enterprise.objects.count() < N:
         assert run_import("enterprises", big_enterprise_file(N), None, commit=True).ok

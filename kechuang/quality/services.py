@@ -11,14 +11,19 @@ import io
 import logging
 import time
 
+import openpyxl
 from django.db import models, transaction
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.core.scoping import restrict
 from kechuang.registry.config import REGISTRIES
 from kechuang.registry.plausibility import ERROR, WARNING, build_context, validate
+from kechuang.reporting.choices import SubmissionStatus
+from kechuang.reporting.models import IndicatorValue
+from kechuang.reporting.plausibility import check_value, registry_cross_check
 
 from .models import QualityRun, RunStatus, Severity, Violation
 
@@ -78,12 +83,6 @@ def _record_label(row) -> str:
 def monthly_violations():
     """Approved monthly values against the reporting rules (range, monotone, parts ≤ whole) and the
     cross-check with the registries' own figures."""
-    from django.urls import reverse
-
-    from kechuang.reporting.choices import SubmissionStatus
-    from kechuang.reporting.models import IndicatorValue
-    from kechuang.reporting.plausibility import check_value, registry_cross_check
-
     out: list[Violation] = []
     values = IndicatorValue.objects.filter(status=SubmissionStatus.APPROVED, value__isnull=False).select_related(
         "indicator", "unit", "period", "plan"
@@ -181,8 +180,6 @@ def counts_for(user) -> dict:
 
 
 def export_xlsx(queryset) -> bytes:
-    import openpyxl
-
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("数据质量问题")
     ws.append(["数据类别", "记录", "所属单位", "级别", "规则", "字段", "问题", "记录编号"])

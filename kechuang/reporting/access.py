@@ -3,17 +3,18 @@ the lead unit, the office and leaders get 404 on a draft and its files."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kechuang.core import files
 from kechuang.core.access import ALL_PERSONAS, PLAN_READERS, UNIT_USERS, Route
+from kechuang.plans.models import Indicator, Task
+from kechuang.reporting import services
+from kechuang.reporting.evidence import add_evidence
+from kechuang.reporting.models import Evidence, IndicatorValue, Period
 
 PLAN_UNITS_SIX = {"lead", "town", "town_b", "zone"}  # units with a part in task (六)
 REVIEWERS = {"office", "lead", "talent"}
 
 
 def _town_report(ctx, month, submit=False, fill=False, approve=False):
-    from kechuang.plans.models import Task
-    from kechuang.reporting import services
-    from kechuang.reporting.models import Period
-
     services.ensure_periods(ctx.plan)
     town = ctx.users["town"]
     task = Task.objects.get(plan=ctx.plan, number="（六）")
@@ -32,10 +33,6 @@ def _town_report(ctx, month, submit=False, fill=False, approve=False):
 
 def _unit_reports(ctx):
     """Reports of task (六) in three states: the town's draft and submitted report, and 杨寨镇's draft."""
-    from kechuang.plans.models import Task
-    from kechuang.reporting import services
-    from kechuang.reporting.models import Period
-
     services.ensure_periods(ctx.plan)
     town_b = ctx.users["town_b"]
     task = Task.objects.get(plan=ctx.plan, number="（六）")
@@ -60,8 +57,6 @@ def _report_rows(ctx, persona):
 
 
 def _evidence(ctx, month, submit=False):
-    from kechuang.reporting.evidence import add_evidence
-
     row = _town_report(ctx, month)
     ev = add_evidence(row, user=ctx.users["town"], uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
     if submit:
@@ -71,9 +66,6 @@ def _evidence(ctx, month, submit=False):
 
 def _previewed_evidence(ctx, month, submit=False):
     """An evidence file whose PDF preview is ready (the preview is written directly: no LibreOffice here)."""
-    from kechuang.core import files
-    from kechuang.reporting.models import Evidence
-
     pk = _evidence(ctx, month, submit)["pk"]
     ev = Evidence.objects.get(pk=pk)
     name = files.save(f"{ev.storage_name}.pdf", b"%PDF-1.4\n%%EOF\n")
@@ -82,10 +74,6 @@ def _previewed_evidence(ctx, month, submit=False):
 
 
 def _value(ctx, status="submitted"):
-    from kechuang.plans.models import Indicator
-    from kechuang.reporting import services
-    from kechuang.reporting.models import IndicatorValue, Period
-
     services.ensure_periods(ctx.plan)
     ind = Indicator.objects.get(plan=ctx.plan, code="HNTE_TOTAL")
     row, _ = IndicatorValue.objects.get_or_create(
@@ -105,15 +93,11 @@ def _fill(ctx):
 
 def _month(ctx, month):
     """The period key (YYYYMM) of ``month``, with the plan's periods created."""
-    from kechuang.reporting import services
-
     services.ensure_periods(ctx.plan)
     return f"{ctx.plan.year}{month:02d}"
 
 
 def _period(ctx):
-    from kechuang.reporting import services
-
     return {"pk": services.ensure_periods(ctx.plan)[0].pk}
 
 

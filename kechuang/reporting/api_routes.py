@@ -5,6 +5,7 @@ another write wins the race or the row is locked (approved) or under review."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from ninja.errors import HttpError
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.params import date_in_range
 from kechuang.core.scoping import restrict
+from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 
 from . import services
@@ -133,8 +135,6 @@ ACTION_BODY = {"requestBody": {"content": {"application/json": {"schema": {
 def _action(request) -> ActionIn:
     """The optional JSON body of an action ({"reason": ..., "version": ...}), read after the scope check so
     that an out-of-scope caller always gets 404."""
-    import json
-
     raw = {}
     if request.body and "json" in (request.content_type or ""):
         try:
@@ -321,7 +321,6 @@ def reporting_completeness(request, code: str, period: str, as_of: dt.date | Non
     as_of = date_in_range(as_of, "as_of")
     plan = _plan(request, code)
     p = get_object_or_404(_period_filter(Period.objects.filter(plan=plan), period, ""))
-    from kechuang.org.models import Unit
 
     statuses = services.unit_period_status(plan, p, as_of)
     names = dict(Unit.objects.filter(pk__in=statuses.keys()).values_list("pk", "name"))

@@ -13,7 +13,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from kechuang.accounts.models import Role, User, UserRole
 from kechuang.bench import report
+from kechuang.plans.models import Plan, TaskUnit
+from kechuang.reporting.benchdata import build_dataset
+from kechuang.reporting.excel import import_workbook
+from kechuang.reporting.models import Period
+from kechuang.reporting.tests.files import huge_sheet_xlsx
 
 
 def _measure(user, url, runs=15):
@@ -33,10 +39,6 @@ def _measure(user, url, runs=15):
 
 
 def run(db_label: str) -> None:
-    from kechuang.accounts.models import Role, User, UserRole
-    from kechuang.plans.models import TaskUnit
-    from kechuang.reporting.benchdata import build_dataset
-
     figures = {}
     for code, units, months in (("rbench-big", 60, 12), ("rbench-small", 20, 6)):
         plan, office = build_dataset(code, n_units=units, months=months)
@@ -60,12 +62,6 @@ def run(db_label: str) -> None:
 def _hostile_upload(plan_code: str, db_label: str) -> None:
     """The monthly Excel upload of a 1.5 M-row workbook (a unit filer can send it): refused from the archive's
     directory, with the time and the memory the refusal takes (tracemalloc peak, the uploaded bytes excluded)."""
-    from kechuang.accounts.models import User
-    from kechuang.plans.models import Plan
-    from kechuang.reporting.excel import import_workbook
-    from kechuang.reporting.models import Period
-    from kechuang.reporting.tests.files import huge_sheet_xlsx
-
     plan = Plan.objects.get(code=plan_code)
     reporter = User.objects.get(username=f"{plan_code}-rep")
     period = Period.objects.filter(plan=plan).order_by("month").first()

@@ -27,7 +27,9 @@ from django.utils import timezone
 from kechuang.accounts.models import Role, User
 from kechuang.core.models import SystemFlag
 from kechuang.notices.demo import dated
+from kechuang.org.models import Unit
 from kechuang.plans.choices import ProgressMode, TaskUnitRole, ValueSource
+from kechuang.plans.models import Indicator, IndicatorShare, Task, TaskUnit
 
 from . import services
 from .choices import PrefillSource, ReportAction, SubmissionStatus
@@ -85,9 +87,6 @@ def generate(plan, rng):
 
 def _unit_indicator(plan):
     """The unit-typed indicator with its shares (created once; a plan without the owner or task gets none)."""
-    from kechuang.org.models import Unit
-    from kechuang.plans.models import Indicator, IndicatorShare, Task
-
     spec = UNIT_INDICATOR
     if Indicator.objects.filter(plan=plan, code=spec["code"]).exists():
         return
@@ -147,8 +146,6 @@ def _unit_profiles(plan, units, rng):
 
 
 def _reports(plan, periods, rng, as_of):
-    from kechuang.plans.models import TaskUnit
-
     roles = list(
         TaskUnit.objects.filter(task__plan=plan).select_related("task", "unit").order_by("task__seq", "unit__path")
     )
@@ -247,8 +244,6 @@ def _reports(plan, periods, rng, as_of):
 
 def _milestones(plan, rng, as_of):
     """工期倒排 for the lead units and some responsible units: three steps per task back from year end."""
-    from kechuang.plans.models import TaskUnit
-
     steps = [("制定工作方案并明确责任人", 3), ("完成年度目标过半", 7), ("全面完成年度任务并总结", 12)]
     people = ["张伟", "王芳", "李强", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"]
     roles = TaskUnit.objects.filter(task__plan=plan).select_related("task", "unit").order_by("task__seq", "unit__path")
@@ -270,9 +265,6 @@ def _values(plan, periods, rng):
     """Monthly values for indicators the system cannot compute here (the unit must enter them); an
     indicator that already has values is left alone. September of the unit-typed indicator is like the
     tasks: most units filed (waiting for review), a few not yet, the demo town not yet."""
-    from kechuang.org.models import Unit
-    from kechuang.plans.models import TaskUnit
-
     unit_ids = set(TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", flat=True))
     unit_ids |= set(plan.indicators.exclude(owner_unit__isnull=True).values_list("owner_unit_id", flat=True))
     unit_ids |= set(plan.indicators.values_list("shares__unit_id", flat=True).exclude(shares__unit_id=None))

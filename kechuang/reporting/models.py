@@ -29,7 +29,7 @@ from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import CHANGE, ScopedManager, is_unit_member, plan_work_rule
 from kechuang.plans.choices import TaskUnitRole
-from kechuang.plans.models import TaskUnit
+from kechuang.plans.models import Indicator, Plan, TaskUnit
 
 from .choices import PeriodStatus, PrefillSource, PreviewStatus, ReportAction, SubmissionStatus
 
@@ -95,8 +95,6 @@ class Period(models.Model):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Plan
-
         # Everyone who reads the plan reads its periods; only the office opens and closes them.
         if action == CHANGE:
             return is_office(user)
@@ -225,8 +223,6 @@ class IndicatorValue(ReportBase):
 
     @classmethod
     def scope_rule(cls, user, action):
-        from kechuang.plans.models import Indicator
-
         own = Q(unit_id=user.unit_id) if is_unit_member(user) else Q(pk__in=[])
         if is_office(user):
             return own | _not_draft()

@@ -16,9 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kechuang.metrics.registry import get_metric
 from kechuang.plans.choices import IndicatorKind, ProgressMode
 
 from .choices import SubmissionStatus
+from .models import IndicatorValue
 
 JUMP_WARNING_RATIO = Decimal("0.5")
 
@@ -56,8 +58,6 @@ def value_bounds(indicator) -> tuple[Decimal | None, Decimal | None]:
 
 def previous_approved(indicator, unit, period):
     """The latest approved value of the same indicator and unit earlier in the same year."""
-    from .models import IndicatorValue
-
     return (
         IndicatorValue.objects.filter(
             indicator=indicator, unit=unit, period__plan_id=period.plan_id, period__year=period.year,
@@ -71,8 +71,6 @@ def previous_approved(indicator, unit, period):
 
 def _current_values(indicator_ids, unit, period, batch) -> dict[int, Decimal | None]:
     """Values of ``indicator_ids`` for the unit and month: the batch being saved overrides the stored rows."""
-    from .models import IndicatorValue
-
     values = dict(
         IndicatorValue.objects.filter(indicator_id__in=indicator_ids, unit=unit, period=period).values_list(
             "indicator_id", "value"
@@ -141,7 +139,6 @@ def registry_cross_check(value) -> str | None:
     indicator = value.indicator
     if not indicator.metric or value.value is None:
         return None
-    from kechuang.metrics.registry import get_metric
 
     try:
         computed = get_metric(indicator.metric).fn(

@@ -5,21 +5,51 @@
 - with ``unit``: that unit's latest approved value.
 
 A month's value counts from the end of that month (``Period.end <= as_of``).
+
+Both forms live here, next to the rows they read: ``reported_value`` (one indicator, one date) and
+``reported_values`` (several indicators and dates in a constant number of queries). The batch form returns,
+for every (indicator, date), exactly what the single form returns — kechuang/metrics/tests/test_resolution_batch.py
+compares the two on every indicator and date. ``kechuang.metrics.resolution`` discovers this module by the
+``value_providers`` convention (``core.discovery``); callers use ``resolve``/``resolve_series``, never these.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from decimal import Decimal
 
-from kechuang.metrics.resolution import Resolved, register_provider
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
+from kechuang.metrics.resolution import LazyRecords, Resolved, register_batch_provider, register_provider
 from kechuang.plans.choices import ValueSource
+from kechuang.plans.models import IndicatorShare
 
 from .choices import SubmissionStatus
+from .models import IndicatorValue
+
+
+def _unit_ids(indicators, unit) -> dict[int, list[int]]:
+    """For each indicator, the units whose values make its figure: ``unit``, else the share units, else the owner."""
+    shares: dict[int, list[int]] = {}
+    for ind_id, unit_id in IndicatorShare.objects.filter(indicator__in=[i.pk for i in indicators]) \
+            .values_list("indicator_id", "unit_id"):
+        shares.setdefault(ind_id, []).append(unit_id)
+    out = {}
+    for ind in indicators:
+        if unit is not None:
+            out[ind.pk] = [unit.pk]
+        elif shares.get(ind.pk):
+            out[ind.pk] = shares[ind.pk]
+        elif ind.owner_unit_id:
+            out[ind.pk] = [ind.owner_unit_id]
+        else:
+            out[ind.pk] = []
+    return out
 
 
 def _latest(indicator, as_of, unit_ids):
-    from .models import IndicatorValue
-
     rows = (
         IndicatorValue.objects.filter(
             indicator=indicator, unit_id__in=unit_ids, status=SubmissionStatus.APPROVED, value__isnull=False,
@@ -36,15 +66,8 @@ def _latest(indicator, as_of, unit_ids):
 
 
 def reported_value(indicator, as_of, unit=None) -> Resolved:
-    share_units = list(indicator.shares.values_list("unit_id", flat=True))
-    if unit is not None:
-        unit_ids = [unit.pk]
-    elif share_units:
-        unit_ids = share_units
-    elif indicator.owner_unit_id:
-        unit_ids = [indicator.owner_unit_id]
-    else:
-        unit_ids = []
+    """Single form: one indicator on one date."""
+    unit_ids = _unit_ids([indicator], unit)[indicator.pk]
     latest = _latest(indicator, as_of, unit_ids)
     records = [latest[u] for u in unit_ids if u in latest]
     if not records:
@@ -61,4 +84,76 @@ def reported_value(indicator, as_of, unit=None) -> Resolved:
     return Resolved(indicator.pk, value, ValueSource.REPORTED, as_of, records, detail)
 
 
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period_end_q(day):
+    """Periods whose month has ended by ``day``."""
+    q = Q(period__year__lt=day.year) | Q(period__year=day.year, period__month__lt=day.month)
+    if day == _month_end(day.year, day.month):
+        q |= Q(period__year=day.year, period__month=day.month)
+    return q
+
+
+def _records_loader(pks):
+    def load():
+        found = {r.pk: r for r in IndicatorValue.objects.filter(pk__in=pks).select_related("period", "unit")}
+        return [found[pk] for pk in pks]
+
+    return load
+
+
+def reported_values(indicators, dates, unit=None) -> dict:
+    """Batch form: ``{(indicator_id, date): Resolved}``; the records behind each value load only when used."""
+    indicators = list(indicators)
+    dates = sorted(set(dates))
+    out: dict = {}
+    if not indicators or not dates:
+        return out
+    unit_ids = _unit_ids(indicators, unit)
+    wanted_units = {u for ids in unit_ids.values() for u in ids}
+    base = IndicatorValue.objects.filter(
+        indicator_id__in=[i.pk for i in indicators], status=SubmissionStatus.APPROVED, value__isnull=False,
+        period__plan_id=F("indicator__plan_id"), unit_id__in=wanted_units,
+    ).filter(_period_end_q(dates[-1]))
+    cols = ("pk", "indicator_id", "unit_id", "period__year", "period__month", "value")
+    if len(dates) == 1:
+        # Only the latest row per (indicator, unit) is needed: let the database pick it.
+        base = base.annotate(rn=Window(RowNumber(), partition_by=[F("indicator_id"), F("unit_id")],
+                                       order_by=[F("period__year").desc(), F("period__month").desc()])).filter(rn=1)
+    rows: dict[tuple[int, int], list] = {}
+    for row in base.values_list(*cols).order_by("indicator_id", "unit_id", "period__year", "period__month"):
+        rows.setdefault((row[1], row[2]), []).append(row)
+
+    for ind in indicators:
+        ids = unit_ids[ind.pk]
+        for day in dates:
+            chosen = []
+            for uid in ids:
+                latest = None
+                for row in rows.get((ind.pk, uid), ()):  # ascending by month
+                    if _month_end(row[3], row[4]) <= day:
+                        latest = row
+                    else:
+                        break
+                if latest is not None:
+                    chosen.append(latest)
+            if not chosen:
+                value = None
+            elif len(ids) == 1:
+                value = chosen[0][5]
+            else:
+                value = sum((r[5] for r in chosen), Decimal(0))
+            detail = {
+                "units_reported": len(chosen),
+                "units_expected": len(ids),
+                "periods": sorted({f"{r[3]:04d}{r[4]:02d}" for r in chosen}),
+            }
+            out[(ind.pk, day)] = Resolved(ind.pk, value, ValueSource.REPORTED, day,
+                                          LazyRecords(_records_loader([r[0] for r in chosen])), detail)
+    return out
+
+
 register_provider(ValueSource.REPORTED, reported_value)
+register_batch_provider(ValueSource.REPORTED, reported_values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +29,7 @@ from kechuang.plans.services import current_plan
 from . import services
 from .choices import PeriodStatus, SubmissionStatus
 from .evidence import add_evidence, delete_evidence
+from .excel import build_workbook, error_workbook, import_workbook
 from .models import Evidence, IndicatorValue, Milestone, Period, ReportEvent, TaskReport
 from .plausibility import registry_cross_check
 from .rules import row_perm
@@ -392,8 +393,6 @@ def _review_rows(plan, user, source):
 
 
 def _review_query(chosen) -> str:
-    from urllib.parse import urlencode
-
     query = urlencode({k: v for k, v in chosen.items() if v})
     return f"?{query}" if query else ""
 
@@ -651,10 +650,6 @@ def milestones(request, code):
 @login_required
 def excel_download(request, code, year, month):
     """The unit's month as a pre-filled Excel form (audited export)."""
-    from django.http import HttpResponse
-
-    from .excel import build_workbook
-
     user = request.user
     _require_unit_member(user)
     plan = _plan(request, code)
@@ -675,8 +670,6 @@ def excel_download(request, code, year, month):
 @require_POST
 def excel_upload(request, code, year, month):
     """Upload the filled form: all errors at once (sheet, row, column, reason), nothing written on error."""
-    from .excel import error_workbook, import_workbook
-
     user = request.user
     _require_unit_member(user)
     plan = _plan(request, code)

@@ -3,6 +3,7 @@ import datetime as dt
 from kechuang.core.access import PLAN_READERS, Route, html_links
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Task
+from kechuang.supervision.models import Meeting, MeetingDecision, OrderStatus, SupervisionOrder
 
 # 武胜关镇 (persona "town") gets an order and a meeting decision; 杨寨镇 (town_b) must never see them.
 TOWN = "武胜关镇"
@@ -10,8 +11,6 @@ HNTE_READERS = {"office", "leader", "lead", "dept", "town", "town_b", "zone"}
 
 
 def _order(ctx):
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     unit = Unit.objects.get(name=TOWN)
     indicator = Indicator.objects.get(plan=ctx.plan, code="HNTE_NEW")
     order, _ = SupervisionOrder.objects.get_or_create(
@@ -24,8 +23,6 @@ def _order(ctx):
 
 def _three_orders(ctx):
     """An issued order to 武胜关镇, one to 杨寨镇 and a proposal (the office's internal draft) for 武胜关镇."""
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     indicator = Indicator.objects.get(plan=ctx.plan, code="HNTE_NEW")
     ids = {}
     orders = (("own", TOWN, OrderStatus.ISSUED, 11), ("other", "杨寨镇", OrderStatus.ISSUED, 12),
@@ -51,16 +48,12 @@ def _order_rows(ctx, persona):
 
 
 def _replied_order(ctx):
-    from kechuang.supervision.models import OrderStatus, SupervisionOrder
-
     pk = _order(ctx)["pk"]
     SupervisionOrder.objects.filter(pk=pk).update(status=OrderStatus.REPLIED, reply="已加快推进")
     return {"pk": pk}
 
 
 def _meeting(ctx):
-    from kechuang.supervision.models import Meeting, MeetingDecision
-
     meeting, _ = Meeting.objects.get_or_create(plan=ctx.plan, date=dt.date(ctx.plan.year, 8, 1),
                                                defaults={"title": "测试例会"})
     decision, _ = MeetingDecision.objects.get_or_create(

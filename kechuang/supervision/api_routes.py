@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -112,8 +113,6 @@ def task_status(request, code: str, as_of: dt.date | None = None):
 def rankings(request, code: str, as_of: dt.date | None = None):
     plan = _plan(request, code)
     if not request.auth.has_perm("supervision.view_rankings"):
-        from django.http import Http404
-
         raise Http404
     as_of = date_in_range(as_of, "as_of") or default_as_of(plan)
     return [

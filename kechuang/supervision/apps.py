@@ -1,10 +1,10 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.db.utils import DatabaseError
 
 
 def _ensure_schedules(sender, using="default", **kwargs):
-    from django.db.utils import DatabaseError
-
-    from .jobs import ensure_schedules
+    from .jobs import ensure_schedules  # lazy: app loading imports apps.py before any model (jobs reads django_q's)
 
     try:
         ensure_schedules()
@@ -17,7 +17,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督办"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         # The daily tick becomes a django-q2 schedule as soon as the database is migrated (idempotent).
         post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="kechuang-ensure-schedules")

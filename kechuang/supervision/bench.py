@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,6 @@ def _measure(plan, user, as_of: str, runs: int):
     client.force_login(user)
     url = f"/supervision/?plan={plan.code}&as_of={as_of}"
     assert client.get(url).status_code == 200
-    from django.core.cache import cache
 
     cache.clear()
     connection.queries_log.clear()  # a full log (maxlen) would make the count read 0
@@ -31,7 +31,6 @@ def _measure(plan, user, as_of: str, runs: int):
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
-    from django.core.cache import cache
 
     cold = []
     for _ in range(5):

@@ -14,10 +14,13 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, Count, IntegerField, Max, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from kechuang.reporting.services import ensure_periods
 
 from . import engine
 
@@ -48,8 +51,6 @@ _VERSION_SQL: dict[str, tuple] = {}
 def data_version() -> str:
     """One query: (count, last change) of every source table, hashed. The SQL is built once per
     process and database alias."""
-    from django.db import connection
-
     built = _VERSION_SQL.get(connection.alias)
     if built is None:
         built = _VERSION_SQL[connection.alias] = _version_query().query.sql_with_params()
@@ -111,8 +112,6 @@ def _ranking_html(ranking) -> str:
 
 
 def compute(plan, as_of: dt.date) -> dict:
-    from kechuang.reporting.services import ensure_periods
-
     ensure_periods(plan)  # idempotent; the heatmap needs the year's periods
     statuses = engine.indicator_statuses(plan, as_of)
     task_statuses = engine.task_statuses(plan, as_of)

@@ -11,6 +11,7 @@ from django.db import transaction
 from kechuang.accounts.models import Role, User
 from kechuang.core.models import SystemFlag
 from kechuang.notices.demo import dated
+from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator
 
 from . import services
@@ -77,8 +78,6 @@ def _orders(plan, office, as_of):
 
 
 def _meeting(plan, office):
-    from kechuang.org.models import Unit
-
     day = dt.date(plan.year, 9, 20)
     meeting = services.create_meeting(plan, day, office, f"{DEMO_MARK}领导小组{day.month}月例会", as_of=day)
     services.save_minutes(meeting, office, "会议听取了各成员单位1—8月科技创新工作进展汇报，研究了红灯事项的推进措施。")

@@ -18,9 +18,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
 from kechuang.metrics.completion import completion
 from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
+from kechuang.org.models import Unit
 from kechuang.plans.choices import Comparator, ProgressMode, TaskUnitRole, ValueSource
+from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+from kechuang.reporting.choices import SubmissionStatus
+from kechuang.reporting.models import IndicatorValue, Milestone, Period, TaskReport
+from kechuang.reporting.services import latest_approved_reports, period_dates, status_matrix
+from kechuang.supervision.models import MeetingDecision
 
 GREEN, YELLOW, RED, BLUE, GREY = "green", "yellow", "red", "blue", "grey"
 LIGHT_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后", BLUE: "即将到期", GREY: "未到期"}
@@ -92,13 +101,9 @@ class PeriodFrame:
 
 
 def period_frame(plan, as_of: dt.date) -> PeriodFrame:
-    from kechuang.reporting.models import Period
-
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
     if not periods:
         # Periods not generated yet (``kechuang tick`` does it): the same dates, unsaved.
-        from kechuang.reporting.services import period_dates
-
         periods = []
         for month in range(1, 13):
             opens_on, due_on = period_dates(plan, plan.year, month)
@@ -121,8 +126,6 @@ def _due_soon(plan, frame: PeriodFrame, as_of: dt.date) -> bool:
 
 
 def _submitted_statuses():
-    from kechuang.reporting.choices import SubmissionStatus
-
     return (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
 
@@ -193,9 +196,6 @@ def _indicator_scope(plan, unit):
     qs = plan.indicators.select_related("owner_unit", "plan").order_by("seq")
     if unit is None:
         return list(qs), {}
-    from django.db.models import Q
-
-    from kechuang.plans.models import IndicatorShare
 
     shares = {s.indicator_id: s.target for s in IndicatorShare.objects.filter(indicator__plan=plan, unit=unit)}
     return list(qs.filter(Q(owner_unit=unit) | Q(pk__in=list(shares)))), shares
@@ -203,8 +203,6 @@ def _indicator_scope(plan, unit):
 
 def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
     """(indicator_id, period_id) pairs with a submitted or approved value (one query)."""
-    from kechuang.reporting.models import IndicatorValue
-
     periods = [p for p in periods if p is not None and p.pk is not None]
     if not periods:
         return set()
@@ -299,11 +297,6 @@ class TaskStatus:
 def _latest_task_rows(plan, frame: PeriodFrame) -> dict[int, dict[int, tuple]]:
     """{task_id: {unit_id: (report_id, period_id, percent)}} — each unit's latest submitted or
     approved report on each task up to the current period, picked by the database (one query)."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    from kechuang.reporting.models import TaskReport
-
     out: dict[int, dict[int, tuple]] = defaultdict(dict)
     if frame.current is None:
         return out
@@ -346,8 +339,6 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
     compared with the 序时进度 at the end of the latest month already reported on (the current
     period): a September report is not due on 30 September, so the task is measured against
     August's 8/12, not against 9/12 with August's figures."""
-    from kechuang.reporting.models import Milestone, TaskReport
-
     tp = time_progress(plan, as_of)
     frame = period_frame(plan, as_of)
     reference = time_progress(plan, frame.current.end) if frame.current is not None else tp
@@ -411,10 +402,6 @@ def task_detail(plan, task, as_of: dt.date) -> tuple[TaskStatus, list[TaskUnitPr
     """The task's status (the same ``task_statuses`` row as the dashboard, bulletin and API) and each
     unit's progress. A unit's light applies the task rule (``task_light``) to its own percent and its
     own overdue milestones; red when its report for the due month is missing."""
-    from kechuang.plans.models import TaskUnit
-    from kechuang.reporting.models import Milestone
-    from kechuang.reporting.services import latest_approved_reports
-
     status = next(st for st in task_statuses(plan, as_of) if st.task.pk == task.pk)
     frame = period_frame(plan, as_of)
     latest = {r.unit_id: r for r in status.reports}
@@ -454,11 +441,6 @@ def task_detail(plan, task, as_of: dt.date) -> tuple[TaskStatus, list[TaskUnitPr
 
 def plan_units(plan) -> list:
     """Units with work in the plan (a task role or an owned or shared indicator), in directory order."""
-    from django.db.models import Q
-
-    from kechuang.org.models import Unit
-    from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
-
     return list(
         Unit.objects.filter(
             Q(pk__in=TaskUnit.objects.filter(task__plan=plan).values("unit_id"))
@@ -473,9 +455,6 @@ def completeness(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
     month whose period has ended, from the reporting service's batch ``status_matrix`` (constant
     number of queries). Before its deadline a month not yet submitted is "pending"; after it, a
     started-but-unsubmitted month ("draft") counts as missing."""
-    from kechuang.reporting.models import Period
-    from kechuang.reporting.services import status_matrix
-
     periods = [p for p in Period.objects.filter(plan=plan, year=plan.year).order_by("month") if p.end < as_of]
     out = {}
     for (period_id, unit_id), state in status_matrix(plan, periods, as_of).items():
@@ -510,7 +489,6 @@ def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None =
     tp = time_progress(plan, as_of)
     frame = period_frame(plan, as_of)
     latest = _latest_task_rows(plan, frame)
-    from kechuang.plans.models import TaskUnit
 
     unit_tasks = defaultdict(set)
     for unit_id, task_id in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", "task_id"):
@@ -574,8 +552,6 @@ class SupervisedItem:
 
 
 def _lead_units(plan) -> dict[int, list]:
-    from kechuang.plans.models import TaskUnit
-
     out = defaultdict(list)
     for tu in TaskUnit.objects.filter(task__plan=plan, role=TaskUnitRole.LEAD).select_related("unit"):
         out[tu.task_id].append(tu.unit)
@@ -584,8 +560,6 @@ def _lead_units(plan) -> dict[int, list]:
 
 def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None, tasks=None) -> list[SupervisedItem]:
     """Indicators, tasks and meeting decisions whose light is in ``lights``, worst first."""
-    from kechuang.supervision.models import MeetingDecision
-
     indicators = indicator_statuses(plan, as_of) if indicators is None else indicators
     tasks = task_statuses(plan, as_of) if tasks is None else tasks
     leads = _lead_units(plan)

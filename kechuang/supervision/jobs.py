@@ -12,6 +12,7 @@ import io
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_q.models import Schedule
 
 TICK_SCHEDULE = "kechuang-daily-tick"
 TICK_AT = dt.time(1, 10)  # local time (Asia/Shanghai), as the documented cron line
@@ -32,8 +33,6 @@ def next_tick_time(now: dt.datetime | None = None) -> dt.datetime:
 
 def ensure_schedules(**_signal_kwargs) -> bool:
     """Create the daily tick schedule unless it exists; True when created."""
-    from django_q.models import Schedule
-
     _, created = Schedule.objects.get_or_create(
         name=TICK_SCHEDULE,
         defaults={"func": "kechuang.supervision.jobs.daily_tick", "schedule_type": Schedule.DAILY,

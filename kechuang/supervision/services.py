@@ -15,11 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from kechuang.accounts.models import User
 from kechuang.audit.services import record_event
 from kechuang.documents import forms
 from kechuang.notices.models import NoticeKind as Topic
 from kechuang.notices.services import emailed_by_channel, notify
+from kechuang.org.models import Unit
 from kechuang.plans.choices import ValueSource
+from kechuang.plans.models import Indicator, Task, TaskUnit
+from kechuang.reporting.models import Milestone
+from kechuang.reporting.services import ensure_periods, status_matrix
 
 from . import engine
 from .models import (
@@ -60,8 +65,6 @@ def _event(order, action, user, note=""):
 
 
 def _subject_fields(subject) -> dict:
-    from kechuang.plans.models import Indicator, Task
-
     if isinstance(subject, Indicator):
         return {"indicator": subject}
     if isinstance(subject, Task):
@@ -315,7 +318,6 @@ def meeting_agenda(plan, as_of: dt.date) -> str:
         month = frame.due.month
         missing = [uid for (uid, m), s in cells.items() if m == month and s == engine.MISSING]
         late = [uid for (uid, m), s in cells.items() if m == month and s == engine.LATE]
-        from kechuang.org.models import Unit
 
         names = {u.pk: u.name for u in Unit.objects.filter(pk__in=missing + late)}
         lines.append(f"  {frame.due.label}：逾期报送{len(late)}家，未报送{len(missing)}家")
@@ -384,7 +386,6 @@ def complete_decision(decision, user, note: str = "", done_on: dt.date | None = 
 def _owed_units(plan) -> dict[int, object]:
     """Units that owe a monthly report: every unit with a task role or a reported indicator."""
     units = engine.plan_units(plan)
-    from kechuang.plans.models import Indicator, TaskUnit
 
     with_tasks = set(TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", flat=True))
     with_values = set(Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED)
@@ -395,9 +396,6 @@ def _owed_units(plan) -> dict[int, object]:
 def send_notices(plan, as_of: dt.date) -> list[UrgingNotice]:
     """Reminders in the ``due_soon_days`` before a deadline and urging notices at and after it, to
     units that have not submitted everything for the period; at most one per (unit, period, kind)."""
-    from kechuang.accounts.models import User
-    from kechuang.reporting.models import Milestone
-
     frame = engine.period_frame(plan, as_of)
     cells = engine.completeness(plan, as_of)
     units = _owed_units(plan)
@@ -486,8 +484,6 @@ class LateUnit:
 def late_units(plan, as_of: dt.date) -> list[LateUnit]:
     """Units owing the latest due period (deadline passed on ``as_of``) and not submitted, in directory
     order, with the urging notice each already has (one query per table)."""
-    from kechuang.reporting.services import status_matrix
-
     # Read-only (the home page and the navigation badges call it): periods not generated yet owe nothing.
     frame = engine.period_frame(plan, as_of)
     period = frame.due
@@ -505,9 +501,6 @@ def urge_units(plan, user, as_of: dt.date, unit_ids=None) -> tuple[list[UrgingNo
     """One-click 催办 by the office: an urging notice to each late unit (all of them, or those in
     ``unit_ids``) for the latest due period. Idempotent per unit and period: a unit already urged
     (by hand or by ``kechuang tick``) is not urged again. Returns (sent, already_sent)."""
-    from kechuang.accounts.models import User
-    from kechuang.reporting.services import ensure_periods
-
     _require_office(user, "supervision.urge_units")
     ensure_periods(plan)  # idempotent; a notice needs a saved period
     targets = [lu for lu in late_units(plan, as_of) if unit_ids is None or lu.unit.pk in set(unit_ids)]
@@ -547,8 +540,6 @@ def remind_replies(plan, as_of: dt.date) -> list:
 
 def tick(plan, as_of: dt.date) -> dict:
     """One run of the scheduler for one plan: periods, reminders and urging, 督办单 proposals."""
-    from kechuang.reporting.services import ensure_periods
-
     ensure_periods(plan)
     notices = send_notices(plan, as_of)
     proposals = propose_orders(plan, as_of)

@@ -21,10 +21,11 @@ from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 from kechuang.org.models import Unit
 from kechuang.plans.models import Indicator, Plan, Task, TaskUnit
 from kechuang.plans.services import current_plan
-from kechuang.quality.services import counts_for as quality_counts
 from kechuang.reporting.models import TaskReport
+from kechuang.reporting.services import business_date
 
 from . import engine, services
+from .dashboard import _heat_html, dashboard_data
 from .models import OPEN_ORDER_STATUSES, Meeting, MeetingDecision, OrderStatus, SupervisionOrder, UrgingNotice
 
 MONTHS = list(range(1, 13))
@@ -32,8 +33,6 @@ MONTHS = list(range(1, 13))
 
 def default_as_of(plan=None) -> dt.date:
     """The business date pages use (the reporting app's: the demo's date when demo data is loaded)."""
-    from kechuang.reporting.services import business_date
-
     return business_date()
 
 
@@ -66,8 +65,6 @@ def _sees_all(user) -> bool:
 
 @login_required
 def dashboard(request):
-    from .dashboard import dashboard_data
-
     plan = _plan(request)
     as_of = _as_of(request, plan)
     user = request.user
@@ -92,8 +89,6 @@ def dashboard(request):
     if sees_all:
         heat_html = data["heat_html"]
     else:
-        from .dashboard import _heat_html
-
         own = [h for h in data["heat"] if h["unit_id"] == user.unit_id]
         heat_html = _heat_html(own, data["months"], plan) if own else ""
     open_orders = restrict(SupervisionOrder.objects.filter(plan=plan, status__in=OPEN_ORDER_STATUSES), user)
@@ -113,7 +108,6 @@ def dashboard(request):
         "trend_url": reverse("supervision:indicator_trend", args=[0]).rsplit("0/", 1)[0],
         "first_trend": first,
         "completeness_url": f"{reverse('reporting:completeness', args=[plan.code])}?as_of={as_of.isoformat()}",
-        "quality": quality_counts(user),
     })
 
 

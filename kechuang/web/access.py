@@ -8,4 +8,6 @@ ROUTES = [
         allow=PLAN_READERS | {"sysadmin", "secadmin"},
         kwargs=lambda ctx: {"code": ctx.users["town"].unit.code},
     ),
+    Route("web:plan_rollover", allow={"office"}, method="POST", ok=(302,), data={"code": "access-rollover"},
+          kwargs=lambda ctx: {"code": ctx.plan.code}),
 ]

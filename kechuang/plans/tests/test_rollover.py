@@ -16,7 +16,7 @@ from kechuang.metrics.resolution import resolve
 from kechuang.org.services import UnitResolver
 from kechuang.plans.extract import draft, extract_path
 from kechuang.plans.models import Indicator, Plan, Task
-from kechuang.plans.rollover import RolloverError, rollover_plan
+from kechuang.web.rollover import RolloverError, rollover_plan
 
 from .extract_helpers import SEED
 
@@ -129,15 +129,15 @@ def test_the_office_rolls_a_plan_over_from_the_web_and_lands_on_the_new_draft(pl
     office = client_for("office")
     page = office.get(reverse("plans:extract_review", kwargs={"code": plan.code})).content.decode()
     assert 'value="guangshui-2023"' in page and 'value="2023"' in page
-    response = office.post(reverse("plans:plan_rollover", kwargs={"code": plan.code}),
+    response = office.post(reverse("web:plan_rollover", kwargs={"code": plan.code}),
                            {"code": "guangshui-2023", "year": "2023"})
     assert response["Location"] == reverse("plans:extract_review", kwargs={"code": "guangshui-2023"})
     assert Plan.objects.get(code="guangshui-2023").status == "draft"
     assert AuditEvent.objects.filter(action="plan.rollover").count() == 1
-    response = office.post(reverse("plans:plan_rollover", kwargs={"code": plan.code}),
+    response = office.post(reverse("web:plan_rollover", kwargs={"code": plan.code}),
                            {"code": "guangshui-2021", "year": "2021"}, follow=True)
     assert "应晚于" in response.content.decode()
-    assert client_for("lead").post(reverse("plans:plan_rollover", kwargs={"code": plan.code})).status_code == 404
+    assert client_for("lead").post(reverse("web:plan_rollover", kwargs={"code": plan.code})).status_code == 404
 
 
 @pytest.mark.django_db

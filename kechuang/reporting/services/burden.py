@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kechuang.org.models import Unit
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
 
@@ -65,6 +66,4 @@ def burden_by_unit(plan, period, *, check_system: bool = True) -> dict[int, dict
 
 
 def _units(ids):
-    from kechuang.org.models import Unit
-
     return Unit.objects.filter(pk__in=ids)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from kechuang.plans.choices import ValueSource
@@ -81,9 +82,6 @@ def latest_approved_reports(plan, as_of: dt.date, task_ids=None) -> dict[int, di
     """{task_id: {unit_id: the latest APPROVED report for a month ended by ``as_of``}}: the database
     picks each unit's latest row per task (window function), then one query reads just those. The
     bulletin and the supervision task page both read this (the same report text in both)."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
     months = [p.month for p in Period.objects.filter(plan=plan, year=plan.year) if p.end <= as_of]
     rows = TaskReport.objects.filter(plan=plan, status=SubmissionStatus.APPROVED, period__year=plan.year,
                                      period__month__in=months)

@@ -6,9 +6,9 @@ import calendar
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from kechuang.audit.services import record_event
+from kechuang.core.clock import business_date
 
 from ..choices import PeriodStatus
 from ..models import Period
@@ -40,19 +40,6 @@ def ensure_periods(plan) -> list[Period]:
                     defaults={"opens_on": opens_on, "due_on": due_on, "status": PeriodStatus.OPEN},
                 )
     return [existing[(plan.year, m)] for m in range(1, 13)]
-
-
-def business_date() -> dt.date:
-    """Today, or the demo's business date (SystemFlag ``demo_as_of``) when demo data is loaded."""
-    from kechuang.core.models import SystemFlag
-
-    flag = SystemFlag.get("demo_as_of")
-    if flag:
-        try:
-            return dt.date.fromisoformat(flag)
-        except ValueError:
-            pass
-    return timezone.localdate()
 
 
 def current_period(plan, today: dt.date | None = None) -> Period | None:

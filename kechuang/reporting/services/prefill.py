@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from kechuang.metrics.resolution import resolve
 from kechuang.plans.choices import TaskUnitRole, ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
 
@@ -41,7 +42,6 @@ def system_value(indicator, as_of: dt.date, unit=None):
     """What the system already knows (computed or statistical) — ``None`` when the unit must enter it."""
     if indicator.source == ValueSource.REPORTED:
         return None
-    from kechuang.metrics.resolution import resolve
 
     try:
         resolved = resolve(indicator, as_of, unit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,8 +30,6 @@ def _lock(row):
 
 
 def _supports_of() -> bool:
-    from django.db import connection
-
     return connection.features.has_select_for_update_of
 
 

@@ -5,6 +5,9 @@ Baselines come from the one resolution path, ``kechuang.metrics.resolution.resol
 date(year, 12, 31))``; an indicator without a value keeps an empty baseline. Units persist (they are
 not per plan), so do users and their roles; the plan's settings (working rules) are carried over.
 Idempotent: rolling over again updates the new draft in place and writes nothing when nothing changed.
+
+It lives on the top floor, with its page action and command: a baseline is a resolved value, and the
+resolution path and the apps that plug values into it all sit above plans.
 """
 
 from __future__ import annotations
@@ -19,10 +22,9 @@ from django.db import transaction
 
 from kechuang.audit.services import record_event
 from kechuang.metrics.resolution import resolve
-
-from .choices import PlanStatus
-from .loader import PlanFileError, dump_plan, load_plan
-from .models import Indicator, Plan
+from kechuang.plans.choices import PlanStatus
+from kechuang.plans.loader import PlanFileError, dump_plan, load_plan
+from kechuang.plans.models import Indicator, Plan
 
 
 class RolloverError(PlanFileError):

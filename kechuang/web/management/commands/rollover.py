@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.plans.loader import PlanFileError, read_plan_file
 from kechuang.plans.models import Plan
-from kechuang.plans.rollover import rollover_plan
+from kechuang.web.rollover import rollover_plan
 
 
 class Command(BaseCommand):
