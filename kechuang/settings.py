@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_q",
+    "django_filters",  # list filters shared by pages, exports and the API (issue #16)
+    "django_tables2",  # list tables shared by pages and exports (issue #16)
     "kechuang.core",
     "kechuang.org",
     "kechuang.accounts",

@@ -16,11 +16,13 @@ from kechuang.accounts.services import reauthenticate, recently_reauthenticated
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import enqueue
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
+from kechuang.core.tables import configure
 
 from .config import REGISTRIES, RegistryConfig, get_registry
 from .conflicts import file_conflicts
 from .conflicts import resolve as resolve_conflict
 from .error_workbook import INLINE_BYTES, AnnotationUnavailable, annotate
+from .filtersets import filter_rows
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
 from .models import ImportJob, ImportStatus, KeyConflict
@@ -31,12 +33,11 @@ from .services import (
     can_unmask,
     display_value,
     field_label,
-    filter_widgets,
-    filtered_queryset,
     request_commit,
     save_row,
     start_import,
 )
+from .tables import table_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -96,10 +97,8 @@ def conflict_resolve(request, pk):
 @login_required
 def registry_list(request, registry):
     cfg = get_registry(registry)
-    restrict_or_404(cfg.model.objects.all(), request.user)
-    qs, active = filtered_queryset(cfg, request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"obj": obj, "cells": [display_value(obj, name) for name in cfg.list_fields]} for obj in page.object_list]
+    rows = filter_rows(cfg, request.user, request.GET)
+    table = configure(table_for(cfg)(rows.qs), request, PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -107,11 +106,8 @@ def registry_list(request, registry):
         "registry/list.html",
         {
             "cfg": cfg,
-            "rows": rows,
-            "page": page,
-            "headers": [field_label(cfg, n) for n in cfg.list_fields],
-            "filters": filter_widgets(cfg, request.user, active),
-            "q": active.get("q", ""),
+            "table": table,
+            "filter": rows,
             "querystring": params.urlencode(),
             "can_change": _can_change(cfg, request.user),
             "can_unmask_export": cfg.pii and can_unmask(request.user),
@@ -264,11 +260,10 @@ def history(request, registry, pk):
 @login_required
 def export(request, registry):
     cfg = get_registry(registry)
-    restrict_or_404(cfg.model.objects.all(), request.user)
-    qs, active = filtered_queryset(cfg, request.user, request.GET)
+    rows = filter_rows(cfg, request.user, request.GET)
     # Always masked: a plaintext export is a POST with a reason and a fresh password (export_unmasked).
-    data = export_rows(cfg, qs, unmask=False)
-    record_event("registry.export", detail={"registry": registry, "filters": active, "unmasked": False})
+    data = export_rows(cfg, rows.qs, unmask=False)
+    record_event("registry.export", detail={"registry": registry, "filters": rows.active(), "unmasked": False})
     return _xlsx_response(data, f"{cfg.title}.xlsx")
 
 
@@ -285,7 +280,8 @@ def export_unmasked(request, registry):
     cfg = get_registry(registry)
     if not (cfg.pii and can_unmask(request.user)):
         raise Http404
-    qs, active = filtered_queryset(cfg, request.user, request.POST)
+    rows = filter_rows(cfg, request.user, request.POST)
+    qs, active = rows.qs, rows.active()
     form = UnmaskForm(request.POST)
     back = reverse("registry:list", args=[registry])
     if not form.is_valid():
