@@ -19,7 +19,7 @@ from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_40
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 
-from . import commendation, evaluation, exports, services
+from . import commendation, evaluation, exports, services, tables
 from .models import (
     AssessmentBonus,
     AssessmentResult,
@@ -93,7 +93,7 @@ def scheme_detail(request, pk):
         # A unit sees its own result only.
         return unit_result(request, pk=scheme.pk, unit_id=request.user.unit_id or 0)
     result = _current_result(scheme, request.user)
-    groups = [{**g, "rows": [exports.cells(r) for r in g["units"]]} for g in (result.data["groups"] if result else [])]
+    groups = tables.group_tables(result.data, scheme.pk) if result else []
     return render(request, "assessment/scheme_detail.html", {
         "scheme": scheme, "result": result, "groups": groups, "can_edit": request.user.is_office,
         "published": AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists(),
@@ -114,7 +114,7 @@ def unit_result(request, pk, unit_id):
     if row is None and not request.user.sees_everything:
         raise Http404
     return render(request, "assessment/unit_result.html", {
-        "scheme": scheme, "result": result, "row": row, "cells": exports.cells(row) if row else None})
+        "scheme": scheme, "result": result, "row": row, "cells": tables.cells(row) if row else None})
 
 
 def _office_scheme(request, pk):
