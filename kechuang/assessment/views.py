@@ -4,8 +4,6 @@ models' scope rules (restrict / get_for_user); exports are audited."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.core.xlsx import attachment
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 
@@ -29,14 +28,7 @@ from .models import (
     ResultStatus,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _current_result(scheme, user):
@@ -219,7 +211,7 @@ def results_xlsx(request, pk):
     scheme, result, data = _result_for_export(request, pk)
     record_event("assessment.export", obj=scheme, detail={"format": "xlsx",
                                                          "status": result.status if result else "live"})
-    return _attachment(exports.results_xlsx(data, scheme.name), XLSX, f"{scheme.plan.code}-{scheme.year}-考核结果.xlsx")
+    return attachment(exports.results_xlsx(data, scheme.name), f"{scheme.plan.code}-{scheme.year}-考核结果.xlsx")
 
 
 @login_required
@@ -232,7 +224,7 @@ def results_docx(request, pk):
                                       fonts=scheme.plan.setting("bulletin_fonts"),
                                       published=bool(result and result.is_published))
     record_event("assessment.export", obj=scheme, detail={"format": "docx"})
-    return _attachment(raw, DOCX, f"{scheme.plan.code}-{scheme.year}-考核结果通报.docx")
+    return attachment(raw, f"{scheme.plan.code}-{scheme.year}-考核结果通报.docx", DOCX)
 
 
 @login_required
@@ -249,8 +241,8 @@ def commendation_xlsx(request, pk):
     scheme, result, _data = _result_for_export(request, pk)
     lists = commendation.candidates(scheme, services.default_as_of(scheme), result)
     record_event("assessment.commendation_export", obj=scheme)
-    return _attachment(exports.commendation_xlsx(lists, commendation.LIST_LABELS), XLSX,
-                       f"{scheme.plan.code}-{scheme.year}-表彰候选.xlsx")
+    return attachment(exports.commendation_xlsx(lists, commendation.LIST_LABELS),
+                      f"{scheme.plan.code}-{scheme.year}-表彰候选.xlsx")
 
 
 @login_required
