@@ -14,6 +14,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.db.models import Q
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -103,8 +104,22 @@ class CandidatesTable(ListTable):
     gaps = tables.Column(verbose_name="不符合的条件及差距")
     score = tables.Column(verbose_name="创新能力估算分")
     unknown = tables.Column(verbose_name="数据不足项")
-    add = tables.TemplateColumn(template_name="policy/_add_to_pool.html", verbose_name="", exclude_from_export=True,
-                                empty_values=())
+    add = tables.Column(verbose_name="", exclude_from_export=True, empty_values=())
+
+    def __init__(self, data, *, can_add=frozenset(), year: int = 0, http_request=None, **kwargs):
+        # Not django-tables2's ``request=`` (that would paginate the ranked list by 25).
+        super().__init__(data, **kwargs)
+        self.can_add, self.pool_year, self.http_request = can_add, year + 1, http_request
+
+    def render_add(self, record):
+        """The button that puts a candidate in next year's pool, for the enterprises the user may change."""
+        if record["enterprise_id"] not in self.can_add:
+            return ""
+        return format_html(
+            '<form method="post" action="{}">{}<input type="hidden" name="year" value="{}">'
+            '<button class="btn btn-sm btn-outline-primary text-nowrap">纳入培育库</button></form>',
+            reverse("policy:entry_add", kwargs={"pk": record["enterprise_id"]}), csrf_input(self.http_request),
+            self.pool_year)
 
 
 class DeductionTable(ListTable):
@@ -159,7 +174,7 @@ class PolicyList:
         return self
 
     def table(self, **kwargs) -> ListTable:
-        if self.table_class is SmeRenewalTable:
+        if self.table_class in (SmeRenewalTable, CandidatesTable):
             kwargs["year"] = self.year
         return self.table_class(self.rows, **kwargs)
 

@@ -63,7 +63,11 @@ def list_page(request, key):
         changeable = set(restrict(Enterprise.objects.filter(pk__in=lst.enterprise_ids), request.user, CHANGE)
                          .values_list("pk", flat=True))
         context["can_add"] = changeable - in_pool
-    context["table"] = lst.table(exclude=() if "can_add" in context else ("add",))
+    if key == "candidates":
+        context["table"] = lst.table(can_add=context.get("can_add", ()), http_request=request,
+                                     exclude=() if "can_add" in context else ("add",))
+    else:
+        context["table"] = lst.table()
     if key == "board":
         context["stages"] = Stage.choices
         entries = restrict(CultivationEntry.objects.filter(year=lst.year), request.user).select_related(

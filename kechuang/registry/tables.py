@@ -29,6 +29,11 @@ class FieldColumn(tables.Column):
     def render(self, record):
         return display_value(record, self.field_name)
 
+    def cell(self, record):
+        """The page's cell without django-tables2's per-cell machinery (see ``core.tables.page_rows``)."""
+        value = display_value(record, self.field_name)
+        return "" if value is None else value
+
     def value(self, record):
         value = display_value(record, self.field_name)
         return value if isinstance(value, (int, float, str)) or value is None else str(value)
@@ -40,6 +45,8 @@ class LinkColumn(FieldColumn):
     def render(self, record):
         badge = DOUBTFUL_USCC if getattr(record, "uscc_warning", False) else ""
         return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), super().render(record), badge)
+
+    cell = render
 
 
 class RegistryTable(tables.Table):
