@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "django_q",
     # Loads every app's rules.py: the declared permissions (see kechuang/core/predicates.py).
     "rules.apps.AutodiscoverRulesConfig",
+    "django_filters",  # list filters shared by pages, exports and the API (issue #16)
+    "django_tables2",  # list tables shared by pages and exports (issue #16)
     "kechuang.core",
     "kechuang.org",
     "kechuang.accounts",

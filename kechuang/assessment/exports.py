@@ -4,66 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
+from kechuang.core.tables import sheet
+from kechuang.core.xlsx import Sheet, sheet_title, workbook_bytes
 from kechuang.documents.gbt9704 import OfficialDocument, cn_date, keep_with_next
+
+from .tables import NOT_APPLICABLE, cells, summary_table
 
 CATEGORY_LABELS = {
     "indicator": "指标得分", "task": "任务得分", "deduction": "扣分", "bonus": "加分", "veto": "一票否决",
 }
-
-
-NOT_APPLICABLE = "不适用"
-
-
-def cells(row: dict) -> dict:
-    """How one unit's result reads on the page, in Excel and in the notice: 满分, 得分, 得分率, and "不适用"
-    (not 0) for what does not apply to the unit. Results frozen before 满分 existed show "—" for it."""
-    applies = row.get("applies") or {"indicator": True, "task": True}
-    sub = row["subtotals"]
-    rate = row.get("rate")
-    has_full = "full" in row
-    return {
-        "rank": row["rank"] if row["rank"] is not None else NOT_APPLICABLE,
-        "unit": row["unit"], "unit_id": row["unit_id"], "vetoed": row["vetoed"],
-        "total": row["total"],
-        "full": row["full"] if has_full else "—",
-        "rate": f"{rate}%" if rate is not None else (NOT_APPLICABLE if has_full else "—"),
-        "indicator": sub["indicator"] if applies["indicator"] else NOT_APPLICABLE,
-        "task": sub["task"] if applies["task"] else NOT_APPLICABLE,
-        "deduction": sub["deduction"], "bonus": sub["bonus"],
-    }
-
-
-def _num(value):
-    """A number for an Excel cell; words ("不适用", "—") stay words."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def _sheet_title(name: str, used: set) -> str:
-    title = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "分组"
-    base, n = title, 2
-    while title in used:
-        title, n = f"{base}{n}", n + 1
-    used.add(title)
-    return title
-
-
-def _autosize(ws, widths):
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    ws.freeze_panes = "A2"
 
 
 def _source_text(source: dict) -> str:
@@ -80,39 +31,31 @@ def _source_text(source: dict) -> str:
     return "，".join(parts) or json.dumps(source, ensure_ascii=False)
 
 
+def _breakdown(group: dict):
+    """The rows of one group's 明细 sheet: every scored item with its source, then the unit's total."""
+    for row in group["units"]:
+        c = cells(row)
+        for item in row["items"]:
+            yield [c["rank"], row["unit"], CATEGORY_LABELS.get(item["category"], item["category"]), item["label"],
+                   float(item["points"]), _source_text(item["source"])]
+        yield [c["rank"], row["unit"], "合计", f"满分 {c['full']}，得分率 {c['rate']}", float(row["total"]), ""]
+
+
 def results_xlsx(data: dict, title: str = "") -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(["分组", "名次", "单位", "得分", "满分", "得分率", "指标得分", "任务得分", "扣分", "加分", "一票否决"])
-    for group in data.get("groups", []):
-        for row in group["units"]:
-            c = cells(row)
-            ws.append([group["name"], c["rank"], c["unit"], _num(c["total"]), _num(c["full"]), c["rate"],
-                       _num(c["indicator"]), _num(c["task"]), _num(c["deduction"]), _num(c["bonus"]),
-                       "是" if c["vetoed"] else ""])
-    _autosize(ws, [14, 8, 22, 10, 10, 10, 10, 10, 10, 10, 10])
+    """汇总 (the assessment sheet's table, all groups), one 明细 sheet per group, and 说明."""
     used = {"汇总"}
-    for group in data.get("groups", []):
-        gs = wb.create_sheet(_sheet_title(f"{group['name']}明细", used))
-        gs.append(["名次", "单位", "类别", "项目", "分值", "数据来源"])
-        for row in group["units"]:
-            rank = cells(row)["rank"]
-            for item in row["items"]:
-                gs.append([rank, row["unit"], CATEGORY_LABELS.get(item["category"], item["category"]),
-                           item["label"], float(item["points"]), _source_text(item["source"])])
-            c = cells(row)
-            gs.append([rank, row["unit"], "合计", f"满分 {c['full']}，得分率 {c['rate']}", float(row["total"]), ""])
-        _autosize(gs, [8, 22, 10, 36, 10, 80])
-    info = wb.create_sheet("说明")
-    info.append(["考核方案", title or data.get("scheme", "")])
-    info.append(["数据截止", data.get("as_of", "")])
-    info.append(["说明", "每一分均注明来源：指标（指标ID、完成值、目标值、灯色）、任务报告ID、督办单ID、加分ID。"])
-    info.append(["满分与得分率", "满分为本单位适用的指标权重与任务权重之和；得分率＝得分÷满分。"
-                 "本单位不承担的指标或任务记为“不适用”，不计0分。"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    details = [Sheet(sheet_title(f"{group['name']}明细", used), ["名次", "单位", "类别", "项目", "分值", "数据来源"],
+                     _breakdown(group), widths=[8, 22, 10, 36, 10, 80]) for group in data.get("groups", [])]
+    summary = sheet(summary_table(data), "汇总")
+    summary.widths = [14, 8, 22, 10, 10, 10, 10, 10, 10, 10, 10]
+    info = Sheet("说明", ["项目", "内容"], [
+        ["考核方案", title or data.get("scheme", "")],
+        ["数据截止", data.get("as_of", "")],
+        ["说明", "每一分均注明来源：指标（指标ID、完成值、目标值、灯色）、任务报告ID、督办单ID、加分ID。"],
+        ["满分与得分率", "满分为本单位适用的指标权重与任务权重之和；得分率＝得分÷满分。"
+         "本单位不承担的指标或任务记为“不适用”，不计0分。"],
+    ], widths=[14, 100])
+    return workbook_bytes(summary, *details, info)
 
 
 def _group_sentence(group: dict) -> str:
@@ -169,25 +112,19 @@ def results_notice_docx(data: dict, *, year: int, issuer: str, date: dt.date, fo
     return doc.to_bytes()
 
 
+COMMENDATION_COLUMNS = {
+    "hnte_new": (["企业", "所属镇办", "认定日期", "推荐理由"], ["enterprise", "town", "date", "reason"]),
+    "platforms_new": (["企业", "平台", "所属镇办", "备案日期", "推荐理由"],
+                      ["enterprise", "platform", "town", "date", "reason"]),
+    "talent_building": (["企业", "所属镇办", "引进人才（团队）数", "推荐理由"],
+                        ["enterprise", "town", "count", "reason"]),
+    "top_units": (["分组", "单位", "名次", "总分", "推荐理由"], ["group", "unit", "rank", "total", "reason"]),
+}
+
+
 def commendation_xlsx(lists: dict, labels: dict) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set = set()
-    columns = {
-        "hnte_new": (["企业", "所属镇办", "认定日期", "推荐理由"], ["enterprise", "town", "date", "reason"]),
-        "platforms_new": (["企业", "平台", "所属镇办", "备案日期", "推荐理由"],
-                          ["enterprise", "platform", "town", "date", "reason"]),
-        "talent_building": (["企业", "所属镇办", "引进人才（团队）数", "推荐理由"],
-                            ["enterprise", "town", "count", "reason"]),
-        "top_units": (["分组", "单位", "名次", "总分", "推荐理由"], ["group", "unit", "rank", "total", "reason"]),
-    }
-    for key, (headers, fields) in columns.items():
-        ws = wb.create_sheet(_sheet_title(labels.get(key, key), used))
-        ws.append(["选定", *headers])
-        for row in lists.get(key, []):
-            ws.append(["", *[row.get(f) if not isinstance(row.get(f), dt.date) else row[f].isoformat()
-                             for f in fields]])
-        _autosize(ws, [6, 30, 24, 14, 14, 30])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """One sheet per candidate list, with an empty 选定 column for the office to tick."""
+    return workbook_bytes(*[
+        Sheet(labels.get(key, key), ["选定", *headers],
+              [["", *[row.get(f) for f in fields]] for row in lists.get(key, [])], widths=[6, 30, 24, 14, 14, 30])
+        for key, (headers, fields) in COMMENDATION_COLUMNS.items()])

@@ -4,8 +4,6 @@ models' scope rules (restrict / get_for_user); exports are audited."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,10 +15,11 @@ from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
 from kechuang.core.perms import check_perm
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.core.xlsx import attachment
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 
-from . import commendation, evaluation, exports, services
+from . import commendation, evaluation, exports, services, tables
 from .models import (
     AssessmentBonus,
     AssessmentResult,
@@ -30,14 +29,7 @@ from .models import (
     ResultStatus,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _current_result(scheme, user):
@@ -95,7 +87,7 @@ def scheme_detail(request, pk):
         # A unit sees its own result only.
         return unit_result(request, pk=scheme.pk, unit_id=request.user.unit_id or 0)
     result = _current_result(scheme, request.user)
-    groups = [{**g, "rows": [exports.cells(r) for r in g["units"]]} for g in (result.data["groups"] if result else [])]
+    groups = tables.group_tables(result.data, scheme.pk) if result else []
     return render(request, "assessment/scheme_detail.html", {
         "scheme": scheme, "result": result, "groups": groups,
         "published": AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.PUBLISHED).exists(),
@@ -115,7 +107,7 @@ def unit_result(request, pk, unit_id):
     if row is None and not request.user.has_perm("assessment.view_all_results"):
         raise Http404
     return render(request, "assessment/unit_result.html", {
-        "scheme": scheme, "result": result, "row": row, "cells": exports.cells(row) if row else None})
+        "scheme": scheme, "result": result, "row": row, "cells": tables.cells(row) if row else None})
 
 
 def _office_scheme(request, pk):
@@ -219,7 +211,7 @@ def results_xlsx(request, pk):
     scheme, result, data = _result_for_export(request, pk)
     record_event("assessment.export", obj=scheme, detail={"format": "xlsx",
                                                          "status": result.status if result else "live"})
-    return _attachment(exports.results_xlsx(data, scheme.name), XLSX, f"{scheme.plan.code}-{scheme.year}-考核结果.xlsx")
+    return attachment(exports.results_xlsx(data, scheme.name), f"{scheme.plan.code}-{scheme.year}-考核结果.xlsx")
 
 
 @login_required
@@ -232,7 +224,7 @@ def results_docx(request, pk):
                                       fonts=scheme.plan.setting("bulletin_fonts"),
                                       published=bool(result and result.is_published))
     record_event("assessment.export", obj=scheme, detail={"format": "docx"})
-    return _attachment(raw, DOCX, f"{scheme.plan.code}-{scheme.year}-考核结果通报.docx")
+    return attachment(raw, f"{scheme.plan.code}-{scheme.year}-考核结果通报.docx", DOCX)
 
 
 @login_required
@@ -249,8 +241,8 @@ def commendation_xlsx(request, pk):
     scheme, result, _data = _result_for_export(request, pk)
     lists = commendation.candidates(scheme, services.default_as_of(scheme), result)
     record_event("assessment.commendation_export", obj=scheme)
-    return _attachment(exports.commendation_xlsx(lists, commendation.LIST_LABELS), XLSX,
-                       f"{scheme.plan.code}-{scheme.year}-表彰候选.xlsx")
+    return attachment(exports.commendation_xlsx(lists, commendation.LIST_LABELS),
+                      f"{scheme.plan.code}-{scheme.year}-表彰候选.xlsx")
 
 
 @login_required

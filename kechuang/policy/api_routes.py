@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Router, Schema
 
-from kechuang.core.params import year_in_range
+from kechuang.core.params import DbId, year_in_range
 from kechuang.core.scoping import get_for_user, restrict_or_404
 from kechuang.registry.models import Enterprise
 
@@ -86,11 +86,14 @@ def policy_evaluation(request, enterprise_id: int, year: int | None = None):
 
 
 @router.get("/lists/{key}", response=TableOut)
-def policy_list(request, key: str, year: int | None = None):
+def policy_list(request, key: str, year: int | None = None, town: DbId | None = None, q: str = ""):
+    """One cultivation list with the page's columns and filters (``town`` unit id, ``q`` name or initials)."""
     if key not in tables.TABLES:
         raise Http404
     restrict_or_404(Enterprise.objects.all(), request.auth)
     year = year_in_range(year, "year", *supported_years())
-    t = tables.TABLES[key](request.auth, year or default_year_for(key, request.auth))
-    return {"key": t.key, "title": t.title, "year": t.year, "year_label": t.year_label, "note": t.note,
-            "headers": t.headers, "rows": [[_plain(v) for v in row] for row in t.rows]}
+    lst = tables.TABLES[key](request.auth, year or default_year_for(key, request.auth))
+    lst.narrow(tables.ListFilterSet(request.GET, user=request.auth))
+    values = lst.table().as_values()
+    return {"key": lst.key, "title": lst.title, "year": lst.year, "year_label": lst.year_label, "note": lst.note,
+            "headers": next(values), "rows": [[_plain(v) for v in row] for row in values]}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.core.tables import sheet
 from kechuang.registry.models import Enterprise
 
 from . import services, tables
@@ -42,28 +43,34 @@ def default_year_for(key: str, user) -> int:
     return data_year + 1 if key in ("rerecognition", "sme_renewal", "board") else data_year
 
 
-def _table(request, key):
+def _list(request, key, params):
+    """The list ``key`` for the year in ``params``, narrowed by its filter set (town, name)."""
     if key not in tables.TABLES:
         raise Http404
     restrict_or_404(Enterprise.objects.all(), request.user)  # users whose roles never reach enterprises: 404
     year = _year(request, default_year_for(key, request.user))
-    return tables.TABLES[key](request.user, year)
+    filterset = tables.ListFilterSet(params, user=request.user)
+    return tables.TABLES[key](request.user, year).narrow(filterset), filterset
 
 
 @login_required
 def list_page(request, key):
-    table = _table(request, key)
-    ids = table.enterprise_ids or [None] * len(table.rows)
-    context = {"table": table, "tabs": TAB_ORDER, "rows": list(zip(table.rows, table.links, ids, strict=True))}
+    lst, filterset = _list(request, key, request.GET)
+    context = {"lst": lst, "filter": filterset, "tabs": TAB_ORDER}
     if key == "candidates" and CultivationEntry.scope_rule(request.user, CHANGE):
-        in_pool = set(restrict(CultivationEntry.objects.filter(year=table.year + 1), request.user)
+        in_pool = set(restrict(CultivationEntry.objects.filter(year=lst.year + 1), request.user)
                       .values_list("enterprise_id", flat=True))
-        changeable = set(restrict(Enterprise.objects.filter(pk__in=table.enterprise_ids), request.user, CHANGE)
+        changeable = set(restrict(Enterprise.objects.filter(pk__in=lst.enterprise_ids), request.user, CHANGE)
                          .values_list("pk", flat=True))
         context["can_add"] = changeable - in_pool
+    if key == "candidates":
+        context["table"] = lst.table(can_add=context.get("can_add", ()), http_request=request,
+                                     exclude=() if "can_add" in context else ("add",))
+    else:
+        context["table"] = lst.table()
     if key == "board":
         context["stages"] = Stage.choices
-        entries = restrict(CultivationEntry.objects.filter(year=table.year), request.user).select_related(
+        entries = restrict(CultivationEntry.objects.filter(year=lst.year), request.user).select_related(
             "enterprise", "enterprise__town")
         context["columns"] = [(v, label, [e for e in entries if e.stage == v]) for v, label in Stage.choices]
         context["can_change"] = bool(CultivationEntry.scope_rule(request.user, CHANGE))
@@ -72,11 +79,10 @@ def list_page(request, key):
 
 @login_required
 def list_export(request, key):
-    table = _table(request, key)
-    return xlsx_response(request, action="policy.export", filename=f"{table.title}-{table.year}.xlsx",
-                         title=table.title, headers=table.headers, rows=table.rows,
-                         note=f"{table.year_label}：{table.year}。{table.note}",
-                         detail={"list": key, "year": table.year})
+    lst, _ = _list(request, key, request.GET)
+    return xlsx_response(request, action="policy.export", filename=f"{lst.title}-{lst.year}.xlsx",
+                         sheet=sheet(lst.table(), lst.title, note=f"{lst.year_label}：{lst.year}。{lst.note}"),
+                         rows=len(lst.rows), detail={"list": key, "year": lst.year}, fmt=request.GET.get("format"))
 
 
 @login_required

@@ -7,11 +7,9 @@ import a run starts in a background thread once the import's transaction has com
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import time
 
-import openpyxl
 from django.db import models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.core.scoping import restrict
+from kechuang.core.xlsx import Sheet, workbook_bytes
 from kechuang.registry.config import REGISTRIES
 from kechuang.registry.plausibility import ERROR, WARNING, build_context, validate
 from kechuang.reporting.choices import SubmissionStatus
@@ -179,27 +178,15 @@ def counts_for(user) -> dict:
     return out
 
 
+EXPORT_HEADERS = ["数据类别", "记录", "所属单位", "级别", "规则", "字段", "问题", "记录编号"]
+
+
+def export_sheet(queryset) -> Sheet:
+    """The violations as one sheet (streamed: a run may hold tens of thousands)."""
+    rows = ([v.source_label, v.record, v.unit.name if v.unit_id else "", v.get_severity_display(), v.rule_text,
+             v.field, v.message, v.object_id] for v in queryset.select_related("unit").iterator(chunk_size=2000))
+    return Sheet("数据质量问题", EXPORT_HEADERS, rows)
+
+
 def export_xlsx(queryset) -> bytes:
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("数据质量问题")
-    ws.append(["数据类别", "记录", "所属单位", "级别", "规则", "字段", "问题", "记录编号"])
-    for v in queryset.select_related("unit").iterator(chunk_size=2000):
-        ws.append(
-            [
-                v.source_label,
-                _safe(v.record),
-                v.unit.name if v.unit_id else "",
-                v.get_severity_display(),
-                v.rule_text,
-                v.field,
-                _safe(v.message),
-                v.object_id,
-            ]
-        )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return workbook_bytes(export_sheet(queryset))

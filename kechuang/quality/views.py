@@ -3,37 +3,48 @@ record; Excel export; the office starts a new check."""
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
 from kechuang.core.perms import check_perm
+from kechuang.core.xlsx import sheet_response
 
 from . import services
-from .models import QualityRun, RunStatus, Severity
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("source", "unit", "rule", "severity")
+from .models import QualityRun, RunStatus, Severity, Violation
 
 
 def _allowed(user) -> bool:
     return user.has_perm("quality.view_violation")
 
 
+class ViolationFilterSet(django_filters.FilterSet):
+    """The page's and the export's filters: ``?source=&unit=&rule=&severity=`` (exact values)."""
+
+    source = django_filters.CharFilter()
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    rule = django_filters.CharFilter()
+    severity = django_filters.CharFilter()
+
+    class Meta:
+        model = Violation
+        fields: list[str] = []
+
+    def active(self) -> dict:
+        self.is_valid()
+        return {name: str(self.data[name]).strip() for name in self.form.cleaned_data
+                if str(self.data.get(name) or "").strip()}
+
+
 def _filtered(request):
-    qs = services.visible_violations(request.user)
-    active = {}
-    for name in FILTERS:
-        raw = (request.GET.get(name) or "").strip()
-        if raw:
-            qs = qs.filter(**{f"{name}_id" if name == "unit" else name: raw})
-            active[name] = raw
-    return qs, active
+    rows = ViolationFilterSet(request.GET, services.visible_violations(request.user))
+    return rows.qs, rows.active()
 
 
 @login_required
@@ -77,9 +88,7 @@ def export(request):
         raise Http404
     qs, active = _filtered(request)
     record_event("quality.export", detail={"filters": active})
-    response = HttpResponse(services.export_xlsx(qs), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E6%95%B0%E6%8D%AE%E8%B4%A8%E9%87%8F.xlsx"
-    return response
+    return sheet_response(services.export_sheet(qs), "数据质量.xlsx", request.GET.get("format") or "xlsx")
 
 
 @login_required

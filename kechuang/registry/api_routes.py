@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Literal
 
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
@@ -18,18 +19,20 @@ from ninja.files import UploadedFile
 
 from kechuang.audit.services import record_event
 from kechuang.core.params import DbId, Limit, Offset
-from kechuang.core.scoping import CHANGE, restrict, restrict_or_404
+from kechuang.core.scoping import CHANGE, restrict
 
 from .config import REGISTRIES
 from .conflicts import file_conflicts
+from .filtersets import filter_rows
 from .forms import registry_form_class
 from .importing import run_import
-from .models import Enterprise, Platform, Talent, TechContract
+from .models import Enterprise, Talent
 from .services import OutOfScope, save_row
 
 PREFIX = "/registry"
 router = Router(tags=["科技资源库"])
 MAX_LIMIT = 500
+YesNo = Literal["1", "0"]  # the list filters' yes/no values
 
 
 class EnterpriseOut(Schema):
@@ -115,14 +118,18 @@ def _page(qs, offset: int, limit: int):
     return list(qs[max(0, offset) : max(0, offset) + limit])
 
 
+def _rows(request, registry: str):
+    """The caller's rows of a registry with the list page's filters and search (same query parameters)."""
+    return filter_rows(REGISTRIES[registry], request.auth, request.GET).qs
+
+
 @router.get("/enterprises", response=list[EnterpriseOut])
-def list_enterprises(request, q: str = "", town: DbId | None = None, offset: Offset = 0, limit: Limit = 100):
-    qs = restrict_or_404(Enterprise.objects.select_related("town"), request.auth)
-    if q:
-        qs = qs.filter(name__icontains=q) | qs.filter(uscc=q.upper()) | qs.filter(initials__contains=q.lower())
-    if town:
-        qs = qs.filter(town_id=town)
-    return _page(qs, offset, limit)
+def list_enterprises(request, q: str = "", town: DbId | None = None, is_above_scale: YesNo | None = None,
+                     is_industrial: YesNo | None = None, is_active: YesNo | None = None, offset: Offset = 0,
+                     limit: Limit = 100):
+    """Enterprises in the caller's scope, filtered like the list page (``q`` searches name, credit code and
+    pinyin initials; ``town`` is a unit id; the yes/no filters take 1 or 0)."""
+    return _page(_rows(request, "enterprises"), offset, limit)
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
@@ -131,13 +138,13 @@ def get_enterprise(request, enterprise_id: int):
 
 
 @router.get("/platforms", response=list[PlatformOut])
-def list_platforms(request, offset: Offset = 0, limit: Limit = 100):
-    return _page(restrict_or_404(Platform.objects.select_related("host"), request.auth), offset, limit)
+def list_platforms(request, q: str = "", kind: str = "", level: str = "", offset: Offset = 0, limit: Limit = 100):
+    return _page(_rows(request, "platforms"), offset, limit)
 
 
 @router.get("/talents", response=list[TalentOut])
-def list_talents(request, offset: Offset = 0, limit: Limit = 100):
-    return _page(restrict_or_404(Talent.objects.select_related("employer"), request.auth), offset, limit)
+def list_talents(request, q: str = "", category: str = "", offset: Offset = 0, limit: Limit = 100):
+    return _page(_rows(request, "talents"), offset, limit)
 
 
 @router.get("/talents/{talent_id}", response=TalentOut)
@@ -146,8 +153,8 @@ def get_talent(request, talent_id: int):
 
 
 @router.get("/contracts", response=list[ContractOut])
-def list_contracts(request, offset: Offset = 0, limit: Limit = 100):
-    return _page(restrict_or_404(TechContract.objects.select_related("enterprise"), request.auth), offset, limit)
+def list_contracts(request, q: str = "", kind: str = "", offset: Offset = 0, limit: Limit = 100):
+    return _page(_rows(request, "contracts"), offset, limit)
 
 
 # ------------------------------------------------------------------------------ writes

@@ -1,4 +1,5 @@
-"""Registry services: display of rows (with masking), listing with filters and search, import jobs.
+"""Registry services: display of rows (with masking), saving one row, import jobs (lists and their filters:
+``filtersets.py`` and ``tables.py``).
 
 Import jobs: a small upload (≤ KECHUANG_IMPORT_INLINE_BYTES) is validated within the request. A larger one
 goes to the task worker (django-q2, ``kechuang.core.jobs.enqueue``) once the upload's transaction commits. The job
@@ -14,17 +15,15 @@ import logging
 
 from django.conf import settings
 from django.db import OperationalError, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import INTERRUPTED, enqueue, fail_dead, runner_id
-from kechuang.core.predicates import sees_everything
-from kechuang.core.scoping import CHANGE, VIEW, restrict
+from kechuang.core.scoping import CHANGE, restrict
 
 from .config import RegistryConfig
 from .importing import run_import
-from .models import JURISDICTION_KINDS, ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -58,62 +57,6 @@ def field_label(cfg: RegistryConfig, name: str) -> str:
     if name == "phone":
         return "联系电话"
     return str(cfg.model._meta.get_field(name).verbose_name)
-
-
-def filtered_queryset(cfg: RegistryConfig, user, params) -> tuple[models.QuerySet, dict]:
-    """The scoped list for ``user`` with the filters and search in ``params`` (a QueryDict)."""
-    qs = restrict(cfg.model.objects.all(), user, VIEW)
-    if cfg.select_related:
-        qs = qs.select_related(*cfg.select_related)
-    active = {}
-    for name in cfg.filters:
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            continue
-        f = cfg.model._meta.get_field(name)
-        if isinstance(f, models.BooleanField):
-            if raw in ("1", "0"):
-                qs = qs.filter(**{name: raw == "1"})
-                active[name] = raw
-        elif isinstance(f, models.ForeignKey):
-            if raw.isdigit():
-                qs = qs.filter(**{f"{name}_id": int(raw)})
-                active[name] = raw
-        elif isinstance(f, models.IntegerField):
-            if raw.isdigit():
-                qs = qs.filter(**{name: int(raw)})
-                active[name] = raw
-        else:
-            qs = qs.filter(**{name: raw})
-            active[name] = raw
-    q = (params.get("q") or "").strip()
-    if q:
-        cond = Q(initials__contains=q.lower())
-        for name in cfg.search:
-            cond |= Q(**{f"{name}__icontains": q})
-        qs = qs.filter(cond)
-        active["q"] = q
-    return qs, active
-
-
-def filter_widgets(cfg: RegistryConfig, user, active: dict) -> list[dict]:
-    from kechuang.org.models import Unit
-
-    out = []
-    for name in cfg.filters:
-        f = cfg.model._meta.get_field(name)
-        item = {"name": name, "label": str(f.verbose_name), "value": active.get(name, ""), "options": None}
-        if isinstance(f, models.BooleanField):
-            item["options"] = [("1", "是"), ("0", "否")]
-        elif isinstance(f, models.ForeignKey):
-            units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
-            if user.unit_id and user.unit.kind in JURISDICTION_KINDS and not sees_everything(user):
-                units = units.filter(pk=user.unit_id)
-            item["options"] = [(str(u.pk), u.name) for u in units]
-        elif f.choices:
-            item["options"] = [(str(v), str(label)) for v, label in f.choices]
-        out.append(item)
-    return out
 
 
 # ------------------------------------------------------------------------------ one row (page and API)

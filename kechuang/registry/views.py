@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,11 +16,14 @@ from kechuang.accounts.services import reauthenticate, recently_reauthenticated
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import enqueue
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
+from kechuang.core.tables import configure, sheet
+from kechuang.core.xlsx import attachment, sheet_response
 
 from .config import REGISTRIES, RegistryConfig, get_registry
 from .conflicts import file_conflicts
 from .conflicts import resolve as resolve_conflict
 from .error_workbook import INLINE_BYTES, AnnotationUnavailable, annotate
+from .filtersets import filter_rows
 from .forms import ReferenceField, registry_form_class
 from .importing import build_template, export_rows
 from .models import ImportJob, ImportStatus, KeyConflict
@@ -31,27 +34,17 @@ from .services import (
     can_unmask,
     display_value,
     field_label,
-    filter_widgets,
-    filtered_queryset,
     request_commit,
     save_row,
     start_import,
 )
+from .tables import table_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
 def _can_change(cfg: RegistryConfig, user) -> bool:
     return cfg.model.scope_rule(user, CHANGE) not in (False, None)
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @login_required
@@ -96,10 +89,8 @@ def conflict_resolve(request, pk):
 @login_required
 def registry_list(request, registry):
     cfg = get_registry(registry)
-    restrict_or_404(cfg.model.objects.all(), request.user)
-    qs, active = filtered_queryset(cfg, request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"obj": obj, "cells": [display_value(obj, name) for name in cfg.list_fields]} for obj in page.object_list]
+    rows = filter_rows(cfg, request.user, request.GET)
+    table = configure(table_for(cfg)(rows.qs), request, PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -107,11 +98,8 @@ def registry_list(request, registry):
         "registry/list.html",
         {
             "cfg": cfg,
-            "rows": rows,
-            "page": page,
-            "headers": [field_label(cfg, n) for n in cfg.list_fields],
-            "filters": filter_widgets(cfg, request.user, active),
-            "q": active.get("q", ""),
+            "table": table,
+            "filter": rows,
             "querystring": params.urlencode(),
             "can_change": _can_change(cfg, request.user),
             "can_unmask_export": cfg.pii and can_unmask(request.user),
@@ -264,12 +252,12 @@ def history(request, registry, pk):
 @login_required
 def export(request, registry):
     cfg = get_registry(registry)
-    restrict_or_404(cfg.model.objects.all(), request.user)
-    qs, active = filtered_queryset(cfg, request.user, request.GET)
+    rows = filter_rows(cfg, request.user, request.GET)
+    record_event("registry.export", detail={"registry": registry, "filters": rows.active(), "unmasked": False})
+    if request.GET.get("format") == "csv":  # the list's own columns (masked), as on the page
+        return sheet_response(sheet(table_for(cfg)(rows.qs), cfg.title), f"{cfg.title}.csv", "csv")
     # Always masked: a plaintext export is a POST with a reason and a fresh password (export_unmasked).
-    data = export_rows(cfg, qs, unmask=False)
-    record_event("registry.export", detail={"registry": registry, "filters": active, "unmasked": False})
-    return _xlsx_response(data, f"{cfg.title}.xlsx")
+    return attachment(export_rows(cfg, rows.qs, unmask=False), f"{cfg.title}.xlsx")
 
 
 class UnmaskForm(forms.Form):
@@ -285,7 +273,8 @@ def export_unmasked(request, registry):
     cfg = get_registry(registry)
     if not (cfg.pii and can_unmask(request.user)):
         raise Http404
-    qs, active = filtered_queryset(cfg, request.user, request.POST)
+    rows = filter_rows(cfg, request.user, request.POST)
+    qs, active = rows.qs, rows.active()
     form = UnmaskForm(request.POST)
     back = reverse("registry:list", args=[registry])
     if not form.is_valid():
@@ -297,7 +286,7 @@ def export_unmasked(request, registry):
     data = export_rows(cfg, qs, unmask=True)
     record_event(f"{cfg.model._meta.model_name}.unmask_export", detail={
         "registry": registry, "filters": active, "count": qs.count(), "reason": form.cleaned_data["reason"]})
-    return _xlsx_response(data, f"{cfg.title}（明文）.xlsx")
+    return attachment(data, f"{cfg.title}（明文）.xlsx")
 
 
 @login_required
@@ -306,7 +295,7 @@ def template(request, registry):
     if not _can_change(cfg, request.user):
         raise Http404
     record_event("registry.template", detail={"registry": registry})
-    return _xlsx_response(build_template(cfg), f"{cfg.title}导入模板.xlsx")
+    return attachment(build_template(cfg), f"{cfg.title}导入模板.xlsx")
 
 
 class UploadForm(forms.Form):
@@ -380,7 +369,7 @@ def import_errors_xlsx(request, pk):
     record_event("registry.import_errors_download", obj=job,
                  detail={"registry": job.registry, "errors": len(job.errors)})
     stem = job.filename.rsplit(".", 1)[0] or get_registry(job.registry).title
-    return _xlsx_response(data, f"{stem}（错误标注）.xlsx")
+    return attachment(data, f"{stem}（错误标注）.xlsx")
 
 
 @login_required

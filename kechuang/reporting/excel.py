@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.error_workbook import annotate
 from kechuang.core.uploads import UploadRefused, check_ooxml, read_limited
@@ -64,32 +65,39 @@ def _num(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def build_workbook(ws_data) -> bytes:
-    """The unit's month as .xlsx bytes (from ``services.workspace``)."""
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = TASK_SHEET
-    meta = wb.create_sheet(META_SHEET)
-    meta.append(["format", FORMAT])
-    meta.append(["plan", ws_data.plan.code])
-    meta.append(["unit", ws_data.unit.code])
-    meta.append(["period", ws_data.period.code])
+def _header(sh, columns, widths) -> None:
+    sh.append(columns)
+    for i, width in enumerate(widths, 1):
+        cell = sh.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sh.column_dimensions[get_column_letter(i)].width = width
+    sh.freeze_panes = "A2"
 
-    def header(sh, columns, widths):
-        sh.append(columns)
-        for i, width in enumerate(widths, 1):
-            cell = sh.cell(row=1, column=i)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            sh.column_dimensions[get_column_letter(i)].width = width
-        sh.freeze_panes = "A2"
 
-    header(sheet, TASK_COLUMNS, [8, 30, 10, 9, 12, 50, 30, 30, 8])
+def _choice_validation(title: str) -> DataValidation:
+    return DataValidation(type="list", formula1='"保存,报送"', allow_blank=True, showErrorMessage=True,
+                          errorTitle=title, error="请选择：保存 或 报送")
+
+
+def _lock_row(sheet, r: int, width: int, editable: bool, unlocked, *, wrap: bool = False) -> None:
+    """Grey and lock the row's cells, except the editable columns (``unlocked``) of an editable row."""
+    for c in range(1, width + 1):
+        cell = sheet.cell(row=r, column=c)
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if editable and (c in unlocked or c == 9):
+            cell.protection = Protection(locked=False)
+        else:
+            cell.fill = LOCKED_FILL
+
+
+def _task_sheet(sheet, meta, ws_data) -> None:
+    _header(sheet, TASK_COLUMNS, [8, 30, 10, 9, 12, 50, 30, 30, 8])
     pct = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
                          showErrorMessage=True, errorTitle="完成进度", error="请输入 0 到 100 之间的数字")
-    act = DataValidation(type="list", formula1='"保存,报送"', allow_blank=True, showErrorMessage=True,
-                         errorTitle="操作", error="请选择：保存 或 报送")
+    act = _choice_validation("操作")
     sheet.add_data_validation(pct)
     sheet.add_data_validation(act)
     for r, item in enumerate(ws_data.tasks, start=2):
@@ -101,21 +109,15 @@ def build_workbook(ws_data) -> bytes:
         ])
         meta.append(["t", item.task.pk, rep.version if rep.pk else 0, item.task.number])
         editable = rep.is_editable and ws_data.period.is_open
-        for c in range(1, len(TASK_COLUMNS) + 1):
-            cell = sheet.cell(row=r, column=c)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if editable and (c in TASK_EDIT or c == 9):
-                cell.protection = Protection(locked=False)
-            else:
-                cell.fill = LOCKED_FILL
+        _lock_row(sheet, r, len(TASK_COLUMNS), editable, TASK_EDIT, wrap=True)
         if editable:
             pct.add(f"E{r}")
             act.add(f"I{r}")
 
-    vsheet = wb.create_sheet(VALUE_SHEET, 1)
-    header(vsheet, VALUE_COLUMNS, [22, 30, 8, 10, 9, 12, 12, 30, 8])
-    vact = DataValidation(type="list", formula1='"保存,报送"', allow_blank=True, showErrorMessage=True,
-                          errorTitle="操作", error="请选择：保存 或 报送")
+
+def _value_sheet(vsheet, meta, ws_data) -> None:
+    _header(vsheet, VALUE_COLUMNS, [22, 30, 8, 10, 9, 12, 12, 30, 8])
+    vact = _choice_validation("操作")
     vnum = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
                           allow_blank=True, showErrorMessage=True, errorTitle="数值", error="请输入数字")
     vsheet.add_data_validation(vact)
@@ -131,16 +133,25 @@ def build_workbook(ws_data) -> bytes:
         ])
         meta.append(["i", ind.pk, row.version if row.pk else 0, ind.code])
         editable = item.needs_entry and row.is_editable and ws_data.period.is_open
-        for c in range(1, len(VALUE_COLUMNS) + 1):
-            cell = vsheet.cell(row=r, column=c)
-            if editable and (c in VALUE_EDIT or c == 9):
-                cell.protection = Protection(locked=False)
-            else:
-                cell.fill = LOCKED_FILL
+        _lock_row(vsheet, r, len(VALUE_COLUMNS), editable, VALUE_EDIT)
         if editable:
             vnum.add(f"G{r}")
             vact.add(f"I{r}")
 
+
+def build_workbook(ws_data) -> bytes:
+    """The unit's month as .xlsx bytes (from ``services.workspace``): the two protected sheets, only the cells the
+    unit may still fill unlocked, and the hidden ``__meta`` sheet with the plan, unit, period and row versions."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = TASK_SHEET
+    meta = wb.create_sheet(META_SHEET)
+    for key, value in (("format", FORMAT), ("plan", ws_data.plan.code), ("unit", ws_data.unit.code),
+                       ("period", ws_data.period.code)):
+        meta.append([key, value])
+    _task_sheet(sheet, meta, ws_data)
+    vsheet = wb.create_sheet(VALUE_SHEET, 1)
+    _value_sheet(vsheet, meta, ws_data)
     for sh in (sheet, vsheet):
         sh.protection.sheet = True
         sh.protection.formatColumns = False  # widths may change
@@ -197,27 +208,45 @@ def _same(stored, new) -> bool:
     return (stored or "") == (new or "")
 
 
-def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
-    """Validate the whole file first; write only when there is no error at all."""
-    result = ImportResult()
-    err = result.errors
+# ------------------------------------------------------------------------------ import: read / validate / apply
+
+
+@dataclass
+class Planned:
+    """One filled row of the upload: what it changes, the version it was downloaded at, and where it is."""
+
+    kind: str  # "t" (task report) or "i" (indicator value)
+    item: object  # the workspace item (task or indicator of the unit's month)
+    new: dict  # cleaned field values
+    version: int | None  # from __meta; None: the row was not in the downloaded form
+    action: str  # "save" or "submit"
+    sheet: str
+    row: int
+    changed: bool = False
+
+
+def _open(fileobj, err: list[CellError]):
+    """The upload's bytes and workbook, or (bytes, None) with the reason in ``err``."""
     try:
         data = read_limited(fileobj, settings.IMPORT_MAX_BYTES)
         check_ooxml(data, kind="xlsx", max_uncompressed=FORM_MAX_UNCOMPRESSED)
-        result.content = data
     except UploadRefused as exc:
         err.append(CellError("", 0, "", f"无法读取该文件：{exc}（请上传从本系统下载的 .xlsx 填报表）"))
-        return result
+        return b"", None
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        return data, load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is one Chinese error
         err.append(CellError("", 0, "", "无法读取该文件，请上传从本系统下载的 .xlsx 填报表"))
-        return result
+        return data, None
+
+
+def _check_form(wb, plan, unit, period, err: list[CellError]) -> dict | None:
+    """Our form for this plan, unit and month? Returns the row versions of __meta, or None (reasons in ``err``)."""
     for ws_ in wb.worksheets:
         if ws_.max_row > FORM_MAX_ROWS:
             err.append(CellError(ws_.title, FORM_MAX_ROWS + 1, "", f"行数超过 {FORM_MAX_ROWS}，不是本系统的填报表"))
     if err:
-        return result
+        return None
     for name in (TASK_SHEET, VALUE_SHEET):
         if name not in wb.sheetnames:
             err.append(CellError(name, 0, "", "缺少该工作表，请使用本系统下载的填报表"))
@@ -226,7 +255,7 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
         err.append(CellError("", 0, "", "文件缺少本系统填报表的隐藏信息（可能是另存或复制出的新文件），"
                                         "请重新下载填报表后填写"))
     if err:
-        return result
+        return None
     meta_rows = [r for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]]
     header = {r[0]: r[1] for r in meta_rows if r[0] in ("format", "plan", "unit", "period")}
     expect = {"format": FORMAT, "plan": plan.code, "unit": unit.code, "period": period.code}
@@ -236,144 +265,150 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
                 "", 0, "", f"该文件的{label}（{header.get(key) or '无'}）与当前页面（{expect[key]}）不一致"
             ))
     if err:
-        return result
-    versions = {(r[0], int(r[1])): int(r[2] or 0) for r in meta_rows if r[0] in ("t", "i")}
+        return None
+    return {(r[0], int(r[1])): int(r[2] or 0) for r in meta_rows if r[0] in ("t", "i")}
 
-    ws = services.workspace(plan, unit, period)
-    tasks_by_number = {item.task.number: item for item in ws.tasks}
-    inds_by_code = {item.indicator.code: item for item in ws.indicators}
-    plans: list[tuple] = []  # (kind, item, data, version, action, sheet, row)
 
-    # --- 任务进展
-    sheet = wb[TASK_SHEET]
-    seen = set()
+def _filled_rows(sheet, width: int):
+    """(row number, values padded to ``width``) of every row below the header with anything in it."""
     for r, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        values = list(values) + [None] * (len(TASK_COLUMNS) - len(values))
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
+        values = list(values) + [None] * (width - len(values))
+        if not all(v is None or str(v).strip() == "" for v in values):
+            yield r, values
+
+
+def _cleaned(values, edit: dict, columns: list[str], clean, sheet: str, r: int, err: list[CellError]) -> dict:
+    new = {}
+    for col, name in edit.items():
+        try:
+            new.update(clean({name: unescape(values[col - 1])}))
+        except services.InvalidData as exc:
+            err.extend(CellError(sheet, r, columns[col - 1], m) for m in exc.messages)
+    return new
+
+
+def _action(values, columns: list[str], sheet: str, r: int, err: list[CellError]) -> str | None:
+    action = ACTIONS.get(str(values[8] or "保存").strip())
+    if action is None:
+        err.append(CellError(sheet, r, columns[8], "操作只能为“保存”或“报送”"))
+    return action
+
+
+def _read_tasks(wb, ws, versions: dict, err: list[CellError]) -> list[Planned]:
+    """任务进展: one planned change per task row of the unit's month."""
+    by_number = {item.task.number: item for item in ws.tasks}
+    out, seen = [], set()
+    for r, values in _filled_rows(wb[TASK_SHEET], len(TASK_COLUMNS)):
         number = str(values[0] or "").strip()
-        item = tasks_by_number.get(number)
-        if item is None:
-            err.append(CellError(TASK_SHEET, r, TASK_COLUMNS[0], f"任务“{number}”不是本单位本月的任务"))
-            continue
-        if number in seen:
-            err.append(CellError(TASK_SHEET, r, TASK_COLUMNS[0], f"任务“{number}”重复出现"))
+        item = by_number.get(number)
+        if item is None or number in seen:
+            reason = "不是本单位本月的任务" if item is None else "重复出现"
+            err.append(CellError(TASK_SHEET, r, TASK_COLUMNS[0], f"任务“{number}”{reason}"))
             continue
         seen.add(number)
-        new = {}
-        for col, name in TASK_EDIT.items():
-            raw = unescape(values[col - 1])
-            try:
-                new.update(services.clean_task_data({name: raw}))
-            except services.InvalidData as exc:
-                for m in exc.messages:
-                    err.append(CellError(TASK_SHEET, r, TASK_COLUMNS[col - 1], m))
-        action = ACTIONS.get(str(values[8] or "保存").strip())
-        if action is None:
-            err.append(CellError(TASK_SHEET, r, TASK_COLUMNS[8], "操作只能为“保存”或“报送”"))
-            continue
-        plans.append(("t", item, new, versions.get(("t", item.task.pk)), action, TASK_SHEET, r))
+        new = _cleaned(values, TASK_EDIT, TASK_COLUMNS, services.clean_task_data, TASK_SHEET, r, err)
+        action = _action(values, TASK_COLUMNS, TASK_SHEET, r, err)
+        if action is not None:
+            out.append(Planned("t", item, new, versions.get(("t", item.task.pk)), action, TASK_SHEET, r))
+    return out
 
-    # --- 指标数据
-    vsheet = wb[VALUE_SHEET]
-    batch = {}
-    seen = set()
-    for r, values in enumerate(vsheet.iter_rows(min_row=2, values_only=True), start=2):
-        values = list(values) + [None] * (len(VALUE_COLUMNS) - len(values))
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
+
+def _read_values(wb, ws, versions: dict, batch: dict, err: list[CellError]) -> list[Planned]:
+    """指标数据: one planned change per indicator the unit enters; ``batch`` collects the new values (the
+    plausibility rules compare indicators of the same upload)."""
+    by_code = {item.indicator.code: item for item in ws.indicators}
+    out, seen = [], set()
+    for r, values in _filled_rows(wb[VALUE_SHEET], len(VALUE_COLUMNS)):
         code = str(values[0] or "").strip()
-        item = inds_by_code.get(code)
-        if item is None:
-            err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[0], f"指标“{code}”不是本单位负责的指标"))
-            continue
-        if code in seen:
-            err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[0], f"指标“{code}”重复出现"))
+        item = by_code.get(code)
+        if item is None or code in seen:
+            reason = "不是本单位负责的指标" if item is None else "重复出现"
+            err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[0], f"指标“{code}”{reason}"))
             continue
         seen.add(code)
         if not item.needs_entry:
             if values[6] not in (None, ""):
                 err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[6], "该指标由系统自动取数，无需填写"))
             continue
-        new = {}
-        for col, name in VALUE_EDIT.items():
-            raw = unescape(values[col - 1])
-            try:
-                new.update(services.clean_value_data({name: raw}))
-            except services.InvalidData as exc:
-                for m in exc.messages:
-                    err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[col - 1], m))
+        new = _cleaned(values, VALUE_EDIT, VALUE_COLUMNS, services.clean_value_data, VALUE_SHEET, r, err)
         if "value" in new:
             batch[item.indicator.pk] = new["value"]
-        action = ACTIONS.get(str(values[8] or "保存").strip())
-        if action is None:
-            err.append(CellError(VALUE_SHEET, r, VALUE_COLUMNS[8], "操作只能为“保存”或“报送”"))
-            continue
-        plans.append(("i", item, new, versions.get(("i", item.indicator.pk)), action, VALUE_SHEET, r))
+        action = _action(values, VALUE_COLUMNS, VALUE_SHEET, r, err)
+        if action is not None:
+            out.append(Planned("i", item, new, versions.get(("i", item.indicator.pk)), action, VALUE_SHEET, r))
+    return out
 
-    # --- lock, version and rule checks, row by row (all collected)
-    edit_cols = {"t": {v: TASK_COLUMNS[k - 1] for k, v in TASK_EDIT.items()},
-                 "i": {v: VALUE_COLUMNS[k - 1] for k, v in VALUE_EDIT.items()}}
+
+EDIT_COLUMNS = {"t": {v: TASK_COLUMNS[k - 1] for k, v in TASK_EDIT.items()},
+                "i": {v: VALUE_COLUMNS[k - 1] for k, v in VALUE_EDIT.items()}}
+
+
+def _row_blocked(p: Planned, row, period, err: list[CellError]) -> bool:
+    """Locked, closed or changed since the download: the row is skipped (an error if it meant to change)."""
+    changed = [name for name, value in p.new.items() if not _same(getattr(row, name), value)]
+    p.changed = bool(changed)
+    first_col = EDIT_COLUMNS[p.kind][changed[0]] if changed else ""
+    wants = p.changed or p.action == "submit"
+    if not row.is_editable:
+        if p.changed or p.action == "submit" and row.status != "submitted":
+            msg = ("该行已审核通过并锁定，不能修改（需领导小组办公室重新开放）" if row.is_locked
+                   else "该行已报送，正在审核，不能修改")
+            err.append(CellError(p.sheet, p.row, first_col, msg))
+        return True
+    if not period.is_open and wants:
+        err.append(CellError(p.sheet, p.row, first_col, f"{period.label}填报期已关闭"))
+        return True
+    if p.version is None or p.version != (row.version if row.pk else 0):
+        if wants:
+            err.append(CellError(p.sheet, p.row, first_col, "该行在下载后已被修改，请重新下载填报表后再填写"))
+        return True
+    return False
+
+
+def _validate(planned: list[Planned], unit, period, batch: dict, err: list[CellError]) -> list[Planned]:
+    """Lock, version and rule checks, row by row (all errors collected); the rows to write."""
     work = []
-    for kind, item, new, version, action, sheet_name, r in plans:
-        row = item.report if kind == "t" else item.row
-        changed = [name for name, value in new.items() if not _same(getattr(row, name), value)]
-        first_col = edit_cols[kind][changed[0]] if changed else ""
-        if not row.is_editable:
-            if changed or action == "submit" and row.status != "submitted":
-                msg = ("该行已审核通过并锁定，不能修改（需领导小组办公室重新开放）" if row.is_locked
-                       else "该行已报送，正在审核，不能修改")
-                err.append(CellError(sheet_name, r, first_col, msg))
+    for p in planned:
+        row = p.item.report if p.kind == "t" else p.item.row
+        if _row_blocked(p, row, period, err):
             continue
-        if not period.is_open and (changed or action == "submit"):
-            err.append(CellError(sheet_name, r, first_col, f"{period.label}填报期已关闭"))
-            continue
-        current = row.version if row.pk else 0
-        if version is None or version != current:
-            if changed or action == "submit":
-                err.append(CellError(sheet_name, r, first_col,
-                                     "该行在下载后已被修改，请重新下载填报表后再填写"))
-            continue
-        for name, value in new.items():
+        for name, value in p.new.items():
             setattr(row, name, value)
-        if kind == "i":
-            check = plausibility.check_value(item.indicator, unit, period, row.value, row.note, batch=batch)
-            for m in check.errors:
-                err.append(CellError(sheet_name, r, VALUE_COLUMNS[6], m))
-            if action == "submit" and not check.errors:
+        if p.kind == "i":
+            check = plausibility.check_value(p.item.indicator, unit, period, row.value, row.note, batch=batch)
+            err.extend(CellError(p.sheet, p.row, VALUE_COLUMNS[6], m) for m in check.errors)
+            if p.action == "submit" and not check.errors:
                 if row.value is None:
-                    err.append(CellError(sheet_name, r, VALUE_COLUMNS[6], "报送前请填写数值"))
+                    err.append(CellError(p.sheet, p.row, VALUE_COLUMNS[6], "报送前请填写数值"))
                 for m in check.warnings if not (row.note or "").strip() else []:
-                    err.append(CellError(sheet_name, r, VALUE_COLUMNS[7], f"{m}，请在说明中注明原因"))
-        elif action == "submit":
+                    err.append(CellError(p.sheet, p.row, VALUE_COLUMNS[7], f"{m}，请在说明中注明原因"))
+        elif p.action == "submit":
             for m in services.submission_problems(row):
-                col = TASK_COLUMNS[4] if "进度" in m else TASK_COLUMNS[5]
-                err.append(CellError(sheet_name, r, col, m))
-        work.append((kind, item, new, version, action, sheet_name, r, bool(changed)))
-    if err:
-        return result
+                err.append(CellError(p.sheet, p.row, TASK_COLUMNS[4] if "进度" in m else TASK_COLUMNS[5], m))
+        work.append(p)
+    return work
 
-    # --- write everything or nothing
+
+def _apply(work: list[Planned], plan, unit, period, *, user, batch: dict, result: ImportResult) -> None:
+    """Write everything or nothing (one transaction); a conflict or workflow error becomes a file-level error."""
     try:
         with transaction.atomic():
-            for kind, item, new, version, action, _sheet, _row, changed in work:
-                if kind == "t":
-                    row, created = services.ensure_task_report(plan, item.task, unit, period, user=user)
+            for p in work:
+                if p.kind == "t":
+                    row, created = services.ensure_task_report(plan, p.item.task, unit, period, user=user)
                 else:
-                    row, created = services.ensure_indicator_value(plan, item.indicator, unit, period, user=user)
-                if version == 0 and not created:
+                    row, created = services.ensure_indicator_value(plan, p.item.indicator, unit, period, user=user)
+                if p.version == 0 and not created:
                     raise ConflictError()
-                expected = row.version if version == 0 else version
-                if changed or created:
-                    services.save_draft(row, user=user, data=new, expected_version=expected,
+                expected = row.version if p.version == 0 else p.version
+                if p.changed or created:
+                    services.save_draft(row, user=user, data=p.new, expected_version=expected,
                                         action=ReportAction.IMPORTED)
                     result.saved += 1
                     expected = row.version
-                if action == "submit":
+                if p.action == "submit":
                     services.submit(row, user=user, expected_version=expected, batch=batch)
                     result.submitted += 1
-            from kechuang.audit.services import record_event
-
             record_event("reporting.excel_import", user=user, obj=period,
                          detail={"unit": unit.code, "saved": result.saved, "submitted": result.submitted})
     except ConflictError as exc:
@@ -382,4 +417,20 @@ def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
     except services.WorkflowError as exc:
         result.errors.extend(CellError("", 0, "", m) for m in exc.messages)
         result.saved = result.submitted = 0
+
+
+def import_workbook(plan, unit, period, *, user, fileobj) -> ImportResult:
+    """Read and validate the whole file first; write only when there is no error at all."""
+    result = ImportResult()
+    err = result.errors
+    result.content, wb = _open(fileobj, err)
+    versions = _check_form(wb, plan, unit, period, err) if wb is not None else None
+    if versions is None:
+        return result
+    ws = services.workspace(plan, unit, period)
+    batch: dict = {}
+    planned = _read_tasks(wb, ws, versions, err) + _read_values(wb, ws, versions, batch, err)
+    work = _validate(planned, unit, period, batch, err)
+    if not err:
+        _apply(work, plan, unit, period, user=user, batch=batch, result=result)
     return result

@@ -107,6 +107,62 @@ def innovation_estimate(facts: EnterpriseFacts, year: int, params: dict) -> list
     return parts
 
 
+def _registered_check(facts: EnterpriseFacts, application_date: dt.date, p: dict) -> Check:
+    """(1) Registered at least one year before the application date."""
+    c = p["clauses"]
+    if facts.registered_on is None:
+        return Check("HNTE-1", "注册成立一年以上", Status.UNKNOWN, None, p["min_registered_years"], None,
+                     c["registered"], "缺少注册日期", "days")
+    due = add_years(facts.registered_on, p["min_registered_years"])
+    ok = application_date >= due
+    return Check("HNTE-1", "注册成立一年以上", Status.PASS if ok else Status.FAIL,
+                 facts.registered_on, due, None if ok else Decimal((due - application_date).days),
+                 c["registered"], f"申请日 {application_date.isoformat()}", "days")
+
+
+def _rd_checks(facts: EnterpriseFacts, fy, year: int, p: dict) -> list[Check]:
+    """(5) R&D expense over the last three years against sales (band by last-year revenue), and the domestic
+    share of R&D."""
+    c = p["clauses"]
+    out: list[Check] = []
+    rd_years = [facts.figures(y) for y in range(year - p["rd_years"] + 1, year + 1)]
+    rd_years = [f for f in rd_years if f is not None and f.revenue is not None and f.rd_expense is not None]
+    if not fy or fy.revenue is None or not rd_years or rd_years[-1].year != year:
+        out.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.UNKNOWN, None, None, None,
+                         c["rd_ratio"], "缺少研发费用或销售收入", "ratio"))
+    else:
+        req = rd_band(fy.revenue, p["rd_bands"])
+        rd_sum = sum(D(f.rd_expense) for f in rd_years)
+        sales_sum = sum(D(f.revenue) for f in rd_years)
+        actual = ratio(rd_sum, sales_sum)
+        if actual is None:
+            out.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.UNKNOWN, None, req, None,
+                             c["rd_ratio"], "销售收入为零", "ratio"))
+        else:
+            ok = actual >= req
+            need = (req * sales_sum - rd_sum).quantize(Decimal("1")) if not ok else None
+            out.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.PASS if ok else Status.FAIL,
+                             actual, req, None if ok else req - actual, c["rd_ratio"],
+                             f"{len(rd_years)}年合计；上年销售收入{D(fy.revenue):,.0f}元适用{pct(req)}档"
+                             + (f"；尚差研发费用约{need:,}元" if need else ""), "ratio"))
+    # (5) domestic share of R&D
+    dom = [f for f in rd_years if f.rd_domestic is not None]
+    req = Decimal(p["domestic_rd_min"])
+    if not dom or len(dom) != len(rd_years):
+        out.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.UNKNOWN, None, req, None,
+                         c["rd_domestic"], "缺少境内研发费用", "ratio"))
+    else:
+        actual = ratio(sum(D(f.rd_domestic) for f in dom), sum(D(f.rd_expense) for f in dom))
+        if actual is None:
+            out.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.FAIL, None, req, req,
+                             c["rd_domestic"], "无研发费用", "ratio"))
+        else:
+            ok = actual >= req
+            out.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.PASS if ok else Status.FAIL,
+                             actual, req, None if ok else req - actual, c["rd_domestic"], "", "ratio"))
+    return out
+
+
 def evaluate(facts: EnterpriseFacts, year: int, *, application_date: dt.date | None = None,
              overrides: dict | None = None) -> Evaluation:
     """Evaluate an application in ``year + 1`` on the figures up to ``year`` (the last fiscal year)."""
@@ -116,16 +172,7 @@ def evaluate(facts: EnterpriseFacts, year: int, *, application_date: dt.date | N
     application_date = application_date or dt.date(year + 1, 6, 30)
     checks = ev.checks
 
-    # (1) registered at least one year
-    if facts.registered_on is None:
-        checks.append(Check("HNTE-1", "注册成立一年以上", Status.UNKNOWN, None, p["min_registered_years"], None,
-                            c["registered"], "缺少注册日期", "days"))
-    else:
-        due = add_years(facts.registered_on, p["min_registered_years"])
-        ok = application_date >= due
-        checks.append(Check("HNTE-1", "注册成立一年以上", Status.PASS if ok else Status.FAIL,
-                            facts.registered_on, due, None if ok else Decimal((due - application_date).days),
-                            c["registered"], f"申请日 {application_date.isoformat()}", "days"))
+    checks.append(_registered_check(facts, application_date, p))
     # (2) IP, (3) field: judgement
     checks.append(Check("HNTE-2", "拥有对主要产品起核心支持作用的知识产权", Status.MANUAL,
                         f"Ⅰ类{facts.ip_class1}项、Ⅱ类{facts.ip_class2}项", None, None, c["ip"],
@@ -144,43 +191,7 @@ def evaluate(facts: EnterpriseFacts, year: int, *, application_date: dt.date | N
         checks.append(Check("HNTE-4", "科技人员占职工总数比例", Status.PASS if ok else Status.FAIL, staff, req,
                             None if ok else req - staff, c["staff"],
                             f"{fy.tech_staff}/{fy.employees}，须不低于{pct(req)}", "ratio"))
-    # (5) R&D ratio over the last three years, band by last-year revenue
-    rd_years = [facts.figures(y) for y in range(year - p["rd_years"] + 1, year + 1)]
-    rd_years = [f for f in rd_years if f is not None and f.revenue is not None and f.rd_expense is not None]
-    if not fy or fy.revenue is None or not rd_years or rd_years[-1].year != year:
-        checks.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.UNKNOWN, None, None, None,
-                            c["rd_ratio"], "缺少研发费用或销售收入", "ratio"))
-        rd_sum = None
-    else:
-        req = rd_band(fy.revenue, p["rd_bands"])
-        rd_sum = sum(D(f.rd_expense) for f in rd_years)
-        sales_sum = sum(D(f.revenue) for f in rd_years)
-        actual = ratio(rd_sum, sales_sum)
-        if actual is None:
-            checks.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.UNKNOWN, None, req, None,
-                                c["rd_ratio"], "销售收入为零", "ratio"))
-        else:
-            ok = actual >= req
-            need = (req * sales_sum - rd_sum).quantize(Decimal("1")) if not ok else None
-            checks.append(Check("HNTE-5", "近三年研发费用占销售收入比例", Status.PASS if ok else Status.FAIL,
-                                actual, req, None if ok else req - actual, c["rd_ratio"],
-                                f"{len(rd_years)}年合计；上年销售收入{D(fy.revenue):,.0f}元适用{pct(req)}档"
-                                + (f"；尚差研发费用约{need:,}元" if need else ""), "ratio"))
-    # (5) domestic share of R&D
-    dom = [f for f in rd_years if f.rd_domestic is not None]
-    req = Decimal(p["domestic_rd_min"])
-    if not dom or len(dom) != len(rd_years):
-        checks.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.UNKNOWN, None, req, None,
-                            c["rd_domestic"], "缺少境内研发费用", "ratio"))
-    else:
-        actual = ratio(sum(D(f.rd_domestic) for f in dom), sum(D(f.rd_expense) for f in dom))
-        if actual is None:
-            checks.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.FAIL, None, req, req,
-                                c["rd_domestic"], "无研发费用", "ratio"))
-        else:
-            ok = actual >= req
-            checks.append(Check("HNTE-5b", "境内研发费用占全部研发费用比例", Status.PASS if ok else Status.FAIL,
-                                actual, req, None if ok else req - actual, c["rd_domestic"], "", "ratio"))
+    checks.extend(_rd_checks(facts, fy, year, p))
     # (6) high-tech revenue share, last year
     hr = ratio(fy.hightech_revenue, fy.revenue) if fy else None
     req = Decimal(p["hightech_revenue_min"])
