@@ -161,6 +161,10 @@ echo "locust 退出码 $locust_status，请求错误 $errors 个（明细：$LOG
 if [ "${SCALE_FAIL_ON_ERRORS:-0}" = 1 ] && [ "$errors" != 0 ]; then status=1; fi
 
 step "跨节点检查"
+# A saturated node is still working off the requests queued during the load test: wait until both answer.
+for url in "$SCALE_NODE_A" "$SCALE_NODE_B"; do
+  for _ in $(seq 60); do curl -fsS --max-time 10 "$url/healthz" -o /dev/null 2>/dev/null && break; sleep 5; done
+done
 "$PY" scripts/scale_check.py || status=1
 echo
 echo "日志：$LOGS（node-A.log、node-B.log、worker.log、locust*.csv）"

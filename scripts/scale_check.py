@@ -34,10 +34,10 @@ JOB_RE = re.compile(r"/registry/imports/(\d+)/")
 def session(base: str) -> requests.Session:
     s = requests.Session()
     s.base = base
-    page = s.get(base + "/login/", timeout=60)
+    page = s.get(base + "/login/", timeout=180)
     token = CSRF_RE.search(page.text).group(1)
     r = s.post(base + "/login/", data={"csrfmiddlewaretoken": token, "username": USER, "password": PASSWORD},
-               headers={"Referer": base + "/login/"}, timeout=60)
+               headers={"Referer": base + "/login/"}, timeout=180)
     if "退出" not in r.text:
         raise SystemExit(f"登录失败：{base}")
     return s
