@@ -135,7 +135,9 @@ class BenchUser(FastHttpUser):
         """One request named ``flow``; a status outside ``expect`` or a page without ``text`` is an error."""
         with self.client.request(method, path, name=flow, context={"node": self.node}, catch_response=True,
                                  allow_redirects=True, **kwargs) as response:
-            if response.status_code not in expect:
+            if response.status_code == 0:
+                response.failure(f"超时或连接错误：{response.error}")
+            elif response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
             elif text is not None and text not in (response.text or ""):
                 response.failure(f"页面缺少“{text}”")
@@ -172,6 +174,8 @@ class Reporter(BenchUser):
     @task(2)
     def save_draft(self):
         page = self.request("GET", "unit workspace view", self.fill, text="保存草稿")
+        if page.status_code != 200:
+            return  # counted as the view's error; a save without the form's token would only add a 403
         fields = form_fields(page.text or "", "ws-form")
         for key in [k for k in fields if k.endswith("-narrative")]:
             fields[key] = f"本月进展（压测 {time.strftime('%H:%M:%S')}）"
@@ -209,6 +213,8 @@ class Office(BenchUser):
     def import_upload(self):
         page = self.request("GET", "import page", "/registry/enterprises/import/", text="导入")
         token = CSRF_RE.search(page.text or "")
+        if token is None:
+            return
         first = 10_000 + next(_imports) * 10
         body, content_type = multipart({"csrfmiddlewaretoken": token.group(1) if token else ""}, "file",
                                        "load-test.xlsx", enterprise_xlsx(first, 10, f"{self.plan}单位000"))
@@ -225,6 +231,8 @@ class Office(BenchUser):
     def bulletin_generate(self):
         page = self.request("GET", "bulletin list", "/bulletins/", text="通报")
         token = CSRF_RE.search(page.text or "")
+        if token is None:
+            return
         self.post_form("bulletin generate", "/bulletins/generate/",
                        {"csrfmiddlewaretoken": token.group(1) if token else "", "plan": self.plan,
                         "quarter": f"2022Q{random.randint(1, 4)}"})
