@@ -168,5 +168,9 @@ done
 "$PY" scripts/scale_check.py || status=1
 echo
 echo "日志：$LOGS（node-A.log、node-B.log、worker.log、locust*.csv）"
-[ "$status" = 0 ] && echo "scale-run：全部检查通过" || echo "scale-run：有检查未通过" >&2
+if [ "$status" = 0 ]; then
+  echo "scale-run：跨节点检查通过；压测请求错误 $errors 个（SCALE_FAIL_ON_ERRORS=1 时出错即失败）"
+else
+  echo "scale-run：有检查未通过（压测请求错误 $errors 个）" >&2
+fi
 exit $status
