@@ -309,6 +309,14 @@ def request_rebuild(kind: str, *, on_commit: bool = True) -> None:
         async_task("kechuang.matching.jobs.rebuild", kind, task_name=f"matching-index-{kind}", group="matching")
 
 
+def forget_rebuild_requests() -> None:
+    """Let the next change or search ask for a rebuild again (see jobs.recover_interrupted_jobs)."""
+    from kechuang.core.models import SystemFlag
+
+    for kind in _models():
+        SystemFlag.set(f"{_flag(kind)}.requested", "")
+
+
 # A cache of the stored index, per process: which index is current is decided by the database (SystemFlag).
 _LOADED: dict[str, tuple[str, Index]] = {}
 

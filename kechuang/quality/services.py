@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 import time
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
+from kechuang.core.models import SystemFlag
 from kechuang.core.scoping import restrict
 from kechuang.core.xlsx import Sheet, workbook_bytes
 from kechuang.registry.config import REGISTRIES
@@ -149,9 +151,24 @@ def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityR
     return run
 
 
+QUEUED_FLAG = "quality.check.queued"
+
+
 def schedule_check(trigger: str = "import") -> None:
-    """Run a check in the task worker once the current transaction has committed."""
+    """Run a check in the task worker once the current transaction has committed. A check already waiting in the
+    queue is enough (it reads the data when it starts): every import commit asking for its own full check would
+    pile checks up in the queue, and the imports behind them, at province scale."""
+    queued = SystemFlag.get(QUEUED_FLAG)
+    now = timezone.now().timestamp()
+    if queued and now - float(queued) < settings.Q_CLUSTER.get("timeout", 1800):
+        return
+    SystemFlag.set(QUEUED_FLAG, str(now))
     enqueue("kechuang.quality.jobs.run_quality_check", trigger, name=f"quality-check-{trigger}", group="quality")
+
+
+def check_started() -> None:
+    """The queued check has started: a change from now on asks for a new one."""
+    SystemFlag.set(QUEUED_FLAG, "")
 
 
 INTERRUPTED = "检查被中断（服务器重启或任务进程退出），请重新检查"

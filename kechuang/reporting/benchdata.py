@@ -1,15 +1,18 @@
 """A synthetic plan for benchmarks and query-count tests: N units × M months × K indicators of
-reported data, written with bulk_create through the reporting models."""
+reported data; the reported rows are written with ``core.bulk.insert_rows`` (COPY on PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from kechuang.accounts.models import Role, User, UserRole
+from kechuang.core.bulk import insert_rows
 from kechuang.org.models import Unit, UnitKind
 from kechuang.plans.choices import IndicatorKind, PlanStatus, ProgressMode, TaskUnitRole, ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, Plan, Task, TaskUnit
@@ -60,14 +63,20 @@ def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: 
             status = SubmissionStatus.APPROVED if rng.random() < 0.9 else SubmissionStatus.SUBMITTED
             for ind in indicators:
                 v = Decimal(p.month) * Decimal(rng.choice([8, 9, 10, 11, 12])) / 10
-                values.append(IndicatorValue(plan=plan, indicator=ind, unit=u, period=p, value=v, status=status,
-                                             submitted_at=when, first_submitted_at=when))
+                values.append(dict(plan_id=plan.pk, indicator_id=ind.pk, unit_id=u.pk, period_id=p.pk, value=v,
+                                   status=status, submitted_at=when, first_submitted_at=when))
             for t in tasks:
-                reports.append(TaskReport(plan=plan, task=t, unit=u, period=p, status=status,
-                                          percent_complete=Decimal(min(100, p.month * rng.choice([6, 8, 9]))),
-                                          narrative="进展", submitted_at=when, first_submitted_at=when))
-    IndicatorValue.objects.bulk_create(values, batch_size=2000)
-    TaskReport.objects.bulk_create(reports, batch_size=2000)
-    user = User.objects.create_user(username=f"{code}-office", password="x", unit=office)
+                reports.append(dict(plan_id=plan.pk, task_id=t.pk, unit_id=u.pk, period_id=p.pk, status=status,
+                                    percent_complete=Decimal(min(100, p.month * rng.choice([6, 8, 9]))),
+                                    narrative="进展", submitted_at=when, first_submitted_at=when))
+    insert_rows(IndicatorValue, values, batch_size=2000)
+    insert_rows(TaskReport, reports, batch_size=2000)
+    user = User.objects.create(username=f"{code}-office", password=_password_x(), unit=office)
     UserRole.objects.create(user=user, role=Role.OFFICE)
     return plan, user
+
+
+@functools.cache
+def _password_x() -> str:
+    """The office user's password "x", hashed once per process (hashing is slow by design)."""
+    return make_password("x")

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django_q.models import OrmQ
 
+from kechuang.core.jobs import recover_interrupted
 from kechuang.core.models import SystemFlag
 from kechuang.matching import engine, jobs
 from kechuang.registry.models import Achievement
@@ -72,4 +73,17 @@ def test_a_rebuild_reuses_the_tokens_of_unchanged_rows(queued, monkeypatch):
 def test_with_no_index_stored_yet_a_search_answers_empty_and_queues_the_first_build(queued):
     _ach("锂电池隔膜涂覆技术", "锂电池 隔膜")
     assert engine.index_for("achievement").search(QUERY) == []
+    assert _rebuilds_queued() == 1
+
+
+def test_a_rebuild_lost_with_a_killed_worker_is_asked_again_when_a_worker_starts(queued):
+    _ach("锂电池隔膜涂覆技术", "锂电池 隔膜")
+    engine.index_for("achievement")
+    OrmQ.objects.all().delete()  # the worker holding the queued rebuild was killed
+    engine.index_for("achievement")
+    assert _rebuilds_queued() == 0  # still counted as asked for
+
+    recover_interrupted()  # what a starting worker process runs
+
+    assert [h for h in engine.index_for("achievement").search(QUERY)] == []
     assert _rebuilds_queued() == 1

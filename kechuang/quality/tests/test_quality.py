@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kechuang.org.models import Unit
 from kechuang.quality import services
+from kechuang.quality.jobs import run_quality_check
 from kechuang.quality.models import QualityRun, Violation
 from kechuang.registry.importing import run_import
 from kechuang.registry.models import EnterpriseYear
@@ -137,3 +138,18 @@ def test_the_office_works_the_data_quality_page_in_a_browser(stored_faults, pers
     table.get_by_role("link", name="甲质量企业 2022年").click()
     page.wait_for_load_state()
     assert "科技人员数不能大于职工人数" in page.get_by_test_id("row-violation").first.inner_text()
+
+
+@pytest.mark.django_db
+def test_a_check_already_waiting_in_the_queue_absorbs_further_requests_until_it_starts(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        services.schedule_check("import")
+        services.schedule_check("import")
+        services.schedule_check("manual")
+    assert len(queued) == 1
+
+    run_quality_check("import")  # the queued check starts: later changes ask for a new one
+    with django_capture_on_commit_callbacks() as queued:
+        services.schedule_check("import")
+    assert len(queued) == 1
