@@ -3,10 +3,13 @@ Excel template/export/import with background jobs. Every query goes through ``re
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +50,6 @@ def _can_change(cfg: RegistryConfig, user) -> bool:
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
@@ -212,8 +213,6 @@ def edit(request, registry, pk=None):
         except OutOfScope:
             form.add_error(None, "只能登记本辖区的记录")
         except Exception as exc:  # an IntegrityError (duplicate) → form error
-            from django.db import IntegrityError
-
             if not isinstance(exc, IntegrityError):
                 raise
             form.add_error(None, "与已有记录重复（编号、代码或身份证号已存在）")

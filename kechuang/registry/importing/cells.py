@@ -102,7 +102,8 @@ def header_of(columns: list[Column], name: str) -> str:
 def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).translate(FULLWIDTH).strip()
+    value = str(value)
+    return value.strip() if value.isascii() else value.translate(FULLWIDTH).strip()
 
 
 def is_blank(value) -> bool:
@@ -206,10 +207,13 @@ def parse_bool(value) -> bool:
     raise ValueError("应填“是”或“否”")
 
 
+_SUSPECT = frozenset("=#'")  # or whitespace: what a formula, an error value or an escaped text starts with
+
+
 def refuse_formula_or_error(value):
     """A formula without its result or an Excel error value is refused in any column; our own exports escape
     formula-like text with a leading apostrophe, which is dropped here."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value or (value[0] not in _SUSPECT and not value[0].isspace()):
         return value
     stripped = value.strip()
     if stripped.startswith("="):

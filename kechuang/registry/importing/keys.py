@@ -16,7 +16,7 @@ from kechuang.org.models import Unit, UnitAlias
 from ..config import RegistryConfig
 from ..models import JURISDICTION_KINDS, Enterprise, pii_hash
 from ..validators import mask_id
-from .cells import Column, convert, is_blank, refuse_formula_or_error, text
+from .cells import Column, is_blank, text
 
 CHUNK = 5000
 
@@ -110,19 +110,19 @@ def shown_key(cfg: RegistryConfig, obj) -> str:
     return " / ".join(parts)
 
 
-def row_key(resource, row) -> tuple | None:
-    """The natural key of a dataset row, or None when a key cell does not parse (its error comes with the row)."""
+def row_key(resource, row: dict, parsed: dict) -> tuple | None:
+    """The natural key of a dataset row, or None when a key cell does not parse (its error comes with the row).
+    The parsed key cells are kept in ``parsed`` so that the row's fields do not parse them again."""
     out = []
     for name in resource.cfg.natural_key:
         col = resource.columns[name]
-        raw = row.get(col.header)
         try:
-            raw = refuse_formula_or_error(raw)
-            if is_blank(raw):
-                return None
-            value = convert(col, raw)
+            value = resource.fields[name].clean(row)
         except ValueError:
             return None
+        if value is None:
+            return None
+        parsed[name] = value
         if col.kind == "fk":
             hit = resource.lookups.get(col, value)
             if not isinstance(hit, tuple):
@@ -144,7 +144,12 @@ class RegistryInstanceLoader(BaseInstanceLoader):
         super().__init__(resource, dataset)
         resource.instance_loader = self  # the row checks ask it which existing records the user may change
         cfg = resource.cfg
-        self.keys = [row_key(resource, row) for row in dataset.dict] if dataset is not None else []
+        self.keys, self.parsed = [], []
+        headers = dataset.headers if dataset is not None else []
+        for values in dataset or ():
+            parsed: dict = {}
+            self.keys.append(row_key(resource, dict(zip(headers, values, strict=True)), parsed))
+            self.parsed.append(parsed)
         model, first = cfg.model, cfg.natural_key[0]
         field = "id_hash" if first == "id_number" else model._meta.get_field(first).attname
         firsts = list({k[0] for k in self.keys if k is not None and k[0] is not None})

@@ -41,7 +41,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CELL_RE = re.compile(r"([A-Z]+)(\d+)")
-_FAULT_HINT = re.compile(rb'<(?:\w+:)?f[ >/]|\bt="e"')
+_FAULT_HINTS = (b"<f", b":f>", b":f ", b't="e"')  # a formula element (any prefix) or an error cell
 
 
 def check_archive(data: bytes) -> None:
@@ -60,10 +60,17 @@ class Workbook:
         self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self.sheetnames = list(self.book.sheet_names)
         self.hidden = {m.name for m in self.book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+        self._sheets: dict = {}
+
+    def sheet(self, name: str):
+        """The calamine sheet (parsed once: sheet detection, header and rows all read it)."""
+        if name not in self._sheets:
+            self._sheets[name] = self.book.get_sheet_by_name(name)
+        return self._sheets[name]
 
     def rows(self, name: str):
         """Yield (row number as Excel shows it, tuple of values) for every row from the first non-empty one."""
-        sheet = self.book.get_sheet_by_name(name)
+        sheet = self.sheet(name)
         if sheet.start is None:
             return
         first_row, first_col = sheet.start
@@ -72,7 +79,7 @@ class Workbook:
             yield first_row + 1 + offset, pad + tuple(values)
 
     def merged_ranges(self, name: str) -> list[str]:
-        ranges = self.book.get_sheet_by_name(name).merged_cell_ranges or []
+        ranges = self.sheet(name).merged_cell_ranges or []
         return [
             f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges
         ]
@@ -81,7 +88,7 @@ class Workbook:
         """(Excel row, column index) → "=formula" for formulas without a cached result, or the error text."""
         archive = zipfile.ZipFile(io.BytesIO(self.data))
         raw = archive.read(_sheet_path(archive, name))
-        if not _FAULT_HINT.search(raw):
+        if not any(hint in raw for hint in _FAULT_HINTS):
             return {}
         found = {}
         for _, el in iterparse(io.BytesIO(raw)):  # no DOCTYPE/ENTITY here: check_archive refused those

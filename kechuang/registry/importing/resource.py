@@ -85,6 +85,7 @@ class RegistryResource(resources.ModelResource):
         self.lookups = Lookups(user)
         self.plan = Plan()
         self.current = 0
+        self._import_fields = None
         self.instance_loader: RegistryInstanceLoader | None = None  # set by the loader when the import starts
         self.first_row: dict[tuple, int] = {}
         self.checked: list[tuple[int, models.Model]] = []  # (Excel row, the row as it would be stored)
@@ -134,9 +135,16 @@ class RegistryResource(resources.ModelResource):
         instance._import_refs = {}
         instance._import_before = {} if new else {a: getattr(instance, a) for a in self.tracked}
 
+    def get_import_fields(self):
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.column_name in row:
-            self._assign(self.columns[field.attribute], instance, field.clean(row, **kwargs))
+            parsed = self.instance_loader.parsed[self.current]  # key cells, parsed once by the loader
+            value = parsed[field.attribute] if field.attribute in parsed else field.clean(row, **kwargs)
+            self._assign(self.columns[field.attribute], instance, value)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)  # field errors: ValidationError, row checks skipped
