@@ -77,9 +77,10 @@ class RegistryResource(resources.ModelResource):
         clean_model_instances = False  # the widgets and the plausibility rules validate
         instance_loader_class = RegistryInstanceLoader
 
-    def __init__(self, *, user=None, sheet: Sheet, report: ImportResult, library_write: bool = False):
+    def __init__(self, *, user=None, sheet: Sheet, report: ImportResult, progress=None, library_write: bool = False):
         super().__init__()
         self.user, self.sheet, self.report = user, sheet, report
+        self.progress = progress or (lambda pct: None)
         self.library_write = library_write  # bench only: the library's own bulk write with history
         self.columns = {c.name: c for c in columns_for(self.cfg)}
         self.lookups = Lookups(user)
@@ -124,6 +125,8 @@ class RegistryResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self.current = kwargs["row_number"] - 1
+        if self.current % 2000 == 1999:
+            self.progress(20 + self.current * 25 // len(self.sheet.excel_rows))
         row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
             self._report_invalid(row, row_result.validation_error)
@@ -409,7 +412,11 @@ def resource_for(cfg: RegistryConfig) -> type[RegistryResource]:
         _RESOURCES[cfg.key] = resources.modelresource_factory(
             cfg.model,
             resource_class=RegistryResource,
-            meta_options={"fields": [c.name for c in columns], "import_id_fields": list(cfg.natural_key)},
+            meta_options={
+                "fields": [c.name for c in columns],
+                "import_order": [c.name for c in columns],  # errors of a row come in column order
+                "import_id_fields": list(cfg.natural_key),
+            },
             custom_fields=custom,
         )
         _RESOURCES[cfg.key].cfg = cfg

@@ -50,7 +50,7 @@ def run_import(
     if sheet is None or not result.ok:
         return result
     try:
-        resource = validate_rows(cfg, sheet, user, result)
+        resource = validate_rows(cfg, sheet, user, result, progress=progress)
     except Exception:  # noqa: BLE001 - any file, any cell: a message, never a traceback
         logger.exception("registry import: validation failed")
         result.refuse("校验时出错（系统内部错误，已记录日志），未写入任何数据")
