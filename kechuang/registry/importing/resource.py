@@ -20,7 +20,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from kechuang.accounts.models import Role
+from kechuang.core.roles import Role
 from kechuang.org.services import suggest_name
 
 from ..config import RegistryConfig
