@@ -136,7 +136,8 @@ class RegistryResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._import_refs = {}
-        instance._import_before = {} if new else {a: getattr(instance, a) for a in self.tracked}
+        # The stored values, as a tuple in ``self.tracked`` order (a dict per row costs ~1 KB at 50,000 rows).
+        instance._import_before = None if new else tuple(getattr(instance, a) for a in self.tracked)
 
     def get_import_fields(self):
         if self._import_fields is None:
@@ -269,7 +270,7 @@ class RegistryResource(resources.ModelResource):
             return self._refuse(instance, name, "只能导入本辖区的记录（该记录属于其他镇办或未关联本辖区企业）")
         owner = self.owner_fk
         if existing and owner and owner not in cfg.natural_key and owner in instance._import_refs:
-            before = instance._import_before.get(f"{owner}_id")
+            before = instance._import_before[self.tracked.index(f"{owner}_id")]
             if before is not None and instance._import_refs[owner][0] != before:
                 registered = self.owners.get(before) or Enterprise.objects.filter(pk=before).first()
                 key_header = self.sheet.headers.get(key_name, "")
@@ -300,7 +301,9 @@ class RegistryResource(resources.ModelResource):
         if hasattr(instance, "expires_on") and getattr(instance, "issued_on", None) and not instance.expires_on:
             instance.expires_on = add_years(instance.issued_on, 3)
         before = instance._import_before
-        changed = {a for a, v in before.items() if getattr(instance, a) != v} - {"created", "last_updated"}
+        changed = set() if before is None else {
+            a for a, v in zip(self.tracked, before, strict=True) if getattr(instance, a) != v
+        } - {"created", "last_updated"}
         source = getattr(self.cfg.model, "initials_source", None)
         if source and (instance._state.adding or source in changed):
             instance.initials = pinyin_initials(str(_label(instance)))
