@@ -1,5 +1,15 @@
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kechuang.accounts.models import User
 from kechuang.core.access import PLAN_READERS, TOWN_USERS, Route, html_links, xlsx_column
 from kechuang.core.testing import PASSWORD
+from kechuang.org.models import Unit
+from kechuang.registry.models import PLATFORM_KINDS, Enterprise, ImportJob, KeyConflict, Level, Platform, Talent
+from kechuang.registry.services import start_import
+from kechuang.registry.validators import make_id_number, make_uscc
 
 OWN_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town"})
 OTHER_TOWN_READERS = frozenset({"office", "leader", "lead", "dept", "talent", "town_b"})
@@ -8,9 +18,6 @@ CHANGERS = frozenset({"office"}) | TOWN_USERS
 
 def _enterprise(town_name, uscc_seed):
     def build(ctx):
-        from kechuang.org.models import Unit
-        from kechuang.registry.models import Enterprise
-        from kechuang.registry.validators import make_uscc
 
         uscc = make_uscc(f"91421381MA{uscc_seed:07d}")
         ent, _ = Enterprise.objects.get_or_create(
@@ -30,9 +37,6 @@ JURISDICTION = {"town": "武胜关镇", "town_b": "杨寨镇", "zone": "经济�
 
 def _three_towns(ctx):
     """Enterprises and talents in three jurisdictions, so each list shows a different set per persona."""
-    from kechuang.registry.models import Talent
-    from kechuang.registry.validators import make_id_number
-
     _talent(ctx)
     for n, employer in enumerate((_other(ctx), _zone(ctx)), start=2):
         if not Talent.objects.filter(employer=employer).exists():
@@ -54,8 +58,6 @@ def _expected(model, town_path):
 
 def _three_platforms(ctx):
     """A platform hosted in each of the three jurisdictions."""
-    from kechuang.registry.models import PLATFORM_KINDS, Level, Platform
-
     for n, host in enumerate((_own(ctx), _other(ctx), _zone(ctx))):
         Platform.objects.get_or_create(name=f"演示平台{n}", defaults={
             "kind": PLATFORM_KINDS[0], "level": Level.values[0], "host": host})
@@ -63,8 +65,6 @@ def _three_platforms(ctx):
 
 
 def _platform_rows(ctx, persona):
-    from kechuang.registry.models import Platform
-
     return _expected(Platform, "host__town")(ctx, persona)
 
 
@@ -77,21 +77,14 @@ def _three_towns_list(registry):
 
 
 def _enterprise_rows(ctx, persona):
-    from kechuang.registry.models import Enterprise
-
     return _expected(Enterprise, "town")(ctx, persona)
 
 
 def _talent_rows(ctx, persona):
-    from kechuang.registry.models import Talent
-
     return _expected(Talent, "employer__town")(ctx, persona)
 
 
 def _talent(ctx):
-    from kechuang.registry.models import Talent
-    from kechuang.registry.validators import make_id_number
-
     talent = Talent.objects.filter(name="演示人才矩阵").first()
     if talent is None:
         talent = Talent(name="演示人才矩阵", category="高端人才", employer=_own(ctx))
@@ -102,8 +95,6 @@ def _talent(ctx):
 
 
 def _job(ctx):
-    from kechuang.registry.models import ImportJob
-
     job, _ = ImportJob.objects.get_or_create(
         registry="enterprises",
         user=ctx.users["town"],
@@ -115,12 +106,6 @@ def _job(ctx):
 
 def _enterprise_file(uscc_seed, name):
     """An .xlsx with one enterprise of 武胜关镇 (new for the office, its own for the town)."""
-    import io
-
-    import openpyxl
-
-    from kechuang.registry.validators import make_uscc
-
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["统一社会信用代码", "企业名称", "所在镇办/开发区"])
@@ -132,24 +117,17 @@ def _enterprise_file(uscc_seed, name):
 
 def _valid_job(ctx):
     """The town's validated upload, waiting for its commit."""
-    from kechuang.registry.services import start_import
-
     job = start_import("enterprises", ctx.users["town"], "企业.xlsx", _enterprise_file(9000011, "演示提交企业"))
     assert job.status == "valid", job.errors
     return {"pk": job.pk}
 
 
 def _new_enterprise(ctx):
-    from kechuang.org.models import Unit
-    from kechuang.registry.validators import make_uscc
-
     return {"uscc": make_uscc("91421381MA9000012"), "name": "演示接口企业",
             "town": Unit.objects.get(name="武胜关镇").pk}
 
 
 def _upload(ctx):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return {"file": SimpleUploadedFile("企业.xlsx", _enterprise_file(9000013, "演示接口导入企业"))}
 
 
@@ -158,9 +136,6 @@ def _detail(build, registry="enterprises"):
 
 
 def _conflict(ctx):
-    from kechuang.accounts.models import User
-    from kechuang.registry.models import KeyConflict
-
     town = User.objects.get(username="town")
     conflict, _ = KeyConflict.objects.get_or_create(
         registry="enterprises", record_id=_other(ctx).pk, unit_id=town.unit_id, resolved_at=None,

@@ -20,21 +20,25 @@ import statistics
 import time
 import tracemalloc
 
+from django.db import OperationalError
+from django.test import Client
+from django.test.utils import override_settings
+from django_q.tasks import async_task
+
+from kechuang.accounts.models import User
+from kechuang.accounts.testing import make_user
 from kechuang.bench import report
+from kechuang.core.testworker import worker_process
+from kechuang.org.models import Unit
+from kechuang.plans.testing import load_bundled_plan
+from kechuang.registry.importing import run_import
+from kechuang.registry.models import ImportJob, ImportStatus
+from kechuang.registry.tests.xlsx import big_enterprise_file, big_enterprise_year_file
 
 N = 50_000
 
 
 def run(db_label: str) -> None:
-    from django.test import Client
-    from django.test.utils import override_settings
-
-    from kechuang.accounts.testing import make_user
-    from kechuang.org.models import Unit
-    from kechuang.plans.testing import load_bundled_plan
-    from kechuang.registry.importing import run_import
-    from kechuang.registry.tests.xlsx import big_enterprise_file, big_enterprise_year_file
-
     dataset = f"{N:,} enterprises, {db_label}"
     load_bundled_plan()
     # Warm-up, as in a running worker: the first import in a process loads parsers and dictionaries (~0.5 s)
@@ -80,12 +84,6 @@ def run(db_label: str) -> None:
 
 
 def _queued_import_rate(dataset: str) -> None:
-    from django_q.tasks import async_task
-
-    from kechuang.core.testworker import worker_process
-    from kechuang.registry.models import ImportJob, ImportStatus
-    from kechuang.registry.tests.xlsx import big_enterprise_file
-
     data = big_enterprise_file(N, start=500_000)
     warm = ImportJob.objects.create(registry="enterprises", filename="warm.xlsx", user=_bench_user(),
                                     content=big_enterprise_file(10, start=990_000))
@@ -104,19 +102,11 @@ def _queued_import_rate(dataset: str) -> None:
 
 
 def _bench_user():
-    from kechuang.accounts.models import User
-    from kechuang.accounts.testing import make_user
-    from kechuang.org.models import Unit
-
     return User.objects.filter(username="bench-importer").first() or make_user(
         "bench-importer", Unit.objects.get(name="领导小组办公室"), ["office"])
 
 
 def _wait_done(job_id: int, timeout: float = 600):
-    from django.db import OperationalError
-
-    from kechuang.registry.models import ImportJob, ImportStatus
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.http import Http404
 
 from . import models as m
 from .plausibility import (
@@ -417,8 +418,6 @@ _reg(
 
 
 def get_registry(key: str) -> RegistryConfig:
-    from django.http import Http404
-
     try:
         return REGISTRIES[key]
     except KeyError as exc:

@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from kechuang.org.models import Unit
+
 from . import models as m
 from .models import pinyin_initials
 from .validators import make_id_number, synthetic_uscc
@@ -133,8 +135,6 @@ def _with_initials(objs):
 def generate(plan, rng) -> None:
     if m.Enterprise.objects.filter(name__startswith="演示", uscc=synthetic_uscc(1)).exists():
         return
-    from kechuang.org.models import Unit
-
     towns = list(Unit.objects.filter(kind__in=m.JURISDICTION_KINDS, is_active=True).order_by("path"))
     year = plan.year
     with transaction.atomic():

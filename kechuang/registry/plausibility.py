@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from .models import Enterprise, EnterpriseYear, add_years
+
 ERROR, WARNING = "error", "warning"
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
 FIRST_YEAR = 1949
@@ -204,8 +206,6 @@ class ValidFor(Rule):
         return f"{self.label(self.fields[1])}应为{self.label(self.fields[0])}后{self.years}年"
 
     def check(self, row, ctx):
-        from .models import add_years
-
         issued, expires = (getattr(row, n) for n in self.fields)
         if issued is None or expires is None:
             return
@@ -329,7 +329,7 @@ def _founded(row, ctx: Context) -> dt.date | None:
 
 def rules_for(registry: str) -> tuple[Rule, ...]:
     """The rules declared beside the registry's config (config.py)."""
-    from .config import REGISTRIES
+    from .config import REGISTRIES  # lazy: config imports this module for the rule classes
 
     cfg = REGISTRIES.get(registry)
     return cfg.rules if cfg is not None else ()
@@ -341,8 +341,6 @@ def rules_for(registry: str) -> tuple[Rule, ...]:
 def build_context(registry: str, rows: list, today: dt.date | None = None) -> Context:
     """Load, in bulk, what the registry's rules need for ``rows`` (founding dates, other years).
     Rows of the same batch count as "other years" too (a file with 2021 and 2022 of one firm)."""
-    from .models import Enterprise, EnterpriseYear
-
     ctx = Context(today=today or dt.date.today())
     rules = rules_for(registry)
     if any(r.needs_founding for r in rules):

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -200,8 +201,6 @@ def edit(request, registry, pk=None):
         except OutOfScope:
             form.add_error(None, "只能登记本辖区的记录")
         except Exception as exc:  # an IntegrityError (duplicate) → form error
-            from django.db import IntegrityError
-
             if not isinstance(exc, IntegrityError):
                 raise
             form.add_error(None, "与已有记录重复（编号、代码或身份证号已存在）")

@@ -10,9 +10,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from kechuang.org.models import Unit
 from kechuang.org.services import suggest_name
+from kechuang.registry.error_workbook import INLINE_BYTES
 from kechuang.registry.importing import parse_date, run_import
-from kechuang.registry.models import Enterprise, ImportStatus
+from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
 from kechuang.registry.services import start_import
 from kechuang.registry.tests import xlsx
 from kechuang.registry.validators import make_uscc
@@ -34,8 +36,6 @@ def test_an_impossible_date_is_explained_in_chinese(written, reason):
 
 
 def test_a_misspelt_unit_name_gets_the_nearest_real_one(plan):
-    from kechuang.org.models import Unit
-
     names = Unit.objects.values_list("name", flat=True)
     assert suggest_name("杨寨", names) == "杨寨镇"
     assert suggest_name("应山", names) == "应山街道"
@@ -100,8 +100,6 @@ def test_only_the_uploader_gets_the_annotated_workbook(plan, personas, client_fo
 
 
 def test_once_the_file_is_purged_the_page_says_so_in_chinese(plan, personas, client_for):
-    from kechuang.registry.models import ImportJob
-
     job = start_import("enterprises", personas["town_b"], "x.xlsx",
                        xlsx.workbook_bytes([xlsx.enterprise_row(U1, "甲", town="杨寨")]))
     ImportJob.objects.filter(pk=job.pk).update(content=b"")
@@ -111,9 +109,6 @@ def test_once_the_file_is_purged_the_page_says_so_in_chinese(plan, personas, cli
 
 def test_a_large_file_is_annotated_by_the_worker_then_downloaded(plan, personas, client_for,
                                                                  django_capture_on_commit_callbacks):
-    from kechuang.registry.error_workbook import INLINE_BYTES
-    from kechuang.registry.models import ImportJob
-
     rows = [xlsx.enterprise_row(make_uscc(f"91421381MA{n:07d}"), f"企业{n}", town="杨寨镇") for n in range(100, 2100)]
     rows[5][2] = "杨寨"
     data = xlsx.workbook_bytes(rows)

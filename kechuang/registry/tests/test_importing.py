@@ -1,6 +1,8 @@
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from kechuang.registry.config import get_registry
@@ -236,10 +238,6 @@ def test_over_fifty_thousand_rows_are_refused(plan, personas):
 
 
 def test_the_template_has_dropdowns_instructions_and_meta(plan):
-    import io
-
-    import openpyxl
-
     wb = openpyxl.load_workbook(io.BytesIO(build_template(get_registry("enterprises"))))
     assert wb.sheetnames[:2] == ["说明", "企业"]
     assert wb["选项"].sheet_state == "hidden" and wb["__meta"]["B1"].value == "enterprises"
@@ -249,10 +247,6 @@ def test_the_template_has_dropdowns_instructions_and_meta(plan):
 
 
 def test_an_export_escapes_formulas_and_reimports_unchanged(plan, personas):
-    import io
-
-    import openpyxl
-
     f.enterprise(name="=cmd|' /C calc'!A0")
     data = export_rows(get_registry("enterprises"), Enterprise.objects.all())
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -1,12 +1,16 @@
+import datetime as dt
 import time
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
+from kechuang.core.jobs import INTERRUPTED
 from kechuang.registry.models import Enterprise, ImportJob, ImportStatus
-from kechuang.registry.services import request_commit, start_import
+from kechuang.registry.services import purge_import_files, request_commit, start_import
 from kechuang.registry.tests import xlsx
 
 RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
@@ -64,13 +68,6 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_done(plan, per
 
 @pytest.mark.django_db
 def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_the_retention(plan, personas):
-    import datetime as dt
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from kechuang.registry.services import purge_import_files
-
     data = xlsx.big_enterprise_file(20)
     job = start_import("enterprises", personas["office"], "small.xlsx", data)
     assert job.status == ImportStatus.VALID and bytes(job.content) == data  # kept until the commit
@@ -92,8 +89,6 @@ def test_an_uploaded_file_is_deleted_when_its_job_ends_and_a_waiting_one_after_t
 
 @pytest.mark.django_db
 def test_an_interrupted_job_shows_its_message_to_the_uploader(plan, personas, client_for):
-    from kechuang.core.jobs import INTERRUPTED
-
     job = ImportJob.objects.create(registry="enterprises", user=personas["town"], filename="x.xlsx", content=b"",
                                    status=ImportStatus.FAILED, errors=[{"text": INTERRUPTED, "reason": INTERRUPTED}])
     page = client_for("town").get(reverse("registry:import_job", args=[job.pk])).content.decode()

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from kechuang.accounts.models import APIToken
@@ -18,6 +21,7 @@ from kechuang.registry.config import get_registry
 from kechuang.registry.importing import columns_for, parse_number, run_import
 from kechuang.registry.models import Commissioner, Enterprise, EnterpriseYear, HighTechCertificate, ImportJob
 from kechuang.registry.plausibility import describe
+from kechuang.registry.services import process_job
 from kechuang.registry.tests import factories as f
 from kechuang.registry.tests import xlsx
 
@@ -198,8 +202,6 @@ def test_each_rule_class_refuses_the_web_form(firm, client_for):
 
 @pytest.fixture
 def api(personas):
-    from django.test import Client
-
     _, key = APIToken.issue(personas["office"], "tests")
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
@@ -223,8 +225,6 @@ def test_each_rule_class_refuses_the_api(firm, api):
 
 
 def _named(data: bytes, name: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
@@ -376,8 +376,6 @@ FAULTS = {
 
 
 def _corrupt() -> bytes:
-    import zipfile
-
     base = xlsx.workbook_bytes([xlsx.enterprise_row(f.uscc(), "甲")])
     src = zipfile.ZipFile(io.BytesIO(base))
     out = io.BytesIO()
@@ -395,8 +393,6 @@ def _registry_of(case):
 
 
 def test_every_fault_class_fails_cleanly_through_upload_api_and_cli(firm, client_for, api, tmp_path):
-    from kechuang.registry.services import process_job
-
     client = client_for("office")
     for case, build in FAULTS.items():
         registry = _registry_of(case)

@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.db import OperationalError, transaction
+from django_q.conf import Conf
 
 from kechuang.core.jobs import INTERRUPTED, enqueue
 from kechuang.core.testworker import worker_process
@@ -45,8 +46,6 @@ def _ended(job) -> bool:
 @pytest.fixture
 def queued(monkeypatch):
     """Enqueue for real from this process (the test settings run jobs inline)."""
-    from django_q.conf import Conf
-
     monkeypatch.setattr(Conf, "SYNC", False)
 
 

@@ -7,6 +7,8 @@ import zipfile
 
 import openpyxl
 
+from kechuang.registry.validators import make_uscc
+
 ENTERPRISE_HEADERS = [
     "统一社会信用代码",
     "企业名称",
@@ -85,8 +87,6 @@ def entity_bomb() -> bytes:
 
 
 def big_enterprise_file(n: int, start: int = 0, town="武胜关镇") -> bytes:
-    from kechuang.registry.validators import make_uscc
-
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("企业")
     ws.append(ENTERPRISE_HEADERS)
@@ -127,8 +127,6 @@ YEAR_HEADERS = [
 
 def big_enterprise_year_file(n: int, year: int = 2022, start: int = 0) -> bytes:
     """One plausible year row for each enterprise of ``big_enterprise_file(n, start)`` (every rule applies)."""
-    from kechuang.registry.validators import make_uscc
-
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("企业年度数据")
     ws.append(YEAR_HEADERS)
