@@ -62,7 +62,7 @@ def _pg_reachable() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("/kechuang", "/postgres"), connect_timeout=3):
+        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
             return True
     except Exception:
         return False

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from kechuang.accounts.models import Role, User, UserRole
@@ -71,3 +72,10 @@ def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: 
     user = User.objects.create_user(username=f"{code}-office", password="x", unit=office)
     UserRole.objects.create(user=user, role=Role.OFFICE)
     return plan, user
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (a live database has autovacuum do it; a bench
+    that queries right after ``bulk_create`` would otherwise be planned for empty tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
