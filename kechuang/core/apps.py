@@ -7,7 +7,6 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
-        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
         from django_q.signals import post_spawn
 
@@ -17,9 +16,7 @@ class CoreConfig(AppConfig):
         # Every task worker process that starts (first start, restart, or replacing one that died) fails the jobs
         # whose process is gone, so none stays "running" forever. A module-level function: signals hold weak refs.
         post_spawn.connect(recover_interrupted, dispatch_uid="kechuang-recover-interrupted-jobs")
-        # The data fingerprint is read once per GET request (see core.fingerprint); a write or the request's end
-        # drops that memo.
-        request_started.connect(fingerprint.request_started, dispatch_uid="kechuang-fingerprint-start")
-        request_finished.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-finish")
+        # The data fingerprint is read once per GET request (core.fingerprint.RequestMemoMiddleware); a write drops
+        # that memo.
         post_save.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-save")
         post_delete.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-delete")

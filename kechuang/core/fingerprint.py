@@ -4,9 +4,9 @@ Derived figures (the dashboard, the completeness matrix, badges) are cached unde
 ``data_version()``: the (row count, last change) of every table of the source apps, hashed. Any approval,
 new value, registry edit or plan change gives a new fingerprint, so the next request recomputes.
 
-Within one GET/HEAD request the fingerprint is read once and reused (several cached parts of a page
-share it); a write (``post_save``/``post_delete``) or the end of the request drops that memo, and outside
-a request nothing is memoised.
+Within one GET/HEAD request (``RequestMemoMiddleware``) the fingerprint is read once and reused (several cached
+parts of a page share it); a write (``post_save``/``post_delete``) drops that memo, the end of the request closes
+it, and outside a request nothing is memoised.
 """
 
 from __future__ import annotations
@@ -145,15 +145,22 @@ def cached(key: str, compute, seconds: int = CACHE_SECONDS, plan=None):
     return value
 
 
-# Signal receivers (connected in CoreConfig.ready).
+class RequestMemoMiddleware:
+    """Opens the memo for a GET/HEAD request and closes it when the view has answered, whatever happens."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-def request_started(environ=None, **kwargs) -> None:
-    method = (environ or {}).get("REQUEST_METHOD", "")
-    _REQUEST_MEMO.set({} if method in ("GET", "HEAD") else None)
+    def __call__(self, request):
+        token = _REQUEST_MEMO.set({} if request.method in ("GET", "HEAD") else None)
+        try:
+            return self.get_response(request)
+        finally:
+            _REQUEST_MEMO.reset(token)
 
 
 def forget(**kwargs) -> None:
-    """End of a request, or a row written: the next ``data_version`` reads the database again."""
+    """A row written (``post_save``/``post_delete``, connected in CoreConfig.ready): the rest of the request reads
+    the database again."""
     if _REQUEST_MEMO.get():
         _REQUEST_MEMO.set(None)
