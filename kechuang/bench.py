@@ -61,7 +61,9 @@ def _child(db_label: str, only: list[str]) -> int:
 
 def _pg_reachable() -> bool:
     try:
-        with psycopg.connect(PG_URL.replace("/kechuang", "/postgres"), connect_timeout=3):
+
+
+        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
             return True
     except Exception:
         return False

@@ -94,7 +94,10 @@ def parse_database_url(url: str, data_dir: Path) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "OPTIONS": options,
+            # Connections are kept between requests (a new PostgreSQL connection costs more than a page's
+            # queries) and checked before reuse, so a database restart costs no failed request.
             "CONN_MAX_AGE": env_int("KECHUANG_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": env_bool("KECHUANG_DB_CONN_HEALTH_CHECKS", True),
             # A per-process test database lets several test runs share one server.
             "TEST": {"NAME": os.environ.get("KECHUANG_TEST_DB_NAME") or f"test_{name}_{os.getpid()}"},
         }
@@ -171,6 +174,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # What a GET request reads twice (the data fingerprint, system flags) is read once.
+    "kechuang.core.fingerprint.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,11 +8,16 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Lazy, as Django's app loading requires: apps.py is imported before any model; these import models.
+        from django.db.models.signals import post_delete, post_save
         from django_q.signals import post_spawn
 
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import checks, fingerprint  # noqa: F401 - checks: registers the deployment checks
         from .jobs import recover_interrupted
 
         # Every task worker process that starts (first start, restart, or replacing one that died) fails the jobs
         # whose process is gone, so none stays "running" forever. A module-level function: signals hold weak refs.
         post_spawn.connect(recover_interrupted, dispatch_uid="kechuang-recover-interrupted-jobs")
+        # The data fingerprint is read once per GET request (core.fingerprint.RequestMemoMiddleware); a write drops
+        # that memo.
+        post_save.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-save")
+        post_delete.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-delete")

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fingerprint import request_memo
+
 
 class TimeStampedModel(models.Model):
     """Adds creation and last-update timestamps."""
@@ -40,8 +42,12 @@ class SystemFlag(models.Model):
 
     @classmethod
     def get(cls, key: str, default: str = "") -> str:
-        row = cls.objects.filter(key=key).first()
-        return row.value if row else default
+        """The flag's value; read once per GET request (several parts of a page ask for the business date)."""
+        def read():
+            row = cls.objects.filter(key=key).first()
+            return row.value if row else default
+
+        return request_memo(("system_flag", key, default), read)
 
     @classmethod
     def set(cls, key: str, value: str) -> None:

@@ -549,6 +549,8 @@ def completeness(request, code):
     quarters = sorted({p.quarter for p in shown})
     rows = []
     for unit in units:
+        # One reverse per unit, the month filled in after (a page has units × months cells).
+        stem = reverse("reporting:unit_month", args=[plan.code, unit.code, plan.year, 1])[:-len("1/")]
         by_q = []
         for q in quarters:
             due = [p for p in shown if p.quarter == q and p.due_on < as_of]
@@ -559,7 +561,8 @@ def completeness(request, code):
             "quarters": by_q,
             "unit": unit,
             "cells": [{"period": p, "status": matrix[(p.pk, unit.pk)], "label": STATUS_LABELS[matrix[(p.pk, unit.pk)]],
-                       "due": p.due_on < as_of} for p in shown],
+                       "due": p.due_on < as_of, "url": f"{stem}{p.month}/" if p.year == plan.year else
+                       reverse("reporting:unit_month", args=[plan.code, unit.code, p.year, p.month])} for p in shown],
             "rate": rates[unit.pk], "burden": burden.get(unit.pk, empty),
         })
     return render(request, "reporting/completeness.html", {

@@ -9,65 +9,16 @@ any approval, new value, registry edit or plan change produces new figures on th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 
-from django.apps import apps
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import CharField, Count, IntegerField, Max, Value
-from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from kechuang.core.fingerprint import cached, data_version  # noqa: F401 - data_version: web.todo reads it here
 from kechuang.reporting.services import ensure_periods
 
 from . import engine
-
-# Apps whose rows feed the figures (plan and targets, reports, statistics, registries, supervision).
-SOURCE_APPS = ("plans", "org", "reporting", "metrics", "registry", "supervision")
-CACHE_SECONDS = 600
-
-
-def _source_models():
-    found = []
-    for label in SOURCE_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
-        for model in config.get_models():
-            if model._meta.model_name.startswith("historical") or model._meta.proxy:
-                continue
-            names = {f.name for f in model._meta.concrete_fields}
-            stamp = next((n for n in ("last_updated", "entered_at", "time", "updated") if n in names), None)
-            found.append((model, stamp))
-    return found
-
-
-_VERSION_SQL: dict[str, tuple] = {}
-
-
-def data_version() -> str:
-    """One query: (count, last change) of every source table, hashed. The SQL is built once per
-    process and database alias."""
-    built = _VERSION_SQL.get(connection.alias)
-    if built is None:
-        built = _VERSION_SQL[connection.alias] = _version_query().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(*built)
-        rows = cursor.fetchall()
-    return hashlib.sha1(repr(sorted(tuple(str(v) for v in row) for row in rows)).encode()).hexdigest()
-
-
-def _version_query():
-    parts = []
-    for i, (model, stamp) in enumerate(_source_models()):
-        qs = model._default_manager.order_by().annotate(k=Value(i, output_field=IntegerField())).values("k")
-        last = Cast(Max(stamp), CharField()) if stamp else Value("", output_field=CharField())
-        qs = qs.annotate(n=Count("pk"), m=last).values_list("k", "n", "m")
-        parts.append(qs)
-    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def _fmt(value, places=1):
@@ -86,17 +37,34 @@ def unit_month_url(plan, unit_code: str, month: int) -> str:
     return reverse("reporting:unit_month", args=[plan.code, unit_code, plan.year, month])
 
 
+def _unit_month_urls(plan, codes, months) -> dict:
+    """{(unit code, month): unit_month_url(...)}: one ``reverse`` per unit, the month filled in after (a
+    heatmap has units × months cells)."""
+    out = {}
+    for code in codes:
+        stem = unit_month_url(plan, code, 1)
+        head = stem[:stem.rindex("/1/")]
+        for month in months:
+            out[(code, month)] = f"{head}/{month}/"
+    return out
+
+
 def _heat_html(heat, months, plan=None) -> str:
-    """The completeness heatmap; each cell opens that unit's reports for that month."""
+    """The completeness heatmap; each cell opens that unit's reports for that month. Every value is escaped
+    once (units × months cells: ``format_html`` per cell would escape each unit name 24 times)."""
     head = format_html("<thead><tr><th class=\"text-start\">单位</th>{}</tr></thead>",
                        format_html_join("", "<th>{}月</th>", ((m,) for m in months)))
-    body = format_html_join("", "<tr data-unit=\"{}\"><th class=\"text-start text-nowrap fw-normal\">{}</th>{}</tr>", (
-        (row["unit_id"], row["unit"],
-         format_html_join("", HEAT_CELL,
-                          ((state, unit_month_url(plan, row["code"], m) if plan else "#", row["unit"], m, label,
-                            row["unit"], m, label) for m, state, label in row["cells"])))
-        for row in heat))
-    return head + format_html("<tbody>{}</tbody>", body)
+    urls = _unit_month_urls(plan, [row["code"] for row in heat], months) if plan else {}
+    rows = []
+    for row in heat:
+        unit = escape(row["unit"])
+        cells = "".join(
+            HEAT_CELL.format(escape(state), escape(urls.get((row["code"], m), "#")), unit, m, escape(label),
+                             unit, m, escape(label))
+            for m, state, label in row["cells"])
+        rows.append(f"<tr data-unit=\"{escape(row['unit_id'])}\"><th class=\"text-start text-nowrap fw-normal\">"
+                    f"{unit}</th>{cells}</tr>")
+    return head + mark_safe(f"<tbody>{''.join(rows)}</tbody>")  # noqa: S308 - every value escaped above
 
 
 def _ranking_html(ranking) -> str:
@@ -113,14 +81,19 @@ def _ranking_html(ranking) -> str:
 
 def compute(plan, as_of: dt.date) -> dict:
     ensure_periods(plan)  # idempotent; the heatmap needs the year's periods
-    statuses = engine.indicator_statuses(plan, as_of)
-    task_statuses = engine.task_statuses(plan, as_of)
+    # Each read once and handed on (the engine's functions read them themselves when called alone).
+    frame = engine.period_frame(plan, as_of)
+    latest = engine._latest_task_rows(plan, frame)
+    statuses = engine.indicator_statuses(plan, as_of, frame=frame)
+    task_statuses = engine.task_statuses(plan, as_of, frame=frame, latest=latest, with_reports=False)
     tp = engine.time_progress(plan, as_of)
-    cells = engine.completeness(plan, as_of)
-    ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells)
+    cells = engine.completeness(plan, as_of, frame=frame)
     units = engine.plan_units(plan)
+    ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells, units=units, frame=frame,
+                                   latest=latest)
     leads = engine._lead_units(plan)
-    red = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=task_statuses)
+    red = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=task_statuses,
+                                  leads=leads)
     months = sorted({m for (_u, m) in cells})
     indicators = [{
         "pk": s.indicator.pk, "code": s.indicator.code, "name": s.indicator.name,
@@ -152,9 +125,4 @@ def compute(plan, as_of: dt.date) -> dict:
 
 
 def dashboard_data(plan, as_of: dt.date) -> dict:
-    key = f"supervision:dashboard:v2:{plan.pk}:{as_of.isoformat()}:{data_version()}"
-    data = cache.get(key)
-    if data is None:
-        data = compute(plan, as_of)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    return cached(f"supervision:dashboard:v3:{plan.pk}:{as_of.isoformat()}", lambda: compute(plan, as_of), plan=plan)

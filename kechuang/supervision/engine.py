@@ -212,12 +212,13 @@ def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
     return set(qs.values_list("indicator_id", "period_id").distinct())
 
 
-def indicator_statuses(plan, as_of: dt.date, unit=None) -> list[IndicatorStatus]:
-    """The status of every indicator of the plan (or of those a unit owns or shares) on ``as_of``."""
+def indicator_statuses(plan, as_of: dt.date, unit=None, frame: PeriodFrame | None = None) -> list[IndicatorStatus]:
+    """The status of every indicator of the plan (or of those a unit owns or shares) on ``as_of``
+    (``frame``: the plan's ``period_frame`` on ``as_of`` when the caller already has it)."""
     indicators, shares = _indicator_scope(plan, unit)
     tp = time_progress(plan, as_of)
     resolved = resolve_many(indicators, as_of, unit)
-    frame = period_frame(plan, as_of)
+    frame = period_frame(plan, as_of) if frame is None else frame
     submitted = _reported_submissions(plan, [frame.due, frame.current], unit)
     due_soon = _due_soon(plan, frame, as_of)
     out = []
@@ -303,6 +304,7 @@ def _latest_task_rows(plan, frame: PeriodFrame) -> dict[int, dict[int, tuple]]:
     qs = (
         TaskReport.objects.filter(plan=plan, status__in=_submitted_statuses(), period__year=plan.year,
                                   period__month__lte=frame.current.month)
+        .order_by()  # no default ordering: it would join the plan, task and unit for nothing
         .annotate(rn=Window(RowNumber(), partition_by=[F("task_id"), F("unit_id")],
                             order_by=[F("period__month").desc()]))
         .filter(rn=1)
@@ -333,18 +335,21 @@ def task_light(plan, gap: Decimal | None, overdue_milestones: int) -> str:
     return light
 
 
-def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
+def task_statuses(plan, as_of: dt.date, frame: PeriodFrame | None = None,
+                  latest: dict | None = None, with_reports: bool = True) -> list[TaskStatus]:
     """Lights of the plan's tasks from their units' latest submitted or approved reports and their
     overdue milestones (``task_light``). A task's percent (mean of its units' latest percents) is
     compared with the 序时进度 at the end of the latest month already reported on (the current
     period): a September report is not due on 30 September, so the task is measured against
-    August's 8/12, not against 9/12 with August's figures."""
+    August's 8/12, not against 9/12 with August's figures. ``frame`` and ``latest`` (``period_frame`` and
+    ``_latest_task_rows``) may be passed by a caller that already read them; ``with_reports=False`` leaves
+    ``TaskStatus.reports`` empty for a caller that shows only the lights (same lights, one query less)."""
     tp = time_progress(plan, as_of)
-    frame = period_frame(plan, as_of)
+    frame = period_frame(plan, as_of) if frame is None else frame
     reference = time_progress(plan, frame.current.end) if frame.current is not None else tp
     tasks = list(plan.tasks.order_by("seq"))
-    latest = _latest_task_rows(plan, frame)
-    report_ids = [row[0] for units in latest.values() for row in units.values()]
+    latest = _latest_task_rows(plan, frame) if latest is None else latest
+    report_ids = [row[0] for units in latest.values() for row in units.values()] if with_reports else []
     by_pk = {r.pk: r for r in TaskReport.objects.filter(pk__in=report_ids).select_related("unit", "period")}
     overdue = defaultdict(list)
     for ms in Milestone.objects.filter(task__plan=plan).filter(Milestone.overdue_q(as_of)).select_related("unit"):
@@ -352,8 +357,9 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
     due_soon = _due_soon(plan, frame, as_of)
     out = []
     for task in tasks:
-        reports = sorted((by_pk[row[0]] for row in latest.get(task.pk, {}).values()), key=lambda r: r.unit.path)
-        percents = [r.percent_complete for r in reports if r.percent_complete is not None]
+        rows = list(latest.get(task.pk, {}).values())  # (report id, period id, percent) per unit
+        reports = sorted((by_pk[row[0]] for row in rows), key=lambda r: r.unit.path) if with_reports else []
+        percents = [row[2] for row in rows if row[2] is not None]
         percent = sum(percents, Decimal(0)) / len(percents) if percents else None
         gap = None if percent is None else percent - reference * HUNDRED
         late_nodes = len(overdue[task.pk])
@@ -361,7 +367,7 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
         reason = ""
         if tp <= 0 or frame.current is None:
             light, reason = GREY, "尚无应报进展"
-        elif frame.due is not None and not any(r.period_id == frame.due.pk for r in reports):
+        elif frame.due is not None and not any(row[1] == frame.due.pk for row in rows):
             light, reason = RED, f"{frame.due.label}进展逾期未报{nodes}"
         elif percent is None:
             if late_nodes:
@@ -374,7 +380,7 @@ def task_statuses(plan, as_of: dt.date) -> list[TaskStatus]:
                 reason = f"落后序时进度{q1(-gap)}个百分点{nodes}"
             elif late_nodes:
                 reason = nodes.lstrip("，")
-            if due_soon and light == GREEN and not any(r.period_id == frame.current.pk for r in reports):
+            if due_soon and light == GREEN and not any(row[1] == frame.current.pk for row in rows):
                 light, reason = BLUE, f"{frame.current.label}进展将于{frame.current.due_on:%m月%d日}截止，尚未报送"
         out.append(TaskStatus(task, light, percent, reference * HUNDRED, overdue[task.pk], reports, gap, reason))
     return out
@@ -450,15 +456,17 @@ def plan_units(plan) -> list:
     )
 
 
-def completeness(plan, as_of: dt.date) -> dict[tuple[int, int], str]:
+def completeness(plan, as_of: dt.date, frame: PeriodFrame | None = None) -> dict[tuple[int, int], str]:
     """{(unit_id, month): on_time|late|missing|pending} for every unit that owes reports and every
     month whose period has ended, from the reporting service's batch ``status_matrix`` (constant
     number of queries). Before its deadline a month not yet submitted is "pending"; after it, a
     started-but-unsubmitted month ("draft") counts as missing."""
-    periods = [p for p in Period.objects.filter(plan=plan, year=plan.year).order_by("month") if p.end < as_of]
+    every = frame.periods if frame is not None else Period.objects.filter(plan=plan, year=plan.year).order_by("month")
+    periods = [p for p in every if p.pk is not None and p.end < as_of]
+    by_pk = {p.pk: p for p in periods}
     out = {}
     for (period_id, unit_id), state in status_matrix(plan, periods, as_of).items():
-        period = next(p for p in periods if p.pk == period_id)
+        period = by_pk[period_id]
         if state in (ON_TIME, LATE):
             out[(unit_id, period.month)] = state
         else:
@@ -479,16 +487,18 @@ class UnitRank:
 
 
 def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None = None,
-                  cells: dict | None = None) -> list[UnitRank]:
+                  cells: dict | None = None, units: list | None = None, frame: PeriodFrame | None = None,
+                  latest: dict | None = None) -> list[UnitRank]:
     """Units ranked by score = 50% timeliness rate + 50% completion rate (both 0..100); ties share a
     rank (1, 1, 3). Completion: the unit's own latest task percent against 序时进度 and its owned
-    indicators' completion against what is expected, each capped at 100%."""
-    units = plan_units(plan)
+    indicators' completion against what is expected, each capped at 100%. The optional arguments are
+    what the caller already read (``plan_units``, ``period_frame``, ``_latest_task_rows``)."""
+    units = plan_units(plan) if units is None else units
     cells = completeness(plan, as_of) if cells is None else cells
     statuses = indicator_statuses(plan, as_of) if statuses is None else statuses
     tp = time_progress(plan, as_of)
-    frame = period_frame(plan, as_of)
-    latest = _latest_task_rows(plan, frame)
+    frame = period_frame(plan, as_of) if frame is None else frame
+    latest = _latest_task_rows(plan, frame) if latest is None else latest
 
     unit_tasks = defaultdict(set)
     for unit_id, task_id in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", "task_id"):
@@ -558,11 +568,12 @@ def _lead_units(plan) -> dict[int, list]:
     return out
 
 
-def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None, tasks=None) -> list[SupervisedItem]:
+def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None, tasks=None,
+                     leads=None) -> list[SupervisedItem]:
     """Indicators, tasks and meeting decisions whose light is in ``lights``, worst first."""
     indicators = indicator_statuses(plan, as_of) if indicators is None else indicators
     tasks = task_statuses(plan, as_of) if tasks is None else tasks
-    leads = _lead_units(plan)
+    leads = _lead_units(plan) if leads is None else leads
     items = []
     for st in indicators:
         if st.light in lights:

@@ -225,7 +225,7 @@ def _units_text(item) -> str:
 def red_rows(plan, as_of: dt.date) -> list[dict]:
     """The red items (``engine.red_items``: indicators, tasks, overdue meeting decisions, in that order) as
     plain rows, cached under the data fingerprint: the home page and the badges of every page share them."""
-    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan)}"  # the plan's own rows, as its dashboard
     rows = cache.get(key)
     if rows is None:
         rows = [{"kind": it.kind, "pk": it.obj.pk, "name": _item_name(it), "url": _item_url(it, as_of),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kechuang.core.fingerprint import cached
 from kechuang.org.models import Unit
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
@@ -14,7 +15,12 @@ def burden_by_unit(plan, period, *, check_system: bool = True) -> dict[int, dict
     """The burden meter for every unit at once (the office's view), with a constant number of queries
     plus one resolution per indicator the system may know: same figures as ``Workspace.burden``.
     ``check_system=False`` trusts the declared source (computed/statistical = system) instead of
-    resolving each figure, for a fast overview."""
+    resolving each figure, for a fast overview. Cached under the data fingerprint."""
+    return cached(f"reporting:burden:v1:{plan.pk}:{period.pk}:{int(check_system)}",
+                  lambda: _burden_by_unit(plan, period, check_system=check_system), plan=plan)
+
+
+def _burden_by_unit(plan, period, *, check_system: bool) -> dict[int, dict]:
     tasks: dict[int, set[int]] = {}
     for task_id, unit_id in TaskUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
         tasks.setdefault(unit_id, set()).add(task_id)

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from kechuang.core.fingerprint import cached
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
 
@@ -38,40 +39,46 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
+def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[tuple[int, int], tuple]]:
+    """(rows owed per unit, {(period id, unit id): (rows, rows first submitted by ``as_of``, last such
+    submission)}) over every period of the plan: two grouped queries, cached under the data fingerprint
+    (the completeness page, the dashboard heatmap and the timeliness rates share them)."""
+    def compute():
+        cutoff = _end_of(as_of)
+        agg: dict[tuple[int, int], tuple] = {}
+        for qs in (TaskReport.objects.filter(plan=plan),
+                   IndicatorValue.objects.filter(plan=plan, indicator__source=ValueSource.REPORTED)):
+            # order_by(): no default ordering, so no joins the grouping does not need.
+            for period_id, unit_id, n, done, last in qs.order_by().values("period_id", "unit_id").annotate(
+                n=Count("pk"), done=Count("pk", filter=Q(first_submitted_at__lte=cutoff)),
+                last=Max("first_submitted_at", filter=Q(first_submitted_at__lte=cutoff)),
+            ).values_list("period_id", "unit_id", "n", "done", "last"):
+                old_n, old_done, old_last = agg.get((period_id, unit_id), (0, 0, None))
+                if old_last is not None and (last is None or old_last > last):
+                    last = old_last
+                agg[(period_id, unit_id)] = (old_n + n, old_done + done, last)
+        return expected_items(plan), agg
+
+    return cached(f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}", compute, plan=plan)
+
+
 def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
-    """(period id, unit id) → on_time | late | missing | draft, with a constant number of queries.
+    """(period id, unit id) → on_time | late | missing | draft, with a constant number of queries
+    (none when the plan's submission counts are cached for this date and data).
 
     A unit's month is submitted when every row it owes has been submitted at least once by ``as_of``;
     on time when the last of those first submissions fell on or before the due date. ``draft`` means
     started but not (fully) submitted; ``missing`` means nothing at all.
     """
-    periods = list(periods)
-    expected = expected_items(plan)
-    cutoff = _end_of(as_of)
-    period_ids = [p.pk for p in periods]
-    agg: dict[tuple[int, int], dict] = {}
-
-    def collect(qs):
-        for row in qs.values("period_id", "unit_id").annotate(
-            n=Count("pk"), done=Count("pk", filter=Q(first_submitted_at__lte=cutoff)),
-            last=Max("first_submitted_at", filter=Q(first_submitted_at__lte=cutoff)),
-        ):
-            slot = agg.setdefault((row["period_id"], row["unit_id"]), {"n": 0, "done": 0, "last": None})
-            slot["n"] += row["n"]
-            slot["done"] += row["done"]
-            if row["last"] and (slot["last"] is None or row["last"] > slot["last"]):
-                slot["last"] = row["last"]
-
-    collect(TaskReport.objects.filter(plan=plan, period_id__in=period_ids))
-    collect(IndicatorValue.objects.filter(plan=plan, period_id__in=period_ids, indicator__source=ValueSource.REPORTED))
+    expected, agg = _submission_aggregates(plan, as_of)
     result = {}
     for period in periods:
         for unit_id, owed in expected.items():
-            slot = agg.get((period.pk, unit_id))
-            if not slot or slot["n"] == 0:
+            n, done, last = agg.get((period.pk, unit_id), (0, 0, None))
+            if n == 0:
                 result[(period.pk, unit_id)] = "missing"
-            elif slot["done"] >= owed and slot["last"] is not None:
-                late = timezone.localtime(slot["last"]).date() > period.due_on
+            elif done >= owed and last is not None:
+                late = timezone.localtime(last).date() > period.due_on
                 result[(period.pk, unit_id)] = "late" if late else "on_time"
             else:
                 result[(period.pk, unit_id)] = "draft"
@@ -117,8 +124,9 @@ def timeliness(plan, year: int, through_month: int, as_of: dt.date | None = None
         if p.due_on < as_of
     ]
     matrix = status_matrix(plan, periods, as_of)
+    expected, _agg = _submission_aggregates(plan, as_of)
     out: dict[int, dict] = {}
-    for unit_id in expected_items(plan):
+    for unit_id in expected:
         counts = {s: 0 for s in UNIT_STATUSES}
         for p in periods:
             counts[matrix[(p.pk, unit_id)]] += 1

@@ -30,8 +30,10 @@ def period_dates(plan, year: int, month: int) -> tuple[dt.date, dt.date]:
 
 def ensure_periods(plan) -> list[Period]:
     """Create the plan year's 12 monthly periods (idempotent); returns them in order."""
+    existing = {(p.year, p.month): p for p in Period.objects.filter(plan=plan, year=plan.year)}
+    if len(existing) == 12:
+        return [existing[(plan.year, m)] for m in range(1, 13)]  # the usual case: no write transaction
     with transaction.atomic():
-        existing = {(p.year, p.month): p for p in Period.objects.filter(plan=plan, year=plan.year)}
         for month in range(1, 13):
             if (plan.year, month) not in existing:
                 opens_on, due_on = period_dates(plan, plan.year, month)

@@ -192,7 +192,9 @@ def workspace(plan, unit, period, *, with_system: bool = True) -> Workspace:
     """The unit's month: its tasks (as lead or responsible) and the indicators it answers for, with the
     existing rows or unsaved rows pre-filled from last month; computed and statistical indicators show
     the system's figure read-only (a unit never types a figure the system has)."""
-    reports = {r.task_id: r for r in TaskReport.objects.filter(plan=plan, unit=unit, period=period)}
+    # The evidence lists of every card in one query (the page shows each report's files).
+    reports = {r.task_id: r for r in TaskReport.objects.filter(plan=plan, unit=unit, period=period)
+               .prefetch_related("evidence")}
     values = {
         v.indicator_id: v for v in IndicatorValue.objects.filter(plan=plan, unit=unit, period=period)
     }
