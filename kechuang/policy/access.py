@@ -1,4 +1,7 @@
 from kechuang.core.access import PLAN_READERS, Route
+from kechuang.policy.models import CultivationEntry
+from kechuang.registry.models import Enterprise
+from kechuang.registry.validators import make_uscc
 
 from .tables import TABLES
 
@@ -8,9 +11,6 @@ READ_TOWN_B = {"office", "leader", "lead", "dept", "talent", "town_b"}
 
 
 def _enterprise(ctx, persona):
-    from kechuang.registry.models import Enterprise
-    from kechuang.registry.validators import make_uscc
-
     unit = ctx.users[persona].unit
     code = make_uscc(f"91421381MA9{unit.pk:06d}"[:17])
     ent, _ = Enterprise.objects.get_or_create(uscc=code, defaults={"name": f"访问测试企业{unit.pk}", "town": unit})
@@ -18,8 +18,6 @@ def _enterprise(ctx, persona):
 
 
 def _entry(ctx, persona):
-    from kechuang.policy.models import CultivationEntry
-
     entry, _ = CultivationEntry.objects.get_or_create(enterprise=_enterprise(ctx, persona), year=2022)
     return entry
 

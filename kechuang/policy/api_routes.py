@@ -12,6 +12,7 @@ from kechuang.registry.models import Enterprise
 from . import services, tables
 from .engine import supported_years
 from .engine.base import Evaluation
+from .engine.base import _plain as engine_plain
 from .views import default_year_for
 
 PREFIX = "/policy"
@@ -62,9 +63,7 @@ class TableOut(Schema):
 
 
 def _plain(v):
-    from kechuang.policy.engine.base import _plain as plain
-
-    return plain(v)
+    return engine_plain(v)
 
 
 def _rule(ev: Evaluation) -> dict:

@@ -11,14 +11,13 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel, VersionedModel
 from kechuang.core.scoping import ScopedManager
+from kechuang.registry.models import Enterprise
 
 from .choices import Stage
 
 
 def enterprise_scope(user, action, prefix: str = "enterprise"):
     """Rows follow their enterprise's scope (registry.Enterprise.scope_rule)."""
-    from kechuang.registry.models import Enterprise
-
     decision = Enterprise.scope_rule(user, action)
     if isinstance(decision, Q):
         return Q(**{f"{prefix}__in": Enterprise.objects.filter(decision).values("pk")})

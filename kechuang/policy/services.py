@@ -17,6 +17,8 @@ from django.db.models import Max, Prefetch
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.scoping import CHANGE, restrict
+from kechuang.plans.choices import PlanStatus
+from kechuang.plans.models import Plan
 from kechuang.registry.models import (
     AchievementTransfer,
     CertificateStatus,
@@ -104,9 +106,6 @@ def default_year(user=None) -> int:
 
 
 def active_plan_year() -> int | None:
-    from kechuang.plans.choices import PlanStatus
-    from kechuang.plans.models import Plan
-
     plan = Plan.objects.filter(status=PlanStatus.ACTIVE).order_by("-year").first()
     return plan.year if plan else None
 
