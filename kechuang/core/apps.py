@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CoreConfig(AppConfig):
@@ -8,7 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Lazy, as Django's app loading requires: apps.py is imported before any model; these import models.
-        from django.db.models.signals import post_delete, post_save
         from django_q.signals import post_spawn
 
         from . import checks, fingerprint  # noqa: F401 - checks: registers the deployment checks

@@ -29,13 +29,21 @@ class ChartFontMissing(RuntimeError):
     """No CJK font file on this machine: a chart would show empty boxes instead of Chinese."""
 
 
+def _matplotlib():
+    """matplotlib, imported on first use (the one lazy import here; see the module docstring)."""
+    import matplotlib.backends.backend_agg  # noqa: E401 - one lazy point
+    import matplotlib.figure
+    import matplotlib.font_manager
+
+    return matplotlib
+
+
 def cjk_font_path() -> str:
     """The CJK font file charts use, registered with matplotlib's font manager from the file itself
     (``addfont``) — never looked up in the font cache, which may have been built before the fonts
     were installed. The setting or environment variable ``KECHUANG_CHART_FONT`` names a file;
     otherwise the first of ``CJK_FONT_FILES`` found. Raises ``ChartFontMissing`` when none is."""
-    from matplotlib import font_manager  # lazy: see the module docstring
-
+    font_manager = _matplotlib().font_manager
     wanted = getattr(settings, "KECHUANG_CHART_FONT", None) or os.environ.get("KECHUANG_CHART_FONT")
     found = wanted if wanted and Path(wanted).exists() else None
     if found is None and "auto" in _registered and Path(_registered["auto"]).exists():
@@ -64,8 +72,7 @@ def _chart_context():
     """matplotlib settings for drawing one chart: the registered CJK font for every text element.
     A glyph missing from the font (matplotlib's "Glyph … missing from font(s)" warning, drawn as an
     empty box) raises ``ChartFontMissing`` instead of passing silently."""
-    import matplotlib  # lazy: see the module docstring
-
+    matplotlib = _matplotlib()
     cjk_font_path()
     with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(
             {"font.family": [_registered["name"]], "axes.unicode_minus": False}):
@@ -94,11 +101,10 @@ def indicator_chart(indicators: list[dict]) -> bytes | None:
         return None
     if len(rows) > CHART_ROWS:
         rows = sorted(rows, key=lambda r: Decimal(r["gap_points"] or 0))[:CHART_ROWS]
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: see the module docstring
-    from matplotlib.figure import Figure  # lazy: see the module docstring
+    mpl = _matplotlib()
     with _chart_context():
-        fig = Figure(figsize=(6.2, 3.4), dpi=160)  # 150 × 82 mm in the document: under half a page
-        FigureCanvasAgg(fig)
+        fig = mpl.figure.Figure(figsize=(6.2, 3.4), dpi=160)  # 150 × 82 mm in the document: under half a page
+        mpl.backends.backend_agg.FigureCanvasAgg(fig)
         ax = fig.add_subplot(111)
         names_ = [r["name"] if len(r["name"]) <= 14 else r["name"][:13] + "…" for r in rows][::-1]
         values = [min(float(r["completion_pct"]), 150.0) for r in rows][::-1]

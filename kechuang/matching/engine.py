@@ -311,8 +311,6 @@ def request_rebuild(kind: str, *, on_commit: bool = True) -> None:
 
 def forget_rebuild_requests() -> None:
     """Let the next change or search ask for a rebuild again (see jobs.recover_interrupted_jobs)."""
-    from kechuang.core.models import SystemFlag
-
     for kind in _models():
         SystemFlag.set(f"{_flag(kind)}.requested", "")
 
