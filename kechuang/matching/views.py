@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.concurrency import ConflictError
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.core.xlsx import Sheet
 from kechuang.policy.exports import xlsx_response
 from kechuang.registry.models import Achievement, Demand, Expert
 
@@ -123,8 +124,8 @@ def docking_export(request):
                      "专家" if d.expert_id else "成果", str(target) if d.expert_id else target.title,
                      target.institution, d.get_status_display(), " ".join(d.matched_terms), d.outcome, d.amount,
                      d.concluded_on, d.created.strftime("%Y-%m-%d %H:%M")])
-    return xlsx_response(request, action="matching.export", filename="对接记录.xlsx", title="对接记录",
-                         headers=headers, rows=rows, detail={"status": status})
+    return xlsx_response(request, action="matching.export", filename="对接记录.xlsx",
+                         sheet=Sheet("对接记录", headers, rows), rows=len(rows), detail={"status": status})
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from kechuang.accounts.models import User
 from kechuang.core.models import SystemFlag
+from kechuang.core.predicates import is_office
 from kechuang.plans.models import Plan
 from kechuang.registry.models import Demand, Enterprise
 from kechuang.reporting.choices import SubmissionStatus
@@ -43,7 +44,7 @@ def test_benchdata_builds_each_county_as_its_own_plan_with_a_year_of_reports_and
     office = User.objects.get(username="scale-002-office")
     reporter = User.objects.get(username=f"scale-002-r{REPORTERS_PER_PLAN - 1:02d}")
     assert office.check_password(BENCH_PASSWORD) and reporter.check_password(BENCH_PASSWORD)
-    assert office.is_office and office.unit == second.office_unit
+    assert is_office(office) and office.unit == second.office_unit
     assert reporter.unit.code == f"scale-002-u{REPORTERS_PER_PLAN - 1:03d}"
     december = IndicatorValue.objects.filter(plan=second, unit=reporter.unit, period__month=12)
     assert december.exists() and set(december.values_list("status", flat=True)) == {SubmissionStatus.DRAFT}
