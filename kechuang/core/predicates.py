@@ -61,6 +61,12 @@ def is_pii_viewer(user) -> bool:
 
 
 @rules.predicate
+def reads_directory(user) -> bool:
+    """Everyone who works in the platform (not the auditor alone): reads the unit directory."""
+    return _holds(user, Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER, Role.SYSADMIN, Role.SECADMIN)
+
+
+@rules.predicate
 def has_unit(user) -> bool:
     return bool(getattr(user, "unit_id", None))
 

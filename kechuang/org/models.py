@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import TimeStampedModel
-from kechuang.core.predicates import is_office, is_sysadmin
-from kechuang.core.roles import Role
+from kechuang.core.predicates import is_office, is_sysadmin, reads_directory
 from kechuang.core.scoping import CHANGE, ScopedManager
 
 
@@ -57,7 +56,7 @@ class Unit(TimeStampedModel):
         # administrator change it.
         if action == CHANGE:
             return is_office(user) or is_sysadmin(user)
-        return user.has_role(Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER, Role.SYSADMIN, Role.SECADMIN)
+        return reads_directory(user)
 
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
