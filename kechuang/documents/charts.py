@@ -30,8 +30,8 @@ class ChartFontMissing(RuntimeError):
 
 
 def _matplotlib():
-    """matplotlib, imported on first use (the one lazy import here; see the module docstring)."""
-    import matplotlib.backends.backend_agg  # noqa: E401 - one lazy point
+    """matplotlib, imported on first use: the one lazy import point here (see the module docstring)."""
+    import matplotlib.backends.backend_agg
     import matplotlib.figure
     import matplotlib.font_manager
 
