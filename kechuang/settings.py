@@ -181,6 +181,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kechuang.accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -254,7 +255,9 @@ KECHUANG_API_TOKEN_DAYS = env_int("KECHUANG_API_TOKEN_DAYS", 90)
 KECHUANG_API_DOCS_PUBLIC = env_bool("KECHUANG_API_DOCS_PUBLIC", False)
 # A password reset link issued by the system administrator is valid this long (one use).
 PASSWORD_RESET_TIMEOUT = env_int("KECHUANG_PASSWORD_RESET_SECONDS", 24 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Requests renew the idle timer through accounts.middleware.IdleSessionMiddleware, which writes the session at most
+# once in this many seconds (not SESSION_SAVE_EVERY_REQUEST: a database write per page view).
+KECHUANG_SESSION_RENEW_SECONDS = env_int("KECHUANG_SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -1,8 +1,12 @@
 """The audit log: logins, failures, lockout; append-only at the model and database level."""
 
+import datetime as dt
+import time
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from kechuang.audit.models import AuditEvent
 from kechuang.core.testing import PASSWORD
@@ -63,7 +67,26 @@ def test_the_auditor_filters_the_log_and_others_cannot_read_it(client_for, perso
 
 
 @pytest.mark.django_db
-def test_sessions_expire_after_thirty_idle_minutes():
+def test_sessions_expire_after_thirty_idle_minutes_and_requests_renew_them_at_most_once_a_minute(client_for,
+                                                                                                 personas):
     from django.conf import settings
+    from django.contrib.sessions.models import Session
 
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 1800 and not settings.SESSION_SAVE_EVERY_REQUEST
+    client = client_for("office")
+    client.get("/")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session = client.session
+    session["_kc_renewed"] = int(time.time())  # renewed just now: the next page writes nothing
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(seconds=1000))
+    stored = Session.objects.get(session_key=key).expire_date
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date == stored
+    session = client.session
+    session["_kc_renewed"] = int(time.time()) - settings.KECHUANG_SESSION_RENEW_SECONDS  # a minute ago
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(seconds=1000))
+    client.get("/")
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > timezone.now() + dt.timedelta(seconds=1790)
