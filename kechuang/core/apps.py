@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class CoreConfig(AppConfig):
@@ -21,3 +21,6 @@ class CoreConfig(AppConfig):
         # that memo.
         post_save.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-save")
         post_delete.connect(fingerprint.forget, dispatch_uid="kechuang-fingerprint-delete")
+        # The fingerprint's change triggers, on every source table, (re)made after each migrate (once: the
+        # signal is sent per app, the triggers cover all of them).
+        post_migrate.connect(fingerprint.install_triggers, sender=self, dispatch_uid="kechuang-fingerprint-triggers")

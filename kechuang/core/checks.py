@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+from . import fingerprint
 
 
 @register(Tags.caches, Tags.database, deploy=True)
@@ -41,3 +44,18 @@ def runtime_settings(app_configs, **kwargs):
             problems.append(Error("KECHUANG_REDIS_URL 已设置，但 Redis 无法连接", hint="检查 Redis 服务与地址",
                                   id="kechuang.E104"))
     return problems
+
+
+@register(Tags.database, deploy=True)
+def fingerprint_triggers(app_configs, **kwargs):
+    """Cached figures follow the data through the fingerprint's triggers; a database restored from elsewhere or
+    edited by hand may lack them, and then the figures would not follow a change for up to ten minutes."""
+    try:
+        missing = fingerprint.expected_triggers() - fingerprint.trigger_names()
+    except DatabaseError:  # no tables yet: migrate makes them, and the triggers with them
+        return []
+    if not missing:
+        return []
+    return [Error(f"数据指纹触发器缺失 {len(missing)} 个（如 {sorted(missing)[0]}），"
+                  "看板等缓存数据不会随数据变化及时更新",
+                  hint="运行 manage.py migrate（迁移后自动重建触发器）", id="kechuang.E105")]

@@ -1,8 +1,19 @@
-"""The data fingerprint: one query that changes whenever a row the figures read changes.
+"""The data fingerprint: one cheap read that changes whenever a row the figures read changes.
 
 Derived figures (the dashboard, the completeness matrix, badges) are cached under keys that end in
-``data_version()``: the (row count, last change) of every table of the source apps, hashed. Any approval,
-new value, registry edit or plan change gives a new fingerprint, so the next request recomputes.
+``data_version()``. Database triggers on every table of the source apps (installed after each ``migrate``,
+``install_triggers``) record each change, whatever wrote it: the ORM, ``bulk_create``, a queryset ``update``,
+COPY or raw SQL. Rows that belong to a plan (reports, values, tasks, periods…) are recorded under that plan,
+other rows (registries, units, the plans themselves) under scope 0; a plan's fingerprint reads its own scope and
+scope 0, so another county's reports leave its cached figures alone.
+- SQLite (one writer at a time): a row trigger adds one to the scope's counter in ``kechuang_datastamp``.
+- PostgreSQL (many writers): a statement trigger appends one row per changed scope to ``kechuang_datachange``;
+  appending takes no lock another writer waits on (a shared counter row would serialise writers and could
+  deadlock two transactions writing two tables in opposite orders). The fingerprint is the count and the
+  id range of the scopes' rows, so a commit in any order changes it; ``compact()`` (the daily tick) keeps the
+  log short.
+The change is recorded in the writing transaction: a reader sees the new fingerprint exactly when it sees the
+new rows, and it reads the fingerprint before the figures, so no figures are ever cached under a newer key.
 
 Within one GET/HEAD request (``RequestMemoMiddleware``) the fingerprint is read once and reused (several cached
 parts of a page share it); a write (``post_save``/``post_delete``) drops that memo, the end of the request closes
@@ -12,23 +23,18 @@ it, and outside a request nothing is memoised.
 from __future__ import annotations
 
 import hashlib
-import time
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import CharField, Count, IntegerField, Max, Value
-from django.db.models.functions import Cast
 
 # Apps whose rows feed the figures (plan and targets, reports, statistics, registries, supervision).
 SOURCE_APPS = ("plans", "org", "reporting", "metrics", "registry", "supervision")
 CACHE_SECONDS = 600
-
-# The SQL of the fingerprint query per (database alias, plan-scoped or not), built once per process (the models do
-# not change); a scoped query has this marker where the plan's id goes.
-_VERSION_SQL: dict[tuple, tuple] = {}
-_PLAN_MARKER = -7_310_001
+STAMP_TABLE = "kechuang_datastamp"  # SQLite: (scope, n)
+CHANGE_TABLE = "kechuang_datachange"  # PostgreSQL: (id, scope), appended
+TRIGGER_PREFIX = "kc_dv_"
 # What the GET request being served has read (fingerprints, flags); None outside a request.
 _REQUEST_MEMO: ContextVar[dict | None] = ContextVar("kechuang_fingerprint_memo", default=None)
 
@@ -43,41 +49,119 @@ def _source_models():
         for model in config.get_models():
             if model._meta.model_name.startswith("historical") or model._meta.proxy:
                 continue
-            names = {f.name for f in model._meta.concrete_fields}
-            stamp = next((n for n in ("last_updated", "entered_at", "time", "updated") if n in names), None)
-            found.append((model, stamp, _plan_path(model)))
+            found.append((model, _plan_path(model)))
     return found
 
 
-def _plan_path(model) -> str | None:
-    """The lookup from a row to its plan ("plan_id", "task__plan_id"…) through a required foreign key, or None
-    for rows that belong to no plan (registries, units, the plans themselves)."""
+def _plan_path(model) -> tuple | None:
+    """How a row reaches its plan: ``(plan column,)`` for a row with a plan, ``(fk column, parent table, parent
+    key column, parent's plan column)`` through a required foreign key, or None for rows of no plan
+    (registries, units, the plans themselves)."""
     fields = {f.name: f for f in model._meta.concrete_fields}
     plan = fields.get("plan")
     if plan is not None and plan.is_relation and plan.related_model._meta.label == "plans.Plan":
-        return "plan_id"
-    for name, f in fields.items():
+        return (plan.column,)
+    for f in fields.values():
         if not f.is_relation or f.null or f.related_model is None:
             continue
         target = {g.name: g for g in f.related_model._meta.concrete_fields}.get("plan")
         if target is not None and not target.null and target.related_model._meta.label == "plans.Plan":
-            return f"{name}__plan_id"
+            parent = f.related_model._meta
+            return (f.column, parent.db_table, f.target_field.column, target.column)
     return None
 
 
-def _version_query(plan_id: int | None = None):
-    """The fingerprint query; with ``plan_id``, rows that belong to a plan count only for that plan (the
-    plan's own figures do not change when another county's reports do)."""
-    parts = []
-    for i, (model, stamp, path) in enumerate(_source_models()):
-        qs = model._default_manager.order_by()
-        if plan_id is not None and path is not None:
-            qs = qs.filter(**{path: plan_id})
-        qs = qs.annotate(k=Value(i, output_field=IntegerField())).values("k")
-        last = Cast(Max(stamp), CharField()) if stamp else Value("", output_field=CharField())
-        qs = qs.annotate(n=Count("pk"), m=last).values_list("k", "n", "m")
-        parts.append(qs)
-    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+def _scope_sql(path, row: str, qn) -> str:
+    """SQL for the scope of ``row`` (a trigger's NEW/OLD or a transition table alias)."""
+    if path is None:
+        return "0"
+    if len(path) == 1:
+        return f"COALESCE({row}.{qn(path[0])}, 0)"
+    column, table, key, plan = path
+    return f"COALESCE((SELECT p.{qn(plan)} FROM {qn(table)} p WHERE p.{qn(key)} = {row}.{qn(column)}), 0)"
+
+
+def trigger_names(using: str = "default") -> set[str]:
+    """The fingerprint triggers present in the database (a deployment check compares them with the tables)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", [TRIGGER_PREFIX + "%"])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                           [TRIGGER_PREFIX + "%"])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def expected_triggers(using: str = "default") -> set[str]:
+    events = ("ins", "upd", "del", "trunc") if connections[using].vendor == "postgresql" else ("ins", "upd", "del")
+    return {f"{TRIGGER_PREFIX}{model._meta.db_table}_{e}"[:63] for model, _path in _source_models() for e in events}
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """(Re)create the change table and a trigger set on every source table: run after each ``migrate``
+    (``post_migrate``), so a new model is covered by its own migration run."""
+    connection = connections[using]
+    statements = _pg_triggers(connection) if connection.vendor == "postgresql" else _sqlite_triggers(connection)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _sqlite_triggers(connection) -> list[str]:
+    qn = connection.ops.quote_name
+    out = [f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (scope integer NOT NULL PRIMARY KEY, n integer NOT NULL)"]
+    bump = f"INSERT INTO {STAMP_TABLE} (scope, n) SELECT s, 1 FROM ({{}}) WHERE true " \
+           "ON CONFLICT (scope) DO UPDATE SET n = n + 1;"
+    for model, path in _source_models():
+        table = model._meta.db_table
+        new, old = _scope_sql(path, "NEW", qn), _scope_sql(path, "OLD", qn)
+        for event, rows in (("ins", f"SELECT {new} AS s"), ("del", f"SELECT {old} AS s"),
+                            ("upd", f"SELECT {new} AS s UNION SELECT {old}")):
+            name = f"{TRIGGER_PREFIX}{table}_{event}"[:63]
+            verb = {"ins": "INSERT", "del": "DELETE", "upd": "UPDATE"}[event]
+            out.append(f"DROP TRIGGER IF EXISTS {qn(name)}")
+            out.append(f"CREATE TRIGGER {qn(name)} AFTER {verb} ON {qn(table)} FOR EACH ROW BEGIN "
+                       + bump.format(rows) + " END")
+    return out
+
+
+def _pg_triggers(connection) -> list[str]:
+    qn = connection.ops.quote_name
+    out = [f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (id bigserial PRIMARY KEY, scope integer NOT NULL)",
+           f"CREATE INDEX IF NOT EXISTS {CHANGE_TABLE}_scope ON {CHANGE_TABLE} (scope, id)"]
+    log = f"INSERT INTO {CHANGE_TABLE} (scope) SELECT DISTINCT s FROM ({{}}) x(s);"
+    for model, path in _source_models():
+        table = model._meta.db_table
+        function = qn(f"{TRIGGER_PREFIX}{table}"[:63])
+        new, old = _scope_sql(path, "n", qn), _scope_sql(path, "o", qn)
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP = 'INSERT' THEN {log.format(f'SELECT {new} FROM kc_new n')} "
+            f"ELSIF TG_OP = 'DELETE' THEN {log.format(f'SELECT {old} FROM kc_old o')} "
+            f"ELSIF TG_OP = 'UPDATE' THEN "
+            f"{log.format(f'SELECT {new} FROM kc_new n UNION ALL SELECT {old} FROM kc_old o')} "
+            f"ELSE INSERT INTO {CHANGE_TABLE} (scope) VALUES (0); END IF; RETURN NULL; END $$")
+        for event, clause in (("ins", "INSERT ON {t} REFERENCING NEW TABLE AS kc_new"),
+                              ("upd", "UPDATE ON {t} REFERENCING OLD TABLE AS kc_old NEW TABLE AS kc_new"),
+                              ("del", "DELETE ON {t} REFERENCING OLD TABLE AS kc_old"),
+                              ("trunc", "TRUNCATE ON {t}")):
+            name = qn(f"{TRIGGER_PREFIX}{table}_{event}"[:63])
+            out.append(f"CREATE OR REPLACE TRIGGER {name} AFTER {clause.format(t=qn(table))} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+    return out
+
+
+def compact(using: str = "default") -> int:
+    """Keep only the newest change row of each scope (PostgreSQL; the daily tick): the log stays short. The
+    fingerprints change once more, so cached figures are recomputed once."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {CHANGE_TABLE} "
+                       f"WHERE id NOT IN (SELECT max(id) FROM {CHANGE_TABLE} GROUP BY scope)")
+        return cursor.rowcount
 
 
 def request_memo(key, compute):
@@ -91,47 +175,24 @@ def request_memo(key, compute):
 
 
 def data_version(using: str = "default", plan=None) -> str:
-    """One query: (count, last change) of every source table, hashed; read once per GET request. With
-    ``plan``, the tables of plan-owned rows (reports, values, tasks, periods…) are read for that plan only:
-    the fingerprint of figures that are the plan's alone (its dashboard, its completeness matrix)."""
+    """The fingerprint of every source table, read once per GET request. With ``plan``, the plan-owned rows
+    (reports, values, tasks, periods…) count for that plan only, with every shared table: the fingerprint of
+    figures that are the plan's alone (its dashboard, its completeness matrix)."""
     plan_id = getattr(plan, "pk", plan)
     return request_memo(("data_version", using, plan_id), lambda: _read_version(using, plan_id))
 
 
 def _read_version(using: str, plan_id: int | None) -> str:
     connection = connections[using]
-    scoped = plan_id is not None
-    built = _VERSION_SQL.get((using, scoped))
-    if built is None:
-        # Built once: the plan's id is a parameter (a marker value replaced on each call).
-        built = _VERSION_SQL[(using, scoped)] = _version_query(_PLAN_MARKER if scoped else None).query.sql_with_params()
-    sql, params = built
-    if scoped:
-        built = sql, tuple(plan_id if p == _PLAN_MARKER else p for p in params)
+    where, params = ("WHERE scope IN (0, %s)", [int(plan_id)]) if plan_id is not None else ("", [])
     if connection.vendor == "postgresql":
-        rows = _fetch_prepared(connection, *built)
+        sql = f"SELECT count(*), max(id), min(id) FROM {CHANGE_TABLE} {where}"
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(*built)
-            rows = cursor.fetchall()
-    return hashlib.sha1(repr(sorted(tuple(str(v) for v in row) for row in rows)).encode()).hexdigest()
-
-
-def _fetch_prepared(connection, sql: str, params) -> list:
-    """Run the fingerprint query as a prepared statement of this PostgreSQL connection: planning its
-    union of every source table costs more than running it (tens of ms), so it is planned once per
-    connection (connections live ``CONN_MAX_AGE``), not once per request. Logged like any query."""
-    import psycopg  # PostgreSQL only: SQLite installations do not need the driver
-
-    text = connection.ops.compose_sql(sql, params)  # constant values inlined: nothing to bind
-    start = time.monotonic()
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(text, prepare=True)
+        sql = f"SELECT scope, n FROM {STAMP_TABLE} {where} ORDER BY scope"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - start:.3f}"})
-    return rows
+    return hashlib.sha1(repr(rows).encode()).hexdigest()
 
 
 def cached(key: str, compute, seconds: int = CACHE_SECONDS, plan=None):

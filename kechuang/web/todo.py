@@ -288,5 +288,6 @@ def remember(user, plan, as_of: dt.date, found: list[Section]) -> dict[str, int]
 
 
 def _badge_key(user, plan, as_of) -> str:
-    return f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{data_version()}"
+    # The plan's own rows and the shared tables: every count on 我的待办 is of this plan's work.
+    return f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan)}"
 

@@ -6,16 +6,25 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from kechuang.core.fingerprint import RequestMemoMiddleware, data_version
+from kechuang.core.checks import fingerprint_triggers
+from kechuang.core.fingerprint import (
+    CHANGE_TABLE,
+    RequestMemoMiddleware,
+    compact,
+    data_version,
+    expected_triggers,
+    trigger_names,
+)
 from kechuang.core.models import SystemFlag
 from kechuang.org.models import Unit, UnitKind
-from kechuang.plans.models import Plan
+from kechuang.plans.models import Plan, Task
+from kechuang.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
 
 def _fingerprint_queries(ctx):
-    return [q for q in ctx.captured_queries if "UNION ALL" in q["sql"]]
+    return [q for q in ctx.captured_queries if "kechuang_data" in q["sql"]]
 
 
 def _serve(method, view):
@@ -72,3 +81,50 @@ def test_a_plans_fingerprint_follows_its_own_rows_and_shared_tables_not_another_
     assert after != before
     Unit.objects.create(code="fp-town", name="指纹镇", kind=UnitKind.TOWN, parent=city)  # a shared table
     assert data_version(plan=mine) != after
+
+
+def test_writes_that_send_no_signal_still_change_the_fingerprint():
+    """bulk_create, a queryset update, raw SQL and a bulk delete: the triggers see what signals do not."""
+    city = Unit.objects.create(code="fp-bulk", name="批量市", kind=UnitKind.CITY)
+    plan = Plan.objects.create(code="fp-bulk", title="批量", year=2022, owner_unit=city)
+    seen = [data_version(plan=plan)]
+    Task.objects.bulk_create([Task(plan=plan, number="（1）", seq=1, title="批量任务")])
+    seen.append(data_version(plan=plan))
+    Task.objects.filter(plan=plan).update(title="改过的任务")
+    seen.append(data_version(plan=plan))
+    Enterprise.objects.bulk_create([Enterprise(uscc="91420981MA4F000X1Q", name="批量企业")])
+    seen.append(data_version(plan=plan))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Enterprise._meta.db_table} SET name = %s", ["原始语句改名"])
+    seen.append(data_version(plan=plan))
+    Task.objects.filter(plan=plan).delete()
+    seen.append(data_version(plan=plan))
+    assert len(set(seen)) == len(seen), seen
+
+
+def test_every_source_table_has_its_triggers_and_the_deploy_check_notices_a_missing_one():
+    assert expected_triggers() <= trigger_names()
+    assert fingerprint_triggers(None) == []
+    name = sorted(expected_triggers())[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER "{name}"' + (f' ON "{name[6:].rsplit("_", 1)[0]}"'
+                                                    if connection.vendor == "postgresql" else ""))
+    found = fingerprint_triggers(None)
+    assert [e.id for e in found] == ["kechuang.E105"] and name in found[0].msg
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the change log is PostgreSQL's")
+def test_compacting_the_change_log_leaves_one_row_per_scope_and_a_new_fingerprint():
+    city = Unit.objects.create(code="fp-log", name="日志市", kind=UnitKind.CITY)
+    plan = Plan.objects.create(code="fp-log", title="日志", year=2022, owner_unit=city)
+    for seq in range(1, 4):
+        plan.tasks.create(number=f"（{seq}）", seq=seq, title=f"任务{seq}")
+    before = data_version(plan=plan)
+    assert compact() > 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT scope, count(*) FROM {CHANGE_TABLE} GROUP BY scope HAVING count(*) > 1")
+        assert cursor.fetchall() == []
+    after = data_version(plan=plan)
+    assert after != before
+    plan.tasks.create(number="（4）", seq=4, title="任务4")
+    assert data_version(plan=plan) not in (before, after)

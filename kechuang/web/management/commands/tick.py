@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kechuang.core.fingerprint import compact
 from kechuang.core.jobs import recover_interrupted
 from kechuang.plans.choices import PlanStatus
 from kechuang.plans.models import Plan
@@ -40,3 +41,4 @@ class Command(BaseCommand):
         interrupted = recover_interrupted()
         if interrupted:
             self.stdout.write(f"标记中断的后台任务 {interrupted} 个为失败")
+        compact()  # the data fingerprint's change log keeps one row per scope
