@@ -92,8 +92,7 @@ def compute(plan, as_of: dt.date) -> dict:
     ranking = engine.unit_rankings(plan, as_of, statuses=statuses, cells=cells, units=units, frame=frame,
                                    latest=latest)
     leads = engine._lead_units(plan)
-    red = engine.supervised_items(plan, as_of, lights=(engine.RED,), indicators=statuses, tasks=task_statuses,
-                                  leads=leads)
+    red = engine.red_items(plan, as_of, indicators=statuses, tasks=task_statuses, leads=leads)
     months = sorted({m for (_u, m) in cells})
     indicators = [{
         "pk": s.indicator.pk, "code": s.indicator.code, "name": s.indicator.name,

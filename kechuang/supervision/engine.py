@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
+from kechuang.core.fingerprint import request_memo
 from kechuang.metrics.completion import completion
 from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
 from kechuang.org.models import Unit
@@ -591,8 +592,12 @@ def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None
     return items
 
 
-def red_items(plan, as_of: dt.date) -> list[SupervisedItem]:
-    return supervised_items(plan, as_of, lights=(RED,))
+def red_items(plan, as_of: dt.date, **computed) -> list[SupervisedItem]:
+    """The red items, once per GET request: the dashboard computes them with its figures and hands over what it
+    has read (``computed``: indicators, tasks, leads), and the navigation's 红灯 badge on the same page reuses
+    them."""
+    return request_memo(("supervision.red_items", plan.pk, as_of),
+                        lambda: supervised_items(plan, as_of, lights=(RED,), **computed))
 
 
 def consecutive_red(plan, as_of: dt.date, months: int = 2) -> list[SupervisedItem]:
