@@ -5,10 +5,13 @@ Each simulated user is bound to one node (A or B, alternately) and one benchmark
   unit-month, so saves never conflict);
 - offices (scale-NNN-office): dashboard, registry list and filter, a small Excel import (upload, then commit),
   and a quarterly bulletin draft.
-Logins go through the login form (csrftoken cookie + the form's token). At the end the per-flow p50/p95/p99,
+Users start signed in, as people at work are (SCALE_SESSIONS: the sessions `kechuang benchdata --sessions` made);
+a share of them (SCALE_LOGIN_SHARE, default 0.1; every user without SCALE_SESSIONS) signs in through the login
+form instead (csrftoken cookie + the form's token), so logins are measured too. At the end the per-flow p50/p95/p99,
 overall and per node, and the error count are printed (and written to SCALE_REPORT as JSON when set).
 
-Environment: SCALE_NODE_A / SCALE_NODE_B (base URLs), SCALE_PLANS (counties loaded), SCALE_WAIT ("min,max" s).
+Environment: SCALE_NODE_A / SCALE_NODE_B (base URLs), SCALE_PLANS (counties loaded), SCALE_WAIT ("min,max" s),
+SCALE_SESSIONS (JSON file), SCALE_LOGIN_SHARE.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from http.cookiejar import Cookie
+from urllib.parse import urlsplit
 
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -33,6 +38,9 @@ PLANS = int(os.environ.get("SCALE_PLANS", "100"))
 REPORTERS_PER_PLAN = 10
 PASSWORD = os.environ.get("SCALE_PASSWORD", "Bench@2022")
 WAIT = tuple(float(x) for x in os.environ.get("SCALE_WAIT", "3,10").split(","))
+SESSIONS = (json.loads(open(os.environ["SCALE_SESSIONS"], encoding="utf-8").read())
+            if os.environ.get("SCALE_SESSIONS") else {})
+LOGIN_SHARE = float(os.environ.get("SCALE_LOGIN_SHARE", "0.1"))
 INPUT_RE = re.compile(r'<input\b([^>]*)>')
 TEXTAREA_RE = re.compile(r'<textarea\b([^>]*)>(.*?)</textarea>', re.S)
 ATTR_RE = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -148,6 +156,16 @@ class BenchUser(FastHttpUser):
     def post_form(self, flow: str, path: str, fields: dict, **kwargs):
         return self.request("POST", flow, path, data=fields, headers={"Referer": self.host + path}, **kwargs)
 
+    def sign_in(self, username: str) -> None:
+        """Start signed in (the prepared session), or for a share of users through the login form."""
+        key = SESSIONS.get(username)
+        if key is None or random.random() < LOGIN_SHARE:
+            self.login(username)
+            return
+        host = urlsplit(self.host).hostname
+        self.client.cookiejar.set_cookie(Cookie(0, "sessionid", key, None, False, host, False, False, "/", True,
+                                                False, None, False, None, None, {}))
+
     def login(self, username: str) -> None:
         page = self.request("GET", "login page", "/login/")
         token = CSRF_RE.search(page.text or "")
@@ -165,7 +183,7 @@ class Reporter(BenchUser):
         self.plan = f"scale-{n % PLANS + 1:03d}"
         self.unit = n // PLANS % REPORTERS_PER_PLAN
         self.fill = f"/reporting/{self.plan}/fill/2022/12/"
-        self.login(f"{self.plan}-r{self.unit:02d}")
+        self.sign_in(f"{self.plan}-r{self.unit:02d}")
 
     @task(3)
     def view_workspace(self):
@@ -191,7 +209,7 @@ class Office(BenchUser):
         n = next(_offices)
         self.plan = f"scale-{n % PLANS + 1:03d}"
         self.towns: list[str] = []
-        self.login(f"{self.plan}-office")
+        self.sign_in(f"{self.plan}-office")
 
     @task(4)
     def dashboard(self):

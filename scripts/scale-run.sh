@@ -14,7 +14,9 @@
 #   SCALE_USERS [200], SCALE_SPAWN_RATE [20], SCALE_DURATION [5m], SCALE_WAIT ["3,10" s between a user's actions],
 #   SCALE_DATABASE_URL [postgres://postgres@127.0.0.1:5432/kechuang_scale], SCALE_FRESH [0; 1 drops the database],
 #   SCALE_REDIS_URL [redis://127.0.0.1:6379/14], SCALE_PORT_A [8101], SCALE_PORT_B [8102],
-#   SCALE_WEB_WORKERS [CPU count, per node], SCALE_TASK_WORKERS [2, processes of the one worker],
+#   SCALE_WEB_WORKERS [CPU count, per node], SCALE_WEB_THREADS [4, per web process],
+#   SCALE_TASK_WORKERS [2, processes of the one worker], SCALE_LOGIN_SHARE [0.1, users signing in by the form;
+#   the others start with a session made by benchdata --sessions],
 #   SCALE_DATA_DIR [var/scale], SCALE_STOP_SECONDS [20], SCALE_FAIL_ON_ERRORS [0], PY [.venv/bin/python].
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,8 @@ SCALE_REDIS_URL="${SCALE_REDIS_URL:-redis://127.0.0.1:6379/14}"
 SCALE_PORT_A="${SCALE_PORT_A:-8101}"
 SCALE_PORT_B="${SCALE_PORT_B:-8102}"
 SCALE_WEB_WORKERS="${SCALE_WEB_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+# Threads per web process: a request waiting on the database leaves the CPU to another.
+SCALE_WEB_THREADS="${SCALE_WEB_THREADS:-4}"
 SCALE_DATA_DIR="$(mkdir -p "${SCALE_DATA_DIR:-var/scale}" && cd "${SCALE_DATA_DIR:-var/scale}" && pwd)"
 LOGS="$SCALE_DATA_DIR/logs"
 mkdir -p "$LOGS"
@@ -124,7 +128,9 @@ if [ ! -f "$manifest" ] || [ -n "$(find kechuang -path '*/static/*' -type f -new
   "$PY" manage.py collectstatic --noinput -v0 || exit 1
 fi
 started=$SECONDS
-"$PY" manage.py benchdata --plans "$SCALE_PLANS" --enterprises "$SCALE_ENTERPRISES" || exit 1
+"$PY" manage.py benchdata --plans "$SCALE_PLANS" --enterprises "$SCALE_ENTERPRISES" \
+  --sessions "$SCALE_DATA_DIR/sessions.json" || exit 1
+export SCALE_SESSIONS="$SCALE_DATA_DIR/sessions.json"
 echo "benchdata 用时 $((SECONDS - started)) s"
 
 step "启动：节点 A :$SCALE_PORT_A、节点 B :$SCALE_PORT_B（各 $SCALE_WEB_WORKERS 个 gunicorn Web 进程）、任务进程 1 个（$KECHUANG_TASK_WORKERS 个执行进程）"
@@ -132,7 +138,8 @@ start worker "$PY" manage.py qcluster
 for node in A B; do
   port_var="SCALE_PORT_$node"
   start "node-$node" "$BIN/gunicorn" kechuang.wsgi:application --bind "127.0.0.1:${!port_var}" \
-    --workers "$SCALE_WEB_WORKERS" --timeout 120 --graceful-timeout 20
+    --workers "$SCALE_WEB_WORKERS" --worker-class gthread --threads "$SCALE_WEB_THREADS" --timeout 120 \
+    --graceful-timeout 20
 done
 for url in "$SCALE_NODE_A" "$SCALE_NODE_B"; do
   ok=0

@@ -17,9 +17,13 @@ benchmark data (SystemFlag ``bench_data``).
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from kechuang.accounts.models import Role, User, UserRole
@@ -132,3 +136,21 @@ def _demand() -> None:
     enterprise = Enterprise.objects.filter(uscc__startswith=f"91{USCC_REGION}").order_by("pk").first()
     Demand.objects.create(enterprise=enterprise, title=DEMAND_TITLE, keywords=DEMAND_KEYWORDS, field="新材料",
                           description="基准测试：检索索引重建后应能检索到新增的专家")
+
+
+def signed_in_sessions(path: Path, plans: int) -> int:
+    """A signed-in session for every benchmark account, written to ``path`` as {username: session key}: the load
+    test's users start as people at work do, already signed in (a login costs ~0.7 s of PBKDF2 on one CPU; the
+    load test still signs a share of its users in through the login form). Sessions last the idle timeout."""
+    names = [office_username(i) for i in range(1, plans + 1)]
+    names += [reporter_username(i, j) for i in range(1, plans + 1) for j in range(REPORTERS_PER_PLAN)]
+    keys = {}
+    for user in User.objects.filter(username__in=names):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[user.username] = session.session_key
+    path.write_text(json.dumps(keys), encoding="utf-8")
+    return len(keys)

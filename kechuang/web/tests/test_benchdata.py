@@ -1,9 +1,11 @@
 """`kechuang benchdata`: the province-scale benchmark dataset, built fast and idempotently."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from kechuang.accounts.models import User
 from kechuang.core.models import SystemFlag
@@ -63,3 +65,15 @@ def test_benchdata_run_again_reuses_what_exists_and_only_tops_up_the_registry():
     assert "本次新建方案 0 个、企业 100 家、账号 0 个" in out.getvalue()
     assert {**after, "enterprises": 300} == before and after["enterprises"] == 400
     assert Enterprise.objects.values("uscc").distinct().count() == 400
+
+
+def test_benchdata_sessions_open_pages_as_their_account_without_a_login(tmp_path):
+    path = tmp_path / "sessions.json"
+    call_command("benchdata", "--plans", "1", "--enterprises", "50", "--sessions", str(path), stdout=StringIO())
+    keys = json.loads(path.read_text(encoding="utf-8"))
+    assert len(keys) == 1 + REPORTERS_PER_PLAN
+    client = Client()
+    client.cookies["sessionid"] = keys["scale-001-r00"]
+    page = client.get("/reporting/scale-001/fill/2022/12/")
+    assert page.status_code == 200 and "保存草稿" in page.content.decode()
+    assert page.wsgi_request.user.username == "scale-001-r00"

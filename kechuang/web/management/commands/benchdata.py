@@ -1,10 +1,11 @@
 """Load the province-scale benchmark dataset (基准测试数据) for scripts/scale-run.sh; see kechuang.web.benchdata."""
 
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from kechuang.web.benchdata import BENCH_PASSWORD, build, office_username, reporter_username
+from kechuang.web.benchdata import BENCH_PASSWORD, build, office_username, reporter_username, signed_in_sessions
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plans", type=int, default=100, help="县（方案）数，默认 100")
         parser.add_argument("--enterprises", type=int, default=100_000, help="资源库企业数，默认 100000")
+        parser.add_argument("--sessions", type=Path, help="为每个基准测试账号建立已登录会话，写入此 JSON 文件")
 
     def handle(self, *args, **options):
         start = time.perf_counter()
@@ -23,3 +25,6 @@ class Command(BaseCommand):
             f"用时 {time.perf_counter() - start:.1f} s）"))
         self.stdout.write(f"基准测试账号（密码均为 {BENCH_PASSWORD}）：{office_username(1)}（办公室）、"
                           f"{reporter_username(1, 0)}（单位填报员）… 每个县同样编号")
+        if options.get("sessions"):
+            n = signed_in_sessions(options["sessions"], options["plans"])
+            self.stdout.write(f"已登录会话 {n} 个：{options['sessions']}")
