@@ -1,7 +1,3 @@
-from kechuang.accounts.models import Role
 from kechuang.core.nav import NavItem
 
-ITEMS = [
-    NavItem("年终考核", "assessment:scheme_list", (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER), 55,
-            "award"),
-]
+ITEMS = [NavItem("年终考核", "assessment:scheme_list", "assessment.view_scheme_list", 55, "award")]

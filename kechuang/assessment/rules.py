@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import rules
 
-from kechuang.core.predicates import has_unit, is_office, sees_everything
+from kechuang.core.predicates import has_unit, is_office, is_plan_reader, sees_everything
 
 
 @rules.predicate
@@ -16,6 +16,8 @@ def is_own_unit_id(user, unit_id) -> bool:
     return has_unit(user) and user.unit_id == unit_id
 
 
+# 年终考核 (the schemes): everyone who works on the plan; a unit reads the rules it is assessed by.
+rules.add_perm("assessment.view_scheme_list", is_plan_reader)
 # The office maintains the scheme: loads it, computes and publishes the result, adds bonuses and vetoes.
 rules.add_perm("assessment.change_assessmentscheme", is_office)
 rules.add_perm("assessment.publish_assessment", is_office)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
 from kechuang.core.params import parse_date
-from kechuang.core.perms import check_perm
+from kechuang.core.perms import check_perm, perm_required
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
 from kechuang.core.xlsx import attachment
 from kechuang.org.models import Unit
@@ -39,8 +39,9 @@ def _current_result(scheme, user):
 
 
 @login_required
+@perm_required("assessment.view_scheme_list")
 def scheme_list(request):
-    schemes = restrict_or_404(AssessmentScheme.objects.select_related("plan"), request.user)
+    schemes = restrict(AssessmentScheme.objects.select_related("plan"), request.user)
     may_load = request.user.has_perm("assessment.change_assessmentscheme")
     plans = restrict(Plan.objects.all(), request.user, CHANGE) if may_load else Plan.objects.none()
     missing = [p for p in plans if not p.assessment_schemes.filter(year=p.year).exists()

@@ -1,4 +1,3 @@
 from kechuang.core.nav import NavItem
-from kechuang.core.roles import Role
 
-ITEMS = [NavItem("审计日志", "audit:event_list", (Role.AUDITOR,), 300, "shield-check")]
+ITEMS = [NavItem("审计日志", "audit:event_list", "audit.view_auditlog", 300, "shield-check")]

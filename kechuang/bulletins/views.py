@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
 from kechuang.core.concurrency import ConflictError
-from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
+from kechuang.core.perms import perm_required
+from kechuang.core.scoping import CHANGE, get_for_user, restrict
 from kechuang.documents.pdf import pdf_available
 from kechuang.plans.models import Plan
 
@@ -35,8 +36,9 @@ def _version(request, default: int = 0) -> int:
 
 
 @login_required
+@perm_required("bulletins.view_bulletin_list")
 def bulletin_list(request):
-    bulletins = restrict_or_404(Bulletin.objects.select_related("plan"), request.user)
+    bulletins = restrict(Bulletin.objects.select_related("plan"), request.user)
     may_draft = request.user.has_perm("bulletins.draft_bulletin")
     plans = restrict(Plan.objects.all(), request.user, CHANGE) if may_draft else Plan.objects.none()
     return render(request, "bulletins/bulletin_list.html", {

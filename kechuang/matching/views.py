@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.perms import perm_required
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
 from kechuang.core.xlsx import Sheet
 from kechuang.policy.exports import xlsx_response
@@ -23,8 +24,9 @@ from .models import Docking
 
 
 @login_required
+@perm_required("matching.view_demand_list")
 def demand_list(request):
-    demands = restrict_or_404(Demand.objects.select_related("enterprise", "enterprise__town"), request.user)
+    demands = restrict(Demand.objects.select_related("enterprise", "enterprise__town"), request.user)
     q = request.GET.get("q", "").strip()
     if q:
         demands = demands.filter(title__icontains=q)

@@ -1,6 +1,3 @@
-from kechuang.accounts.models import Role
 from kechuang.core.nav import NavItem
 
-ITEMS = [
-    NavItem("统计数据", "metrics:statistical_list", (Role.OFFICE,), 60, "bar-chart-line"),
-]
+ITEMS = [NavItem("统计数据", "metrics:statistical_list", "metrics.view_statistical_list", 60, "bar-chart-line")]

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 
 from kechuang.core.clock import business_date
 from kechuang.core.params import parse_date
-from kechuang.core.perms import check_perm
-from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
+from kechuang.core.perms import check_perm, perm_required
+from kechuang.core.scoping import get_for_user, restrict
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator
 
@@ -28,9 +28,9 @@ def _default_date() -> dt.date:
 
 
 @login_required
+@perm_required("metrics.view_statistical_list")
 def statistical_list(request):
     """Indicators fed by statistics, with their latest figures."""
-    restrict_or_404(StatisticalValue.objects.all(), request.user)
     indicators = restrict(Indicator.objects.filter(source=ValueSource.STATISTICAL), request.user) \
         .select_related("plan", "owner_unit").order_by("plan", "seq")
     latest = {}

@@ -1,6 +1,3 @@
-from kechuang.accounts.models import Role
 from kechuang.core.nav import NavItem
 
-ITEMS = [
-    NavItem("通知渠道", "notices:channel_list", (Role.OFFICE,), 290, "broadcast"),
-]
+ITEMS = [NavItem("通知渠道", "notices:channel_list", "notices.view_channel_list", 290, "broadcast")]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.audit.services import record_event
+from kechuang.core.perms import perm_required
 from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
 
 from . import services
@@ -45,9 +46,10 @@ def mark_read(request):
 
 
 @login_required
+@perm_required("notices.view_channel_list")
 def channel_list(request):
     """The office's outbound channels and the latest sends (status, attempts, last error)."""
-    channels = restrict_or_404(Channel.objects.select_related("plan", "unit"), request.user)
+    channels = restrict(Channel.objects.select_related("plan", "unit"), request.user)
     deliveries = restrict(Delivery.objects.select_related("notice", "channel"), request.user)[:50]
     return render(request, "notices/channel_list.html", {"channels": channels, "deliveries": deliveries})
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import rules
 
-from kechuang.core.predicates import is_office, sees_everything
+from kechuang.core.predicates import is_office, is_plan_reader, sees_everything
 
+# 工作方案 (the list): everyone who works on the plan; a unit sees the plans it has work in.
+rules.add_perm("plans.view_plan_list", is_plan_reader)
 # Importing a plan from its document (upload, review against the original, confirm, roll over) and exporting it:
 # the office.
 rules.add_perm("plans.change_plan", is_office)

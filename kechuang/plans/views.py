@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from kechuang.audit.services import record_event
-from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
+from kechuang.core.perms import perm_required
+from kechuang.core.scoping import get_for_user, restrict
 
 from .loader import dump_plan
 from .models import Indicator, Plan, Task
@@ -15,8 +16,9 @@ from .services import indicators_of, responsibility_matrix, tasks_with_units
 
 
 @login_required
+@perm_required("plans.view_plan_list")
 def plan_list(request):
-    plans = restrict_or_404(Plan.objects.select_related("owner_unit"), request.user)
+    plans = restrict(Plan.objects.select_related("owner_unit"), request.user)
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 

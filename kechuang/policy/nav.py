@@ -1,3 +1,3 @@
 from kechuang.core.nav import NavItem
 
-ITEMS = [NavItem("企业培育", "policy:board", ("office", "leader", "reporter", "reviewer"), 60, "award")]
+ITEMS = [NavItem("企业培育", "policy:board", "policy.view_lists", 60, "award")]

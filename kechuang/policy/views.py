@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.concurrency import ConflictError
+from kechuang.core.perms import perm_required
 from kechuang.core.scoping import CHANGE, get_for_user, restrict, restrict_or_404
 from kechuang.core.tables import sheet
 from kechuang.registry.models import Enterprise
@@ -54,6 +55,7 @@ def _list(request, key, params):
 
 
 @login_required
+@perm_required("policy.view_lists")
 def list_page(request, key):
     lst, filterset = _list(request, key, request.GET)
     context = {"lst": lst, "filter": filterset, "tabs": TAB_ORDER}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.services import reauthenticate, recently_reauthenticated
 from kechuang.audit.services import record_event
 from kechuang.core.jobs import enqueue
+from kechuang.core.perms import perm_required
 from kechuang.core.scoping import CHANGE, VIEW, get_for_user, restrict, restrict_or_404
 from kechuang.core.tables import configure, sheet
 from kechuang.core.xlsx import attachment, sheet_response
@@ -49,6 +50,7 @@ def _can_change(cfg: RegistryConfig, user) -> bool:
 
 
 @login_required
+@perm_required("registry.view_registries")
 def index(request):
     cards = []
     for cfg in sorted(REGISTRIES.values(), key=lambda c: c.order):

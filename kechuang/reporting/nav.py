@@ -1,8 +1,8 @@
-from kechuang.accounts.models import Role
 from kechuang.core.nav import NavItem
 
+# 本月填报 and 填报情况 open the same page (``views.home``), which sends each user on by these two permissions.
 ITEMS = [
-    NavItem("本月填报", "reporting:home", (Role.REPORTER, Role.REVIEWER), 20, "pencil-square"),
-    NavItem("待审核", "reporting:review_home", (Role.REVIEWER, Role.OFFICE), 25, "check2-square"),
-    NavItem("填报情况", "reporting:home", (Role.OFFICE, Role.LEADER), 26, "grid-3x3"),
+    NavItem("本月填报", "reporting:home", "reporting.fill_report", 20, "pencil-square"),
+    NavItem("待审核", "reporting:review_home", "reporting.view_reviewqueue", 25, "check2-square"),
+    NavItem("填报情况", "reporting:home", "reporting.view_completeness", 26, "grid-3x3"),
 ]

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import rules
 
-from kechuang.core.predicates import is_office, is_own_unit, is_unit_member, sees_everything
+from kechuang.core.predicates import is_office, is_own_unit, is_plan_reader, is_unit_member, sees_everything
 
+# 督办看板, 督办单, 月例会 and 催办通知 (the pages): everyone who works on the plan; a unit sees its own indicators,
+# orders, the meetings that assigned it a decision and the notices sent to it.
+rules.add_perm("supervision.view_dashboard", is_plan_reader)
+rules.add_perm("supervision.view_order_list", is_plan_reader)
+rules.add_perm("supervision.view_meeting_list", is_plan_reader)
+rules.add_perm("supervision.view_notice_list", is_plan_reader)
 # 督办单: the office issues (from a proposal too), closes, returns and dismisses; the order's unit replies.
 rules.add_perm("supervision.issue_order", is_office)
 rules.add_perm("supervision.close_order", is_office)

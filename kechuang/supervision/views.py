@@ -64,6 +64,7 @@ def _sees_all(user) -> bool:
 
 
 @login_required
+@perm_required("supervision.view_dashboard")
 def dashboard(request):
     plan = _plan(request)
     as_of = _as_of(request, plan)
@@ -184,8 +185,9 @@ def supervision_list(request):
 
 
 @login_required
+@perm_required("supervision.view_order_list")
 def order_list(request):
-    qs = restrict_or_404(SupervisionOrder.objects.select_related("unit", "indicator", "task", "decision", "plan"),
+    qs = restrict(SupervisionOrder.objects.select_related("unit", "indicator", "task", "decision", "plan"),
                          request.user)
     status = request.GET.get("status")
     if status in OrderStatus.values:
@@ -420,8 +422,9 @@ def order_close(request, pk):
 
 
 @login_required
+@perm_required("supervision.view_meeting_list")
 def meeting_list(request):
-    meetings = restrict_or_404(Meeting.objects.select_related("plan"), request.user)
+    meetings = restrict(Meeting.objects.select_related("plan"), request.user)
     return render(request, "supervision/meeting_list.html", {"meetings": meetings})
 
 
@@ -490,8 +493,9 @@ def decision_done(request, pk):
 
 
 @login_required
+@perm_required("supervision.view_notice_list")
 def notice_list(request):
-    notices = restrict_or_404(UrgingNotice.objects.select_related("unit", "period"), request.user)
+    notices = restrict(UrgingNotice.objects.select_related("unit", "period"), request.user)
     return render(request, "supervision/notice_list.html", {"notices": notices[:500]})
 
 

@@ -1,4 +1,4 @@
-"""Navigation by role, collected from each app's nav.py (ITEMS = [NavItem, …])."""
+"""Navigation by permission, collected from each app's nav.py (ITEMS = [NavItem, …])."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from kechuang.core.perms import perm_required
 from kechuang.core.predicates import sees_everything
-from kechuang.core.scoping import get_for_user, restrict, restrict_or_404
+from kechuang.core.scoping import get_for_user, restrict
 from kechuang.org.models import Unit
 from kechuang.plans.services import current_plan, indicators_of, unit_tasks
 from kechuang.reporting.services import business_date
@@ -35,8 +36,9 @@ def home(request):
 
 
 @login_required
+@perm_required("web.view_unit_list")
 def unit_list(request):
-    units = restrict_or_404(Unit.objects.all(), request.user).filter(is_active=True)
+    units = restrict(Unit.objects.all(), request.user).filter(is_active=True)
     return render(request, "web/unit_list.html", {"units": units})
 
 

@@ -8,6 +8,7 @@ from kechuang.core.testing import who_may
 
 
 @pytest.mark.parametrize("perm, allowed", [
+    ("assessment.view_scheme_list", {"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"}),
     ("assessment.change_assessmentscheme", {"office"}),
     ("assessment.publish_assessment", {"office"}),
     ("assessment.view_all_results", {"office", "leader"}),

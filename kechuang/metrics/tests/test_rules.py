@@ -8,6 +8,7 @@ from kechuang.core.testing import who_may
 
 
 @pytest.mark.parametrize("perm, allowed", [
+    ("metrics.view_statistical_list", {"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"}),
     ("metrics.change_statisticalvalue", {"office"}),
     ("metrics.view_source_records", {"office", "leader"}),
 ])

@@ -8,6 +8,7 @@ from kechuang.core.testing import who_may
 
 
 @pytest.mark.parametrize("perm, allowed", [
+    ("plans.view_plan_list", {"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"}),
     ("plans.change_plan", {"office"}),
     ("plans.view_responsibility_matrix", {"office", "leader"}),
 ])

@@ -8,6 +8,7 @@ from kechuang.core.testing import who_may
 
 
 @pytest.mark.parametrize("perm, allowed", [
+    ("registry.view_registries", {"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"}),
     ("registry.unmask_talent", {"talent"}),
     ("registry.assign_any_unit", {"office"}),
     ("registry.resolve_conflict", {"office"}),

@@ -10,6 +10,9 @@ from kechuang.core.testing import who_may
 from kechuang.plans.models import Indicator
 from kechuang.supervision.models import Meeting, MeetingDecision, OrderStatus, SupervisionOrder
 
+# Who works on the plan: the office, leaders and the units' reporters and reviewers.
+PLAN_READERS = {"office", "leader", "lead", "dept", "talent", "town", "town_b", "zone"}
+
 
 @pytest.fixture
 def town_order(plan, personas):
@@ -38,6 +41,10 @@ def test_a_decision_is_reported_done_by_its_owner_unit_or_the_office(plan, perso
 
 
 @pytest.mark.parametrize("perm, allowed", [
+    ("supervision.view_dashboard", PLAN_READERS),
+    ("supervision.view_order_list", PLAN_READERS),
+    ("supervision.view_meeting_list", PLAN_READERS),
+    ("supervision.view_notice_list", PLAN_READERS),
     ("supervision.add_meeting", {"office"}),
     ("supervision.urge_units", {"office"}),
     ("supervision.view_supervisionlist", {"office", "leader"}),
