@@ -8,6 +8,7 @@ The first column links to the record and carries the "待核实" badge of a doub
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -51,10 +52,27 @@ class LinkColumn(FieldColumn):
 
 class RegistryTable(tables.Table):
     cfg: RegistryConfig
+    loaded: tuple[str, ...]  # the columns the cells read (``_loaded_fields``)
 
     class Meta:
         template_name = TEMPLATE
         empty_text = "暂无记录"
+
+    def __init__(self, data, **kwargs):
+        if isinstance(data, QuerySet):
+            data = data.only(*self.loaded)  # not the address, timestamps… of every row and of its town
+        super().__init__(data, **kwargs)
+
+
+def _loaded_fields(cfg: RegistryConfig) -> tuple[str, ...]:
+    """The model fields the list's cells read: the listed fields (an encrypted one for a masked column), the
+    doubtful-code flag of the first column's badge; a related row (the town) is loaded whole, for its name."""
+    names = [f"{name}_enc" if name in cfg.virtual else name for name in cfg.list_fields]
+    if any(f.name == "uscc_warning" for f in cfg.model._meta.concrete_fields):
+        names.append("uscc_warning")
+    for name in names:
+        cfg.model._meta.get_field(name)  # a misspelt name fails at start-up, not on a page
+    return tuple(names)
 
 
 def _column(cfg: RegistryConfig, name: str, first: bool) -> tables.Column:
@@ -67,6 +85,7 @@ def _column(cfg: RegistryConfig, name: str, first: bool) -> tables.Column:
 def _build(cfg: RegistryConfig) -> type[RegistryTable]:
     attrs = {name: _column(cfg, name, i == 0) for i, name in enumerate(cfg.list_fields)}
     attrs["cfg"] = cfg
+    attrs["loaded"] = _loaded_fields(cfg)
     attrs["Meta"] = type("Meta", (RegistryTable.Meta,), {"model": cfg.model, "fields": (),
                                                           "sequence": cfg.list_fields})
     return type(f"{cfg.model.__name__}Table", (RegistryTable,), attrs)
