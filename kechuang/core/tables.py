@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import Table
 
@@ -71,4 +73,6 @@ def page_rows(table: Table):
 def _cell_html(value) -> str:
     """One cell as the template's ``{{ value }}`` renders it: local time, localized (dates, numbers), escaped
     unless already safe (links, badges)."""
+    if isinstance(value, str) and not isinstance(value, SafeData):  # most cells: text, which neither step changes
+        return html_escape(value)  # what django.utils.html.escape does, without its lazy-text wrapper
     return conditional_escape(localize(template_localtime(value)))
