@@ -34,8 +34,17 @@ class YesNoFilter(django_filters.ChoiceFilter):
 
     def filter(self, qs, value):
         if value in ("1", "0"):
-            return qs.filter(**{self.field_name: value == "1"})
+            # ``IN (1)`` rather than ``= true``: Django writes the latter as a bare ``WHERE "is_above_scale"``, on
+            # which SQLite cannot seek an index (the pager's count of a town's 规上 enterprises: ~9 ms → ~1 ms at
+            # 100,000 rows with the (town, is_above_scale, …) index).
+            return qs.filter(**{f"{self.field_name}__in": [value == "1"]})
         return qs
+
+
+class UnitFilter(django_filters.ChoiceFilter):
+    """A unit of the jurisdiction as ``?town=<unit id>``, offered by name. The options are one list of (id, name)
+    read once per request (``unit_choices``): validating the value and drawing the select need no further
+    query, unlike a ``ModelChoiceFilter`` (a ``get`` to validate, a ``COUNT`` and a ``SELECT`` to draw)."""
 
 
 def _filter_for(field: models.Field) -> django_filters.Filter:
@@ -48,7 +57,7 @@ def _filter_for(field: models.Field) -> django_filters.Filter:
         return YesNoFilter(choices=YES_NO, **choice)
     if isinstance(field, models.ForeignKey):
         # The options are set per user in RegistryFilterSet.__init__ (a town sees only itself).
-        return django_filters.ModelChoiceFilter(queryset=Unit.objects.none(), **choice)
+        return UnitFilter(choices=(), **choice)
     if field.choices:
         return django_filters.ChoiceFilter(choices=field.choices, **choice)
     text = forms.TextInput(
@@ -66,6 +75,11 @@ def jurisdiction_units(user):
     return units
 
 
+def unit_choices(user) -> list[tuple[str, str]]:
+    """``jurisdiction_units(user)`` as select options: (id as text, name)."""
+    return [(str(pk), name) for pk, name in jurisdiction_units(user).values_list("pk", "name")]
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     """Base of the generated filter sets: ``q`` searches the configured fields and the pinyin initials."""
 
@@ -74,9 +88,11 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        for f in self.filters.values():
-            if isinstance(f, django_filters.ModelChoiceFilter):
-                f.queryset = jurisdiction_units(user)
+        units = [f for f in self.filters.values() if isinstance(f, UnitFilter)]
+        if units:
+            choices = unit_choices(user)
+            for f in units:
+                f.extra["choices"] = choices
 
     def search(self, queryset, name, value):
         value = value.strip()
