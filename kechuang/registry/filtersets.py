@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.predicates import sees_everything
@@ -68,11 +68,18 @@ def _filter_for(field: models.Field) -> django_filters.Filter:
 
 
 def jurisdiction_units(user):
-    """The units a registry list may be filtered by: every active town/street/zone, or only the user's own."""
+    """The units a registry list may be filtered by: only a town user's own town; for everyone else the active
+    towns/streets/zones of their own city or county (the root of their unit's tree; a prefecture's platform
+    holds several, and an office picks among its own dozens of towns, not thousands), or every one when the
+    user has no unit or their tree has no towns."""
     units = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
-    if user.unit_id and user.unit.kind in JURISDICTION_KINDS and not sees_everything(user):
-        units = units.filter(pk=user.unit_id)
-    return units
+    if not user.unit_id:
+        return units
+    if user.unit.kind in JURISDICTION_KINDS and not sees_everything(user):
+        return units.filter(pk=user.unit_id)
+    root = user.unit.path.split("/", 1)[0] + "/"
+    own = units.filter(path__startswith=root)
+    return units.filter(Q(path__startswith=root) | ~Exists(own))
 
 
 def unit_choices(user) -> list[tuple[str, str]]:

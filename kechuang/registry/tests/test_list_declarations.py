@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kechuang.org.models import Unit
+from kechuang.org.models import Unit, UnitKind
 from kechuang.registry import demo
 from kechuang.registry.config import REGISTRIES
-from kechuang.registry.filtersets import FILTERSETS
+from kechuang.registry.filtersets import FILTERSETS, unit_choices
 from kechuang.registry.tables import TABLES
 from kechuang.registry.tests import factories as f
 
@@ -151,3 +151,15 @@ def test_every_registry_list_loads_its_rows_in_one_query_not_one_per_row(plan, p
         assert response.status_code == 200, key
         loads = [q["sql"] for q in queries if q["sql"].startswith(rows)]
         assert len(loads) < 5, (key, len(loads), loads[-1][:300])
+
+
+def test_the_town_filter_offers_the_towns_of_the_users_own_city_not_another_countys(plan, personas):
+    office = personas["office"]
+    other_city = Unit.objects.create(code="fl-city", name="邻县", kind=UnitKind.CITY)
+    Unit.objects.create(code="fl-town", name="邻县某镇", kind=UnitKind.TOWN, parent=other_city)
+    names = {name for _pk, name in unit_choices(office)}
+    assert "武胜关镇" in names and "杨寨镇" in names and "邻县某镇" not in names
+    # A tree with no towns of its own (a unit outside any city) still offers every town.
+    loose = Unit.objects.create(code="fl-dept", name="独立单位", kind=UnitKind.DEPARTMENT)
+    office.unit = loose
+    assert {"武胜关镇", "邻县某镇"} <= {name for _pk, name in unit_choices(office)}
