@@ -51,8 +51,10 @@ def fingerprint_triggers(app_configs, **kwargs):
     """Cached figures follow the data through the fingerprint's triggers; a database restored from elsewhere or
     edited by hand may lack them, and then the figures would not follow a change for up to ten minutes."""
     try:
+        if not fingerprint.migrated():  # no tables yet: migrate makes them, and the triggers with them
+            return []
         missing = fingerprint.expected_triggers() - fingerprint.trigger_names()
-    except DatabaseError:  # no tables yet: migrate makes them, and the triggers with them
+    except DatabaseError:  # no database to read: the database checks report that
         return []
     if not missing:
         return []

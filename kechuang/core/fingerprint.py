@@ -93,6 +93,12 @@ def trigger_names(using: str = "default") -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def migrated(using: str = "default") -> bool:
+    """Whether the source tables exist (a database not migrated yet has no triggers to miss)."""
+    tables = set(connections[using].introspection.table_names())
+    return any(model._meta.db_table in tables for model, _path in _source_models())
+
+
 def expected_triggers(using: str = "default") -> set[str]:
     events = ("ins", "upd", "del", "trunc") if connections[using].vendor == "postgresql" else ("ins", "upd", "del")
     return {f"{TRIGGER_PREFIX}{model._meta.db_table}_{e}"[:63] for model, _path in _source_models() for e in events}
