@@ -163,12 +163,28 @@ def schedule_check(trigger: str = "import") -> None:
     if queued and now - float(queued) < settings.Q_CLUSTER.get("timeout", 1800):
         return
     SystemFlag.set(QUEUED_FLAG, str(now))
+    # One check at a time: while one runs, the request stays in the flag and the running check enqueues the next
+    # when it ends (check_finished). Two concurrent checks would hold both task executors, and the imports
+    # waiting behind them, for the whole of a province-scale check. (The flag is written before the running
+    # check is looked for, and a check is marked done before it reads the flag: one of the two sees the other.)
+    if QualityRun.objects.filter(status=RunStatus.RUNNING).exists():
+        return
+    _enqueue(trigger)
+
+
+def _enqueue(trigger: str) -> None:
     enqueue("kechuang.quality.jobs.run_quality_check", trigger, name=f"quality-check-{trigger}", group="quality")
 
 
 def check_started() -> None:
     """The queued check has started: a change from now on asks for a new one."""
     SystemFlag.set(QUEUED_FLAG, "")
+
+
+def check_finished(trigger: str) -> None:
+    """A check has ended: the changes asked for while it ran get the next one."""
+    if SystemFlag.get(QUEUED_FLAG):
+        _enqueue(trigger)
 
 
 INTERRUPTED = "检查被中断（服务器重启或任务进程退出），请重新检查"

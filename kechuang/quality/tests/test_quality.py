@@ -15,7 +15,7 @@ from django.urls import reverse
 from kechuang.org.models import Unit
 from kechuang.quality import services
 from kechuang.quality.jobs import run_quality_check
-from kechuang.quality.models import QualityRun, Violation
+from kechuang.quality.models import QualityRun, RunStatus, Violation
 from kechuang.registry.importing import run_import
 from kechuang.registry.models import EnterpriseYear
 from kechuang.registry.tests import factories as f
@@ -153,3 +153,20 @@ def test_a_check_already_waiting_in_the_queue_absorbs_further_requests_until_it_
     with django_capture_on_commit_callbacks() as queued:
         services.schedule_check("import")
     assert len(queued) == 1
+
+
+@pytest.mark.django_db
+def test_a_change_during_a_running_check_is_checked_by_the_next_one_never_by_a_second_at_once(
+        django_capture_on_commit_callbacks):
+    running = QualityRun.objects.create(trigger="import", status=RunStatus.RUNNING)
+    with django_capture_on_commit_callbacks() as queued:
+        services.schedule_check("import")  # a check is running: nothing enqueued now, the request is kept
+    assert queued == []
+    running.status = RunStatus.DONE
+    running.save()
+    with django_capture_on_commit_callbacks() as queued:
+        services.check_finished("import")  # the running check ends and enqueues the one asked for
+    assert len(queued) == 1
+    with django_capture_on_commit_callbacks() as queued:
+        run_quality_check("import")  # that check: no change asked for while it ran, nothing more
+    assert queued == []
