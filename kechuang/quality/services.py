@@ -89,7 +89,8 @@ def monthly_violations():
         "indicator", "unit", "period", "plan"
     )
     count = 0
-    for iv in values:
+    # Streamed: a province holds millions of monthly values (all of them in memory took ~8 GB per check).
+    for iv in values.iterator(chunk_size=2000):
         count += 1
         result = check_value(iv.indicator, iv.unit, iv.period, iv.value)
         problems = [(ERROR, "monthly_rule", m) for m in result.errors]
