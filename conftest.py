@@ -20,6 +20,12 @@ def pytest_collection_modifyitems(items):
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
     on_demo = [item for item in items if DEMO_FIXTURE in getattr(item, "fixturenames", ())]
+    for item in on_demo:
+        marker = item.get_closest_marker("django_db")
+        transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
+        if transactional or (marker and marker.kwargs.get("transaction")):
+            raise pytest.UsageError(f"{item.nodeid}: {DEMO_FIXTURE} holds an open transaction; a transactional test "
+                                    "cannot use it")
     if on_demo:
         first = items.index(on_demo[0])
         rest = [item for item in items if DEMO_FIXTURE not in getattr(item, "fixturenames", ())]
