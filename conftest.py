@@ -6,15 +6,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BUNDLED_PLAN = "guangshui-2022"
 BROWSER_FIXTURES = {"page", "live_server", "login_page"}
+DEMO_FIXTURE = "demo_data"
 
 
 def pytest_collection_modifyitems(items):
     """Every test that drives a browser or a live server carries the `browser` mark (`-m "not browser"` skips them).
     Browser tests are slow by nature (5–12 s each: chromium, a live server and real page loads) and pytest-django
-    runs them last, with the other transactional tests."""
+    runs them last, with the other transactional tests.
+
+    The tests on the whole demo data (fixture `demo_data`, ordinary tests only) run first, one after another, so
+    that the demo is loaded once for all of them (see `demo_data`): pytest-xdist hands each process its first tests
+    as one consecutive batch (about an eighth of the suite with two processes), so one process takes them all."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
+    on_demo = [item for item in items if DEMO_FIXTURE in getattr(item, "fixturenames", ())]
+    for item in on_demo:
+        marker = item.get_closest_marker("django_db")
+        transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
+        if transactional or (marker and marker.kwargs.get("transaction")):
+            raise pytest.UsageError(f"{item.nodeid}: {DEMO_FIXTURE} holds an open transaction; a transactional test "
+                                    "cannot use it")
+    if on_demo:
+        items[:] = on_demo + [item for item in items if DEMO_FIXTURE not in getattr(item, "fixturenames", ())]
 
 
 def _is_transactional(request) -> bool:
@@ -41,6 +55,49 @@ def django_db_setup(django_db_setup, django_db_blocker):
         enable_append_only()
         load_bundled_plan(BUNDLED_PLAN)
         make_personas()
+
+
+class _DemoTransaction:
+    """The open transaction that holds the demo data, and the test pytest runs next (known at each teardown)."""
+
+    atomic = None
+    next_item = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    _DemoTransaction.next_item = nextitem
+    return (yield)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole `kechuang demo` (every app's demo data, as `make run` loads it) on top of the bundled plan and the
+    personas, loaded in a transaction that stays open while the tests that use it run, one after another (see
+    pytest_collection_modifyitems), and is rolled back after the last of them. Each of those tests runs inside it
+    in its own rolled-back transaction (a savepoint), so it sees the demo data unchanged. Loading the demo costs
+    ~20 s: once per test process instead of once per test. Only ordinary (non-transactional) tests may use it."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    if _DemoTransaction.atomic is None:
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                call_command("demo", "--quiet")
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        _DemoTransaction.atomic = atomic
+    yield
+    following = _DemoTransaction.next_item
+    if following is None or DEMO_FIXTURE not in getattr(following, "fixturenames", ()):
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            _DemoTransaction.atomic.__exit__(None, None, None)
+        _DemoTransaction.atomic = None
 
 
 @pytest.fixture(autouse=True)

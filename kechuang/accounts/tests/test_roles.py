@@ -36,12 +36,9 @@ def test_only_the_security_administrator_grants_roles_and_each_grant_is_audited(
     assert AuditEvent.objects.filter(action="role.revoke").count() == 1
 
 
-# Slow by nature (~20 s): runs the whole `kechuang demo` (every app's demo data), as `make run` does.
+# On the whole `kechuang demo` (every app's demo data, as `make run` loads it; shared, see conftest.demo_data).
 @pytest.mark.django_db
-def test_no_persona_is_a_superuser_and_the_demo_creates_none(personas):
-    from django.core.management import call_command
-
-    call_command("demo", "--quiet")
+def test_no_persona_is_a_superuser_and_the_demo_creates_none(demo_data, personas):
     assert not User.objects.filter(is_superuser=True).exists()
     for user in User.objects.all():
         admin_roles = user.roles & {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}

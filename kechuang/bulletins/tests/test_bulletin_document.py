@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -41,11 +42,30 @@ def assert_font(paragraph, name, size_pt):
         assert run.font.size == Pt(size_pt), (paragraph.text, run.font.size)
 
 
+@pytest.fixture(scope="module")
+def q2_rendered(django_db_setup, django_db_blocker):
+    """The Q2 draft bulletin on the quarter's data, composed and rendered once for the module (~3 s each time), with
+    the supervision engine's indicator statuses for 30 June on the same data, all inside one transaction that is
+    rolled back. The tests only read them. The plan and the personas are the session's (conftest.django_db_setup)."""
+    from kechuang.accounts.models import User
+    from kechuang.core.testing import PERSONAS
+    from kechuang.plans.models import Plan
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan = Plan.objects.get(code="guangshui-2022")
+        personas = {u.username: u for u in User.objects.filter(username__in=list(PERSONAS))}
+        quarter_data(plan, personas)
+        bulletin = services.draft_bulletin(plan, 2022, 2, user=personas["office"])
+        doc = Document(io.BytesIO(services.render(bulletin)))
+        statuses = engine.indicator_statuses(plan, dt.date(2022, 6, 30))
+        transaction.set_rollback(True)
+    return bulletin, doc, statuses
+
+
 @pytest.fixture
-def q2(plan, personas):
-    quarter_data(plan, personas)
-    bulletin = services.draft_bulletin(plan, 2022, 2, user=personas["office"])
-    return bulletin, Document(io.BytesIO(services.render(bulletin)))
+def q2(q2_rendered):
+    bulletin, doc, _statuses = q2_rendered
+    return bulletin, doc
 
 
 def test_the_bulletin_has_the_gbt9704_page_and_the_official_fonts(q2):
@@ -111,12 +131,11 @@ def test_fonts_are_configurable():
     assert_font(doc.paragraphs[1], "仿宋", 16)
 
 
-def test_the_indicator_table_shows_the_supervision_engines_figures(q2, plan):
-    _, doc = q2
+def test_the_indicator_table_shows_the_supervision_engines_figures(q2_rendered):
+    _, doc, statuses = q2_rendered  # the engine's statuses for 30 June, on the data the bulletin was drafted from
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "年度目标", "完成值", "完成率", "序时进度",
                                                      "较上季度", "灯"]
-    statuses = engine.indicator_statuses(plan, dt.date(2022, 6, 30))
     assert len(table.rows) - 1 == len(statuses)
     for row, st in zip(table.rows[1:], statuses, strict=True):
         cells = [c.text for c in row.cells]

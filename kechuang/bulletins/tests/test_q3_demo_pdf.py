@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -42,18 +41,17 @@ def _pages(pdf: bytes) -> tuple[int, list[list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def q3(django_db_setup, django_db_blocker):
+def q3(demo_data, django_db_blocker):
     """The demo (`manage.py demo`: Q1 and Q2 issued, the Q3 draft) rendered once to PDF, plus the
     dashboard's and the API's light counts for 30 September, all read inside one transaction that is
-    rolled back. Slow by nature (the whole demo data set and one LibreOffice conversion, ~60 s), so it
-    runs once for the module."""
+    rolled back. Slow by nature (one LibreOffice conversion, a few seconds; the demo data set is shared with the
+    other tests on it, see conftest.demo_data), so it runs once for the module."""
     from kechuang.accounts.models import Role, User
     from kechuang.bulletins import services
     from kechuang.bulletins.models import Bulletin
     from kechuang.plans.models import Plan
 
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", "--quiet")
         plan = Plan.objects.get(code="guangshui-2022")
         bulletin = Bulletin.objects.get(plan=plan, year=2022, quarter=3)
         previous = Bulletin.objects.get(plan=plan, year=2022, quarter=2)

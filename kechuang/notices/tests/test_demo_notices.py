@@ -15,9 +15,8 @@ from kechuang.notices.services import unread_count
 pytestmark = pytest.mark.django_db
 
 
-# Slow by nature (~60 s): the whole demo.
-def test_demo_rings_every_roles_bell_with_what_that_role_must_act_on():
-    call_command("demo", "--quiet")
+# Slow by nature (~10 s): loads the whole demo a second time (the first load is shared, see conftest.demo_data).
+def test_demo_rings_every_roles_bell_with_what_that_role_must_act_on(demo_data):
 
     def kinds(username):
         return set(Receipt.objects.filter(user__username=username).values_list("notice__kind", flat=True))
