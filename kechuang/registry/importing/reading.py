@@ -278,6 +278,9 @@ def _map_header(columns: list[Column], header_row, sheet: str, result: ImportRes
 def _read_rows(sheet: Sheet, indexes: list[int], rows, faults: dict, result: ImportResult, progress) -> bool:
     """Fill the sheet's dataset with its non-empty rows (the recognised columns only); refuse past MAX_ROWS."""
     data = []
+    # One object per distinct text of a column (towns, industries, 是/否, dates repeat on most rows): the sheet's
+    # cells are held until the import ends, and this keeps them at a fraction of the size.
+    seen: list[dict] = [{} for _ in indexes]
     for excel_row, values in rows:
         if not values or all(is_blank(v) for v in values):
             continue
@@ -291,7 +294,7 @@ def _read_rows(sheet: Sheet, indexes: list[int], rows, faults: dict, result: Imp
         cells = [values[i] if i < width else None for i in indexes]
         if faults:
             cells = [faults.get((excel_row, i), v) for i, v in zip(indexes, cells, strict=True)]
-        data.append(cells)
+        data.append([memo.setdefault(v, v) if type(v) is str else v for memo, v in zip(seen, cells, strict=True)])
         sheet.excel_rows.append(excel_row)
     result.total_rows = len(data)
     if not data:
