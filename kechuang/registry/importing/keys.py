@@ -170,6 +170,8 @@ class RegistryInstanceLoader(BaseInstanceLoader):
 
     def get_instance(self, row):
         key = self.keys[self.resource.current] if self.keys else None
+        if key is not None:
+            self.keys[self.resource.current] = None  # asked once per row: freed as the rows go
         return self.existing.get(key) if key is not None else None
 
 

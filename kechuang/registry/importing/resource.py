@@ -139,6 +139,7 @@ class RegistryResource(resources.ModelResource):
         ``ValueError`` becomes that field's error (the row checks then skipped), as in ``Resource.import_instance``."""
         errors = {}
         parsed = self.instance_loader.parsed[self.current]  # key cells, parsed once by the loader
+        self.instance_loader.parsed[self.current] = None  # read once: freed as the rows go
         for name, header, parse, assign in self.cells:
             if header not in row:
                 continue
@@ -201,7 +202,14 @@ class RegistryResource(resources.ModelResource):
         if col.kind in ("id_number", "phone"):
             return lambda instance, value: _set_pii(col.kind, instance, value)
         name, empty = col.name, self.empty[col.name]
-        return lambda instance, value: setattr(instance, name, empty if value is None else value)
+
+        def assign(instance, value):
+            value = empty if value is None else value
+            # An existing record keeps its own (equal) value object: the file's copy is then freed (memory).
+            if instance._state.adding or instance.__dict__.get(name) != value:
+                setattr(instance, name, value)
+
+        return assign
 
     def _assign_fk(self, col: Column, instance, value) -> None:
         attname = col.model_field.attname
@@ -371,7 +379,10 @@ class _RowResult(RowResult):
 
 
 def _set_uscc(instance, value) -> None:
-    instance.uscc, instance.uscc_warning = value if value is not None else (None, False)
+    uscc, warning = value if value is not None else (None, False)
+    if instance._state.adding or instance.uscc != uscc:
+        instance.uscc = uscc
+    instance.uscc_warning = warning
 
 
 def _set_pii(kind: str, instance, value) -> None:
