@@ -49,11 +49,26 @@ def _converter(f, conn):
     return None  # stored as is (text, integers, foreign-key ids)
 
 
+def _auto_time(f) -> bool:
+    return getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+
+
 def _stamp(objs, fields, now) -> None:
+    auto = [f.attname for f in fields if _auto_time(f)]
     for obj in objs:
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                setattr(obj, f.attname, now)
+        for attname in auto:
+            setattr(obj, attname, now)
+
+
+def _cells(obj, plan):
+    """One row's values: (None, constant) gives the constant, (attname, converter or None) the converted value."""
+    for attname, conv in plan:
+        if attname is None:
+            yield conv
+        elif conv is None:
+            yield getattr(obj, attname)
+        else:
+            yield conv(getattr(obj, attname))
 
 
 def fast_insert_with_history(model, objs, user_id, reason) -> None:
@@ -69,8 +84,11 @@ def fast_insert_with_history(model, objs, user_id, reason) -> None:
     table, qn = model._meta.db_table, connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     _stamp(objs, fields, now)
-    convs = [(f.attname, _converter(f, connection)) for f in fields]
-    rows = [tuple(c(getattr(o, a)) if c else getattr(o, a) for a, c in convs) for o in objs]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamped = {f.attname for f in fields if _auto_time(f)}  # ``now`` on every row: converted once
+    # (attname, converter) for the fields read from the objects; (None, constant) for the stamped ones.
+    convs = [(None, stamp) if f.attname in stamped else (f.attname, _converter(f, connection)) for f in fields]
+    rows = [tuple(_cells(o, convs)) for o in objs]
     raw.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")  # noqa: S608
     start = raw.fetchone()[0]
     raw.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
@@ -87,12 +105,11 @@ def fast_insert_with_history(model, objs, user_id, reason) -> None:
         obj._state.db = connection.alias
     hmodel = model.history.model
     hfields = [f for f in hmodel._meta.concrete_fields if not f.primary_key]
-    stamp = connection.ops.adapt_datetimefield_value(now)
     special = {"history_date": stamp, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
-    # (attname, converter) for copied fields; (None, constant) for the history_* fields.
+    special.update(dict.fromkeys(stamped, stamp))  # the copies of the stamped fields
     plan = [(None, special[f.attname]) if f.attname in special else (f.attname, _converter(f, connection))
             for f in hfields]
-    hrows = [tuple(x if a is None else (x(getattr(o, a)) if x else getattr(o, a)) for a, x in plan) for o in objs]
+    hrows = [tuple(_cells(o, plan)) for o in objs]
     hcols = ", ".join(qn(f.column) for f in hfields)
     raw.executemany(
         f"INSERT INTO {qn(hmodel._meta.db_table)} ({hcols}) VALUES ({', '.join('?' * len(hfields))})",  # noqa: S608

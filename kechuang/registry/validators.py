@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -32,8 +32,11 @@ def normalise_code(value) -> str:
     return _SPACES.sub("", text)
 
 
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+
+
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -45,14 +48,10 @@ def check_uscc(value) -> tuple[str, bool]:
         raise CheckError(f"统一社会信用代码应为18位，实际为{len(code)}位")
     if not USCC_RE.match(code):
         raise CheckError("统一社会信用代码含有不允许的字符（不使用I、O、S、V、Z）")
-    try:
-        uscc.validate(code)
-    except InvalidChecksum:
-        return code, True
-    except ValidationError:
-        # stdnum also checks the embedded organisation code; a failure there is a legacy warning too.
-        return code, True
-    return code, False
+    # What stdnum's ``cn.uscc.validate`` checks beyond the pattern above (the first 8 characters digits, the check
+    # digit), without its two passes of character cleaning per code (a sixth of a 50,000-row import); a test
+    # compares both on generated codes.
+    return code, not (code.isascii() and code[:8].isdigit() and code[17] == uscc_check_char(code[:17]))
 
 
 def make_uscc(first17: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from openpyxl.utils.datetime import from_excel
@@ -294,3 +294,26 @@ def convert(col: Column, value):
     """One non-blank cell → the value stored (a USCC gives (code, warning)); ``ValueError``/``CheckError`` with the
     Chinese reason otherwise."""
     return CONVERTERS[col.kind](col, value)
+
+
+def cell_parser(col: Column):
+    """The column's whole cell rule as one function (built once per column, called once per cell): a formula or
+    an Excel error refused, a blank cell None (or "必填项为空"), else ``convert``; ``ValueError`` with the reason."""
+    converter, required = CONVERTERS[col.kind], col.required
+
+    def parse(value):
+        if isinstance(value, str):
+            if value and (value[0] in _SUSPECT or value[0].isspace()):
+                value = refuse_formula_or_error(value)
+            if not value.strip():
+                value = None
+        if value is None:
+            if required:
+                raise ValueError("必填项为空")
+            return None
+        try:
+            return converter(col, value)
+        except InvalidOperation:
+            raise ValueError("数值过大或无效") from None
+
+    return parse

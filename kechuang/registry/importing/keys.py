@@ -110,14 +110,15 @@ def shown_key(cfg: RegistryConfig, obj) -> str:
     return " / ".join(parts)
 
 
-def row_key(resource, row: dict, parsed: dict) -> tuple | None:
-    """The natural key of a dataset row, or None when a key cell does not parse (its error comes with the row).
-    The parsed key cells are kept in ``parsed`` so that the row's fields do not parse them again."""
+def row_key(resource, cells: dict, parsed: dict) -> tuple | None:
+    """The natural key of a row from its key cells (field name → cell value), or None when a key cell does not
+    parse (its error comes with the row). The parsed key cells are kept in ``parsed`` so that the row's fields do
+    not parse them again."""
     out = []
     for name in resource.cfg.natural_key:
         col = resource.columns[name]
         try:
-            value = resource.fields[name].clean(row)
+            value = resource.fields[name].widget.parse(cells.get(name))
         except ValueError:
             return None
         if value is None:
@@ -145,10 +146,13 @@ class RegistryInstanceLoader(BaseInstanceLoader):
         resource.instance_loader = self  # the row checks ask it which existing records the user may change
         cfg = resource.cfg
         self.keys, self.parsed = [], []
-        headers = dataset.headers if dataset is not None else []
+        headers = list(dataset.headers or ()) if dataset is not None else []
+        # The key columns' positions (read_sheet refuses a file without them: a required column is missing).
+        key_headers = {name: resource.columns[name].header for name in cfg.natural_key}
+        where = [(name, headers.index(h)) for name, h in key_headers.items() if h in headers]
         for values in dataset or ():
             parsed: dict = {}
-            self.keys.append(row_key(resource, dict(zip(headers, values, strict=True)), parsed))
+            self.keys.append(row_key(resource, {name: values[i] for name, i in where}, parsed))
             self.parsed.append(parsed)
         model, first = cfg.model, cfg.natural_key[0]
         field = "id_hash" if first == "id_number" else model._meta.get_field(first).attname
@@ -166,6 +170,8 @@ class RegistryInstanceLoader(BaseInstanceLoader):
 
     def get_instance(self, row):
         key = self.keys[self.resource.current] if self.keys else None
+        if key is not None:
+            self.keys[self.resource.current] = None  # asked once per row: freed as the rows go
         return self.existing.get(key) if key is not None else None
 
 

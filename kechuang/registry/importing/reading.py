@@ -278,6 +278,9 @@ def _map_header(columns: list[Column], header_row, sheet: str, result: ImportRes
 def _read_rows(sheet: Sheet, indexes: list[int], rows, faults: dict, result: ImportResult, progress) -> bool:
     """Fill the sheet's dataset with its non-empty rows (the recognised columns only); refuse past MAX_ROWS."""
     data = []
+    # One object per distinct text of a column (towns, industries, 是/否, dates repeat on most rows): the sheet's
+    # cells are held until the import ends, and this keeps them at a fraction of the size.
+    seen: list[dict] = [{} for _ in indexes]
     for excel_row, values in rows:
         if not values or all(is_blank(v) for v in values):
             continue
@@ -291,11 +294,30 @@ def _read_rows(sheet: Sheet, indexes: list[int], rows, faults: dict, result: Imp
         cells = [values[i] if i < width else None for i in indexes]
         if faults:
             cells = [faults.get((excel_row, i), v) for i, v in zip(indexes, cells, strict=True)]
-        data.append(cells)
+        data.append(tuple([m.setdefault(v, v) if type(v) is str else v for m, v in zip(seen, cells, strict=True)]))
         sheet.excel_rows.append(excel_row)
     result.total_rows = len(data)
     if not data:
         result.add_error(sheet.name, None, "", "", "", "没有数据行")
         return False
-    sheet.dataset = tablib.Dataset(*data, headers=[c.header for c in sheet.columns])
+    sheet.dataset = SheetRows(data, [c.header for c in sheet.columns])
     return True
+
+
+class SheetRows(tablib.Dataset):
+    """A ``tablib.Dataset`` whose rows stay the tuples read (tablib wraps each row in a ``Row`` holding a list copy:
+    ~120 bytes more a row). Read only: ``len``, iteration, a row by index, a column by header."""
+
+    def __init__(self, rows: list[tuple], headers: list[str]):
+        super().__init__(headers=headers)
+        self._data = rows  # tablib's own column access (``dataset[header]``) indexes these rows as it does Rows
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._data[key]
+        if isinstance(key, slice):
+            return self._data[key]
+        return super().__getitem__(key)

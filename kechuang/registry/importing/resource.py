@@ -12,7 +12,6 @@ writes through ``bulkwrite`` (why not through the library: see that module).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,13 +26,14 @@ from ..config import RegistryConfig
 from ..conflicts import HIDDEN_MESSAGE, hidden_ids
 from ..models import Enterprise, add_years, decrypt_pii, pinyin_initials
 from ..plausibility import ERROR, build_context, validate
-from .cells import Column, columns_for, convert, is_blank, refuse_formula_or_error, text
+from .cells import Column, cell_parser, columns_for, is_blank, refuse_formula_or_error, text
 from .keys import Lookups, RegistryInstanceLoader, cell_text, db_key, shown_key
 from .reading import Sheet
 from .results import ImportResult
 
 PREVIEW_ROWS = 50
-REPORTED = "__reported__"  # a row refused with its located messages already in the report
+REPORTED = "__reported__"
+NOTHING: frozenset[str] = frozenset()  # a row refused with its located messages already in the report
 
 
 class CellWidget(widgets.Widget):
@@ -42,17 +42,10 @@ class CellWidget(widgets.Widget):
     def __init__(self, col: Column):
         super().__init__()
         self.col = col
+        self.parse = cell_parser(col)  # built once: the per-cell path is this one function
 
     def clean(self, value, row=None, **kwargs):
-        value = refuse_formula_or_error(value)
-        if is_blank(value):
-            if self.col.required:
-                raise ValueError("必填项为空")
-            return None
-        try:
-            return convert(self.col, value)
-        except InvalidOperation:
-            raise ValueError("数值过大或无效") from None
+        return self.parse(value)
 
 
 @dataclass
@@ -86,7 +79,6 @@ class RegistryResource(resources.ModelResource):
         self.lookups = Lookups(user)
         self.plan = Plan()
         self.current = 0
-        self._import_fields = None
         self.instance_loader: RegistryInstanceLoader | None = None  # set by the loader when the import starts
         self.first_row: dict[tuple, int] = {}
         self.checked: list[tuple[int, models.Model]] = []  # (Excel row, the row as it would be stored)
@@ -98,6 +90,9 @@ class RegistryResource(resources.ModelResource):
         )
         self.empty = {f.name: _empty_value(f) for f in self.cfg.editable_fields()}
         self.tracked = [f.attname for f in self.cfg.model._meta.concrete_fields if not f.primary_key]
+        # (field name, column header, cell parser, setter) of every column: the per-row loop of import_instance.
+        self.cells = [(f.attribute, f.column_name, f.widget.parse, self._setter(self.columns[f.attribute]))
+                      for f in self.get_import_fields()]
         self.owners: dict[int, Enterprise] = {}
 
     # -------------------------------------------------------------- library hooks
@@ -139,19 +134,21 @@ class RegistryResource(resources.ModelResource):
         # The stored values, as a tuple in ``self.tracked`` order (a dict per row costs ~1 KB at 50,000 rows).
         instance._import_before = None if new else tuple(getattr(instance, a) for a in self.tracked)
 
-    def get_import_fields(self):
-        if self._import_fields is None:
-            self._import_fields = super().get_import_fields()
-        return self._import_fields
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.column_name in row:
-            parsed = self.instance_loader.parsed[self.current]  # key cells, parsed once by the loader
-            value = parsed[field.attribute] if field.attribute in parsed else field.clean(row, **kwargs)
-            self._assign(self.columns[field.attribute], instance, value)
-
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)  # field errors: ValidationError, row checks skipped
+        """The library's field loop with the parsers and setters looked up once per import: a cell's
+        ``ValueError`` becomes that field's error (the row checks then skipped), as in ``Resource.import_instance``."""
+        errors = {}
+        parsed = self.instance_loader.parsed[self.current]  # key cells, parsed once by the loader
+        self.instance_loader.parsed[self.current] = None  # read once: freed as the rows go
+        for name, header, parse, assign in self.cells:
+            if header not in row:
+                continue
+            try:
+                assign(instance, parsed[name] if name in parsed else parse(row[header]))
+            except ValueError as exc:
+                errors[name] = ValidationError(str(exc), code="invalid")
+        if errors:
+            raise ValidationError(errors)
         if not self._row_checks(instance):
             raise ValidationError({REPORTED: "refused"})
         self._finish(instance)
@@ -196,20 +193,23 @@ class RegistryResource(resources.ModelResource):
     def _excel_row(self) -> int:
         return self.sheet.excel_rows[self.current]
 
-    def _assign(self, col: Column, instance, value) -> None:
-        """Put one parsed cell on the row's instance (PII encrypted, foreign keys resolved)."""
+    def _setter(self, col: Column):
+        """How one parsed cell is put on the row's instance (PII encrypted, foreign keys resolved)."""
         if col.kind == "fk":
-            self._assign_fk(col, instance, value)
-        elif col.kind == "uscc":
-            instance.uscc, instance.uscc_warning = value if value is not None else (None, False)
-        elif col.kind in ("id_number", "phone"):
-            current = None if instance._state.adding else decrypt_pii(getattr(instance, f"{col.kind}_enc"))
-            if col.kind == "id_number":
-                instance._import_id_number = value
-            if value != current:
-                (instance.set_id_number if col.kind == "id_number" else instance.set_phone)(value or "")
-        else:
-            setattr(instance, col.name, self.empty[col.name] if value is None else value)
+            return lambda instance, value: self._assign_fk(col, instance, value)
+        if col.kind == "uscc":
+            return _set_uscc
+        if col.kind in ("id_number", "phone"):
+            return lambda instance, value: _set_pii(col.kind, instance, value)
+        name, empty = col.name, self.empty[col.name]
+
+        def assign(instance, value):
+            value = empty if value is None else value
+            # An existing record keeps its own (equal) value object: the file's copy is then freed (memory).
+            if instance._state.adding or instance.__dict__.get(name) != value:
+                setattr(instance, name, value)
+
+        return assign
 
     def _assign_fk(self, col: Column, instance, value) -> None:
         attname = col.model_field.attname
@@ -309,7 +309,7 @@ class RegistryResource(resources.ModelResource):
             instance.initials = pinyin_initials(str(_label(instance)))
             if not instance._state.adding:
                 changed.add("initials")
-        instance._import_changed = changed
+        instance._import_changed = changed or NOTHING  # one shared empty set (a set per row: ~10 MB at 50,000)
         for name, seen in self.unique_seen.items():
             value = getattr(instance, name)
             if value in (None, ""):
@@ -376,6 +376,21 @@ class _RowResult(RowResult):
 
     def add_instance_info(self, instance):
         self.object_id = getattr(instance, "pk", None)
+
+
+def _set_uscc(instance, value) -> None:
+    uscc, warning = value if value is not None else (None, False)
+    if instance._state.adding or instance.uscc != uscc:
+        instance.uscc = uscc
+    instance.uscc_warning = warning
+
+
+def _set_pii(kind: str, instance, value) -> None:
+    current = None if instance._state.adding else decrypt_pii(getattr(instance, f"{kind}_enc"))
+    if kind == "id_number":
+        instance._import_id_number = value
+    if value != current:
+        (instance.set_id_number if kind == "id_number" else instance.set_phone)(value or "")
 
 
 def _empty_value(f: models.Field):

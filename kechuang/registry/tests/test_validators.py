@@ -1,6 +1,9 @@
 import datetime as dt
+import random
 
 import pytest
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError
 
 from kechuang.registry.validators import (
     CheckError,
@@ -26,6 +29,23 @@ def test_a_mutated_uscc_check_digit_is_accepted_with_a_warning():
 
 def test_a_legacy_pilot_code_is_accepted_with_a_warning():
     assert check_uscc("91350100M0001TGQXM") == ("91350100M0001TGQXM", True)
+
+
+def test_the_uscc_warning_is_exactly_stdnums_verdict():
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    rng = random.Random(11)
+    codes = [synthetic_uscc(n) for n in range(300)]
+    codes += ["".join(rng.choice(alphabet) for _ in range(2)) + f"{rng.randrange(10**6):06d}"
+              + "".join(rng.choice(alphabet) for _ in range(10)) for _ in range(3000)]
+    codes += [c[:17] + rng.choice(alphabet) for c in codes[:300]]
+    codes += ["91" + "٤" + c[3:] for c in codes[:20]]  # a non-ASCII digit the pattern lets through
+    for code in codes:
+        try:
+            stdnum_uscc.validate(code)
+            expected = False
+        except ValidationError:
+            expected = True
+        assert check_uscc(code) == (code, expected), code
 
 
 def test_lowercase_and_full_width_uscc_is_normalised():
