@@ -1,7 +1,9 @@
 """The data-quality check (DHIS2's validation rule analysis): every registry rule (registry/plausibility.py)
 over every stored row, and the monthly-value rules (reporting/plausibility.py, registry cross-checks
-included) over every approved value. One run replaces the previous one; after each committed
-import a run starts in a background thread once the import's transaction has committed.
+included) over every approved value. One run replaces the previous one. After a committed import a run is
+queued for the task worker; it re-checks the registries and carries the previous run's monthly-value findings
+over (the registries are what an import changes; the monthly values are millions of rows at province scale, hours
+of work, re-checked by the daily tick's full run and by 重新检查).
 """
 
 from __future__ import annotations
@@ -124,17 +126,24 @@ RULE_TEXTS = {
 }
 
 
+REGISTRIES_ONLY = ("import",)  # triggers whose run re-checks the registries and carries the monthly findings over
+
+
 def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityRun:
-    """Run every rule over the stored data; the new run replaces the previous one."""
+    """Run the rules over the stored data; the new run replaces the previous one. A run after an import
+    (``REGISTRIES_ONLY``) re-checks the registries and keeps the last finished run's monthly-value findings."""
+    previous = latest_run() if trigger in REGISTRIES_ONLY else None
     run = QualityRun.objects.create(trigger=trigger, runner=runner_id())
     start = time.perf_counter()
     try:
         found, checked = registry_violations(today)
-        monthly, count = monthly_violations()
+        monthly, count = monthly_violations() if previous is None else ([], 0)
         with transaction.atomic():
             for v in found + monthly:
                 v.run = run
             Violation.objects.bulk_create(found + monthly, batch_size=2000)
+            if previous is not None:
+                Violation.objects.filter(run=previous, source=MONTHLY).update(run=run)
             QualityRun.objects.filter(pk=run.pk).update(
                 status=RunStatus.DONE,
                 finished=timezone.now(),

@@ -170,3 +170,24 @@ def test_a_change_during_a_running_check_is_checked_by_the_next_one_never_by_a_s
     with django_capture_on_commit_callbacks() as queued:
         run_quality_check("import")  # that check: no change asked for while it ran, nothing more
     assert queued == []
+
+
+def test_a_check_after_an_import_rechecks_the_registries_and_keeps_the_monthly_findings(plan, stored_faults):
+    from kechuang.plans.models import Indicator
+    from kechuang.reporting.choices import SubmissionStatus
+    from kechuang.supervision.tests.helpers import indicator_value
+
+    town = stored_faults["own"]
+    ind = Indicator.objects.get(plan=plan, code="HNTE_NEW")
+    indicator_value(plan, ind, town, 5, 12, status=SubmissionStatus.APPROVED)  # 12 reported, none in the registry
+    full = services.run_check("manual")
+    monthly = set(Violation.objects.filter(run=full, source="monthly-values").values_list("rule", "object_id"))
+    assert "registry_cross_check" in {rule for rule, _pk in monthly}
+    stored_faults["bad_a"].delete()  # a registry change the import brings
+    after_import = services.run_check("import")
+    assert not QualityRun.objects.filter(pk=full.pk).exists()  # replaced
+    assert set(Violation.objects.filter(run=after_import, source="monthly-values").values_list(
+        "rule", "object_id")) == monthly  # carried over, not re-computed
+    registry = set(Violation.objects.filter(run=after_import, source="enterprise-years").values_list(
+        "object_id", flat=True))
+    assert stored_faults["bad_b"].pk in registry and stored_faults["bad_a"].pk not in registry

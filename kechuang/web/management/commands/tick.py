@@ -9,6 +9,7 @@ from kechuang.core.fingerprint import compact
 from kechuang.core.jobs import recover_interrupted
 from kechuang.plans.choices import PlanStatus
 from kechuang.plans.models import Plan
+from kechuang.quality.services import schedule_check
 from kechuang.registry.services import purge_import_files
 from kechuang.supervision.services import tick
 
@@ -42,3 +43,4 @@ class Command(BaseCommand):
         if interrupted:
             self.stdout.write(f"标记中断的后台任务 {interrupted} 个为失败")
         compact()  # the data fingerprint's change log keeps one row per scope
+        schedule_check("daily")  # the full data-quality check (monthly values too), in the task worker
