@@ -131,13 +131,15 @@ REGISTRIES_ONLY = ("import",)  # triggers whose run re-checks the registries and
 
 def run_check(trigger: str = "manual", today: dt.date | None = None) -> QualityRun:
     """Run the rules over the stored data; the new run replaces the previous one. A run after an import
-    (``REGISTRIES_ONLY``) re-checks the registries and keeps the last finished run's monthly-value findings."""
-    previous = latest_run() if trigger in REGISTRIES_ONLY else None
+    (``REGISTRIES_ONLY``) re-checks the registries and keeps the last finished run's monthly-value findings
+    (none before the first full run)."""
+    registries_only = trigger in REGISTRIES_ONLY
+    previous = latest_run() if registries_only else None  # none yet: the monthly values wait for a full run
     run = QualityRun.objects.create(trigger=trigger, runner=runner_id())
     start = time.perf_counter()
     try:
         found, checked = registry_violations(today)
-        monthly, count = monthly_violations() if previous is None else ([], 0)
+        monthly, count = ([], 0) if registries_only else monthly_violations()
         with transaction.atomic():
             for v in found + monthly:
                 v.run = run
