@@ -33,7 +33,7 @@ from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 from kechuang.registry.models import Demand, Enterprise, pinyin_initials
 from kechuang.registry.validators import synthetic_uscc
-from kechuang.reporting.benchdata import build_dataset
+from kechuang.reporting.benchdata import analyze, build_dataset
 from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, TaskReport
 
@@ -80,6 +80,7 @@ def build(plans: int, enterprises: int = 100_000, log=print) -> dict:
     created["enterprises"] = _enterprises(plans, enterprises)
     _demand()
     SystemFlag.set("bench_data", "1")
+    analyze()  # planner statistics after the bulk load (autovacuum may be off or not have caught up yet)
     return created
 
 
