@@ -50,3 +50,10 @@ def insert_rows(model, rows: Iterable[dict], *, batch_size: int = 5000) -> int:
 
 def _plain(value):
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def analyze(using: str = "default") -> None:
+    """Refresh the planner's statistics after a bulk load (a live database has autovacuum do it; queries right
+    after ``bulk_create`` or COPY would otherwise be planned for empty tables)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")

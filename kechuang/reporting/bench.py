@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from kechuang.accounts.models import Role, User, UserRole
 from kechuang.bench import report
+from kechuang.core.bulk import analyze
 from kechuang.plans.models import Plan, TaskUnit
-from kechuang.reporting.benchdata import analyze, build_dataset
+from kechuang.reporting.benchdata import build_dataset
 from kechuang.reporting.excel import import_workbook
 from kechuang.reporting.models import Period
 from kechuang.reporting.tests.files import huge_sheet_xlsx

@@ -9,7 +9,6 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection
 from django.utils import timezone
 
 from kechuang.accounts.models import Role, User, UserRole
@@ -81,8 +80,3 @@ def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: 
 def _password_x() -> str:
     """The office user's password "x", hashed once per process (hashing is slow by design)."""
     return make_password("x")
-def analyze() -> None:
-    """Refresh the planner's statistics after a bulk load (a live database has autovacuum do it; a bench
-    that queries right after ``bulk_create`` would otherwise be planned for empty tables)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")

@@ -12,9 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kechuang.bench import report
+from kechuang.core.bulk import analyze
 from kechuang.core.models import SystemFlag
 from kechuang.plans.models import Indicator, IndicatorShare, Plan, Task, TaskUnit
-from kechuang.reporting.benchdata import analyze, build_dataset
+from kechuang.reporting.benchdata import build_dataset
 from kechuang.reporting.models import IndicatorValue, Period, TaskReport
 
 # Province scale (issue #13): the dashboard of one plan while the database holds this many plans' reports.

@@ -27,13 +27,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from kechuang.accounts.models import Role, User, UserRole
-from kechuang.core.bulk import insert_rows
+from kechuang.core.bulk import analyze, insert_rows
 from kechuang.core.models import SystemFlag
 from kechuang.org.models import Unit
 from kechuang.plans.models import Plan
 from kechuang.registry.models import Demand, Enterprise, pinyin_initials
 from kechuang.registry.validators import synthetic_uscc
-from kechuang.reporting.benchdata import analyze, build_dataset
+from kechuang.reporting.benchdata import build_dataset
 from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, TaskReport
 
