@@ -4,16 +4,41 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from kechuang.core.fingerprint import request_memo
 from kechuang.core.scoping import restrict
 
 from .choices import PlanStatus, TaskUnitRole
-from .models import Indicator, Plan, Task, TaskUnit
+from .models import Indicator, IndicatorShare, Plan, Task, TaskUnit
 
 
 def current_plan(user=None) -> Plan | None:
     """The newest active plan the user may see (all plans when ``user`` is None)."""
     qs = Plan.objects.all() if user is None else restrict(Plan.objects.all(), user)
     return qs.filter(status=PlanStatus.ACTIVE).order_by("-year", "code").first() or qs.order_by("-year").first()
+
+
+# The plan's structure, read once per GET request: a dashboard's figures (indicator values, completeness, ranking,
+# red items) and its navigation's to-do each need the task roles, shares and indicators, and read them here.
+# Callers must not mutate what these return.
+
+
+def plan_indicators(plan) -> list[Indicator]:
+    """The plan's indicators in order, with their owner unit and plan."""
+    return request_memo(("plans.indicators", plan.pk), lambda: list(
+        Indicator.objects.filter(plan=plan).select_related("owner_unit", "plan").order_by("seq")))
+
+
+def task_unit_rows(plan) -> list[tuple[int, int, str]]:
+    """(task id, unit id, role) of every task role in the plan, by task, role and sequence."""
+    return request_memo(("plans.task_units", plan.pk), lambda: list(
+        TaskUnit.objects.filter(task__plan=plan).order_by("task_id", "role", "seq", "pk")
+        .values_list("task_id", "unit_id", "role")))
+
+
+def share_rows(plan_id: int) -> list[tuple[int, int]]:
+    """(indicator id, unit id) of every indicator share in the plan, in the shares' own order."""
+    return request_memo(("plans.shares", plan_id), lambda: list(
+        IndicatorShare.objects.filter(indicator__plan_id=plan_id).values_list("indicator_id", "unit_id")))
 
 
 def tasks_with_units(queryset):

@@ -24,7 +24,7 @@ from django.db.models.functions import RowNumber
 
 from kechuang.metrics.resolution import LazyRecords, Resolved, register_batch_provider, register_provider
 from kechuang.plans.choices import ValueSource
-from kechuang.plans.models import IndicatorShare
+from kechuang.plans.services import share_rows
 
 from .choices import SubmissionStatus
 from .models import IndicatorValue
@@ -33,9 +33,12 @@ from .models import IndicatorValue
 def _unit_ids(indicators, unit) -> dict[int, list[int]]:
     """For each indicator, the units whose values make its figure: ``unit``, else the share units, else the owner."""
     shares: dict[int, list[int]] = {}
-    for ind_id, unit_id in IndicatorShare.objects.filter(indicator__in=[i.pk for i in indicators]) \
-            .values_list("indicator_id", "unit_id"):
-        shares.setdefault(ind_id, []).append(unit_id)
+    if unit is None:
+        wanted = {i.pk for i in indicators}
+        for plan_id in {i.plan_id for i in indicators}:
+            for ind_id, unit_id in share_rows(plan_id):
+                if ind_id in wanted:
+                    shares.setdefault(ind_id, []).append(unit_id)
     out = {}
     for ind in indicators:
         if unit is not None:

@@ -29,23 +29,17 @@ def _fmt(value, places=1):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-HEAT_CELL = ("<td class=\"heat-{} p-0\"><a class=\"d-block heat-cell\" href=\"{}\" title=\"{} {}月：{}\">"
-             "<span class=\"visually-hidden\">{} {}月：{}</span></a></td>")
-
-
 def unit_month_url(plan, unit_code: str, month: int) -> str:
     return reverse("reporting:unit_month", args=[plan.code, unit_code, plan.year, month])
 
 
-def _unit_month_urls(plan, codes, months) -> dict:
-    """{(unit code, month): unit_month_url(...)}: one ``reverse`` per unit, the month filled in after (a
-    heatmap has units × months cells)."""
+def _unit_month_stems(plan, codes) -> dict:
+    """{unit code: the unit-month URL without its month}: one ``reverse`` per unit, the month appended per
+    cell (a heatmap has units × months cells)."""
     out = {}
     for code in codes:
         stem = unit_month_url(plan, code, 1)
-        head = stem[:stem.rindex("/1/")]
-        for month in months:
-            out[(code, month)] = f"{head}/{month}/"
+        out[code] = stem[:stem.rindex("/1/")]
     return out
 
 
@@ -54,16 +48,24 @@ def _heat_html(heat, months, plan=None) -> str:
     once (units × months cells: ``format_html`` per cell would escape each unit name 24 times)."""
     head = format_html("<thead><tr><th class=\"text-start\">单位</th>{}</tr></thead>",
                        format_html_join("", "<th>{}月</th>", ((m,) for m in months)))
-    urls = _unit_month_urls(plan, [row["code"] for row in heat], months) if plan else {}
+    stems = _unit_month_stems(plan, [row["code"] for row in heat]) if plan else {}
+    labels: dict[tuple[str, str], tuple[str, str]] = {}  # (state, label) → both escaped (a handful of values)
     rows = []
     for row in heat:
         unit = escape(row["unit"])
-        cells = "".join(
-            HEAT_CELL.format(escape(state), escape(urls.get((row["code"], m), "#")), unit, m, escape(label),
-                             unit, m, escape(label))
-            for m, state, label in row["cells"])
+        stem = escape(stems[row["code"]]) if plan else None
+        cells = []
+        for m, state, label in row["cells"]:
+            key = (state, label)
+            if key not in labels:
+                labels[key] = (escape(state), escape(label))
+            state_html, label_html = labels[key]
+            url = f"{stem}/{m}/" if stem is not None else "#"
+            cells.append(f"<td class=\"heat-{state_html} p-0\"><a class=\"d-block heat-cell\" href=\"{url}\" "
+                         f"title=\"{unit} {m}月：{label_html}\"><span class=\"visually-hidden\">{unit} {m}月："
+                         f"{label_html}</span></a></td>")
         rows.append(f"<tr data-unit=\"{escape(row['unit_id'])}\"><th class=\"text-start text-nowrap fw-normal\">"
-                    f"{unit}</th>{cells}</tr>")
+                    f"{unit}</th>{''.join(cells)}</tr>")
     return head + mark_safe(f"<tbody>{''.join(rows)}</tbody>")  # noqa: S308 - every value escaped above
 
 

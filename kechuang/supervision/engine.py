@@ -27,6 +27,7 @@ from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
 from kechuang.org.models import Unit
 from kechuang.plans.choices import Comparator, ProgressMode, TaskUnitRole, ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+from kechuang.plans.services import plan_indicators, task_unit_rows
 from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, Milestone, Period, TaskReport
 from kechuang.reporting.services import latest_approved_reports, period_dates, status_matrix
@@ -102,6 +103,12 @@ class PeriodFrame:
 
 
 def period_frame(plan, as_of: dt.date) -> PeriodFrame:
+    """The plan year's periods with the due and current ones on ``as_of`` (read once per request: the dashboard's
+    figures and its navigation's late units share it)."""
+    return request_memo(("supervision.period_frame", plan.pk, as_of), lambda: _period_frame(plan, as_of))
+
+
+def _period_frame(plan, as_of: dt.date) -> PeriodFrame:
     periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
     if not periods:
         # Periods not generated yet (``kechuang tick`` does it): the same dates, unsaved.
@@ -194,9 +201,9 @@ def forecast_value(indicator, actual: Decimal | None, tp: Decimal, series: list[
 
 
 def _indicator_scope(plan, unit):
-    qs = plan.indicators.select_related("owner_unit", "plan").order_by("seq")
     if unit is None:
-        return list(qs), {}
+        return list(plan_indicators(plan)), {}
+    qs = plan.indicators.select_related("owner_unit", "plan").order_by("seq")
 
     shares = {s.indicator_id: s.target for s in IndicatorShare.objects.filter(indicator__plan=plan, unit=unit)}
     return list(qs.filter(Q(owner_unit=unit) | Q(pk__in=list(shares)))), shares
@@ -210,7 +217,8 @@ def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
     qs = IndicatorValue.objects.filter(plan=plan, period__in=periods, status__in=_submitted_statuses())
     if unit is not None:
         qs = qs.filter(unit=unit)
-    return set(qs.values_list("indicator_id", "period_id").distinct())
+    # order_by(): the default ordering would add its columns to the DISTINCT (joins and a sort on unit paths).
+    return set(qs.order_by().values_list("indicator_id", "period_id").distinct())
 
 
 def indicator_statuses(plan, as_of: dt.date, unit=None, frame: PeriodFrame | None = None) -> list[IndicatorStatus]:
@@ -447,14 +455,15 @@ def task_detail(plan, task, as_of: dt.date) -> tuple[TaskStatus, list[TaskUnitPr
 
 
 def plan_units(plan) -> list:
-    """Units with work in the plan (a task role or an owned or shared indicator), in directory order."""
-    return list(
+    """Units with work in the plan (a task role or an owned or shared indicator), in directory order (read once
+    per request: the dashboard's figures and its navigation's late units share it; callers do not mutate it)."""
+    return request_memo(("supervision.plan_units", plan.pk), lambda: list(
         Unit.objects.filter(
             Q(pk__in=TaskUnit.objects.filter(task__plan=plan).values("unit_id"))
             | Q(pk__in=Indicator.objects.filter(plan=plan, owner_unit__isnull=False).values("owner_unit_id"))
             | Q(pk__in=IndicatorShare.objects.filter(indicator__plan=plan).values("unit_id"))
         ).order_by("path")
-    )
+    ))
 
 
 def completeness(plan, as_of: dt.date, frame: PeriodFrame | None = None) -> dict[tuple[int, int], str]:
@@ -502,7 +511,7 @@ def unit_rankings(plan, as_of: dt.date, statuses: list[IndicatorStatus] | None =
     latest = _latest_task_rows(plan, frame) if latest is None else latest
 
     unit_tasks = defaultdict(set)
-    for unit_id, task_id in TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", "task_id"):
+    for task_id, unit_id, _role in task_unit_rows(plan):
         unit_tasks[unit_id].add(task_id)
     attain = defaultdict(list)
     for st in statuses:
@@ -563,9 +572,11 @@ class SupervisedItem:
 
 
 def _lead_units(plan) -> dict[int, list]:
+    units = {u.pk: u for u in plan_units(plan)}  # every unit with a task role is one of the plan's units
     out = defaultdict(list)
-    for tu in TaskUnit.objects.filter(task__plan=plan, role=TaskUnitRole.LEAD).select_related("unit"):
-        out[tu.task_id].append(tu.unit)
+    for task_id, unit_id, role in task_unit_rows(plan):
+        if role == TaskUnitRole.LEAD:
+            out[task_id].append(units[unit_id])
     return out
 
 

@@ -22,7 +22,8 @@ from kechuang.notices.models import NoticeKind as Topic
 from kechuang.notices.services import emailed_by_channel, notify
 from kechuang.org.models import Unit
 from kechuang.plans.choices import ValueSource
-from kechuang.plans.models import Indicator, Task, TaskUnit
+from kechuang.plans.models import Indicator, Task
+from kechuang.plans.services import plan_indicators, task_unit_rows
 from kechuang.reporting.models import Milestone
 from kechuang.reporting.services import ensure_periods, status_matrix
 
@@ -386,10 +387,8 @@ def complete_decision(decision, user, note: str = "", done_on: dt.date | None = 
 def _owed_units(plan) -> dict[int, object]:
     """Units that owe a monthly report: every unit with a task role or a reported indicator."""
     units = engine.plan_units(plan)
-
-    with_tasks = set(TaskUnit.objects.filter(task__plan=plan).values_list("unit_id", flat=True))
-    with_values = set(Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED)
-                      .values_list("owner_unit_id", flat=True))
+    with_tasks = {unit_id for _task_id, unit_id, _role in task_unit_rows(plan)}
+    with_values = {i.owner_unit_id for i in plan_indicators(plan) if i.source == ValueSource.REPORTED}
     return {u.pk: u for u in units if u.pk in with_tasks | with_values}
 
 

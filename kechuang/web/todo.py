@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
 
 from kechuang.bulletins.models import Bulletin, BulletinStatus
@@ -139,9 +140,10 @@ def _review_section(user, plan) -> Section | None:
     queue = reverse("reporting:review_queue", args=[plan.code])
     section = Section("reviews", "待审核", empty="暂无待审核的报告", more_url=queue, more_label="打开审核列表")
     by_month: dict[tuple, int] = {}
-    for month, label in [*reports.values_list("period__month", "period__year"),
-                         *values.values_list("period__month", "period__year")]:
-        by_month[(label, month)] = by_month.get((label, month), 0) + 1
+    for qs in (reports, values):  # counted by the database: a month can hold thousands of rows to review
+        for year, month, n in (qs.order_by().values("period__year", "period__month").annotate(n=Count("pk"))
+                               .values_list("period__year", "period__month", "n")):
+            by_month[(year, month)] = by_month.get((year, month), 0) + n
     for (year, month), n in sorted(by_month.items()):
         section.items.append(Item(f"{year}年{month}月 待审核 {n} 项", f"{queue}?period={month}", "", "warning",
                                   weight=n))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kechuang.core.fingerprint import cached
 from kechuang.plans.choices import ValueSource
-from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+from kechuang.plans.services import plan_indicators, share_rows, task_unit_rows
 
 from ..choices import SubmissionStatus
 from ..models import IndicatorValue, Period, TaskReport
@@ -21,18 +21,25 @@ UNIT_STATUSES = ("on_time", "late", "missing", "draft")
 def expected_items(plan) -> dict[int, int]:
     """unit id → number of rows the unit owes each month (its tasks + its reported indicators)."""
     counts: dict[int, int] = {}
-    for row in TaskUnit.objects.filter(task__plan=plan).values("unit_id").annotate(n=Count("task_id", distinct=True)):
-        counts[row["unit_id"]] = row["n"]
-    reported = Indicator.objects.filter(plan=plan, source=ValueSource.REPORTED)
-    shares = IndicatorShare.objects.filter(indicator__in=reported).values_list("indicator_id", "unit_id")
+    for unit_id, tasks in _tasks_by_unit(plan).items():
+        counts[unit_id] = len(tasks)
+    reported = {i.pk: i for i in plan_indicators(plan) if i.source == ValueSource.REPORTED}
     shared_ids = set()
-    for indicator_id, unit_id in shares:
-        shared_ids.add(indicator_id)
-        counts[unit_id] = counts.get(unit_id, 0) + 1
-    for ind_id, owner_id in reported.exclude(owner_unit__isnull=True).values_list("pk", "owner_unit_id"):
-        if ind_id not in shared_ids:
-            counts[owner_id] = counts.get(owner_id, 0) + 1
+    for indicator_id, unit_id in share_rows(plan.pk):
+        if indicator_id in reported:
+            shared_ids.add(indicator_id)
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+    for ind in reported.values():
+        if ind.pk not in shared_ids and ind.owner_unit_id is not None:
+            counts[ind.owner_unit_id] = counts.get(ind.owner_unit_id, 0) + 1
     return counts
+
+
+def _tasks_by_unit(plan) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for task_id, unit_id, _role in task_unit_rows(plan):
+        out.setdefault(unit_id, set()).add(task_id)
+    return out
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -73,13 +80,13 @@ def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
     expected, agg = _submission_aggregates(plan, as_of)
     result = {}
     for period in periods:
+        deadline = _end_of(period.due_on)  # late: submitted after the due date's last instant, local time
         for unit_id, owed in expected.items():
             n, done, last = agg.get((period.pk, unit_id), (0, 0, None))
             if n == 0:
                 result[(period.pk, unit_id)] = "missing"
             elif done >= owed and last is not None:
-                late = timezone.localtime(last).date() > period.due_on
-                result[(period.pk, unit_id)] = "late" if late else "on_time"
+                result[(period.pk, unit_id)] = "late" if last > deadline else "on_time"
             else:
                 result[(period.pk, unit_id)] = "draft"
     return result
