@@ -27,7 +27,7 @@ from kechuang.plans.choices import ValueSource
 from kechuang.plans.services import share_rows
 
 from .choices import SubmissionStatus
-from .models import IndicatorValue
+from .models import IndicatorValue, Period
 
 
 def _unit_ids(indicators, unit) -> dict[int, list[int]]:
@@ -91,12 +91,16 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _period_end_q(day):
-    """Periods whose month has ended by ``day``."""
-    q = Q(period__year__lt=day.year) | Q(period__year=day.year, period__month__lt=day.month)
+def _ended_q(day, prefix: str = ""):
+    """Periods whose month has ended by ``day`` (``prefix``: the path to the period, e.g. ``period__``)."""
+    q = Q(**{f"{prefix}year__lt": day.year}) | Q(**{f"{prefix}year": day.year, f"{prefix}month__lt": day.month})
     if day == _month_end(day.year, day.month):
-        q |= Q(period__year=day.year, period__month=day.month)
+        q |= Q(**{f"{prefix}year": day.year, f"{prefix}month": day.month})
     return q
+
+
+def _period_end_q(day):
+    return _ended_q(day, "period__")
 
 
 def _records_loader(pks):
@@ -105,6 +109,35 @@ def _records_loader(pks):
         return [found[pk] for pk in pks]
 
     return load
+
+
+COLS = ("pk", "indicator_id", "unit_id", "period__year", "period__month", "value")
+RECENT_MONTHS = 2
+
+
+def _latest_rows(base, pairs: set, plan_ids: set, day: dt.date) -> dict[tuple[int, int], list]:
+    """{(indicator id, unit id): [its latest row in ``base``]} for ``pairs``. After a month's reporting nearly
+    every pair's latest value is in the last month or two, so those months are read first (a few rows, by
+    index); only the pairs still missing are looked up in the rest of their history (the database picks each
+    one's latest row). The whole history is never read for one date."""
+    months = sorted({(y, m) for y, m in Period.objects.filter(plan_id__in=plan_ids).filter(_ended_q(day))
+                     .values_list("year", "month")}, reverse=True)[:RECENT_MONTHS]
+    rows: dict[tuple[int, int], list] = {}
+    if months:
+        recent = Q()
+        for year, month in months:
+            recent |= Q(period__year=year, period__month=month)
+        for row in base.filter(recent).values_list(*COLS).order_by("period__year", "period__month"):
+            rows[(row[1], row[2])] = [row]  # ascending: a later month replaces an earlier one
+    missing = pairs - rows.keys()
+    if missing:
+        older = base.filter(indicator_id__in={i for i, _u in missing}, unit_id__in={u for _i, u in missing})
+        older = older.annotate(rn=Window(RowNumber(), partition_by=[F("indicator_id"), F("unit_id")],
+                                         order_by=[F("period__year").desc(), F("period__month").desc()]))
+        for row in older.filter(rn=1).values_list(*COLS).order_by():
+            if (row[1], row[2]) in missing:
+                rows[(row[1], row[2])] = [row]
+    return rows
 
 
 def reported_values(indicators, dates, unit=None) -> dict:
@@ -120,14 +153,13 @@ def reported_values(indicators, dates, unit=None) -> dict:
         indicator_id__in=[i.pk for i in indicators], status=SubmissionStatus.APPROVED, value__isnull=False,
         period__plan_id=F("indicator__plan_id"), unit_id__in=wanted_units,
     ).filter(_period_end_q(dates[-1]))
-    cols = ("pk", "indicator_id", "unit_id", "period__year", "period__month", "value")
-    if len(dates) == 1:
-        # Only the latest row per (indicator, unit) is needed: let the database pick it.
-        base = base.annotate(rn=Window(RowNumber(), partition_by=[F("indicator_id"), F("unit_id")],
-                                       order_by=[F("period__year").desc(), F("period__month").desc()])).filter(rn=1)
     rows: dict[tuple[int, int], list] = {}
-    for row in base.values_list(*cols).order_by("indicator_id", "unit_id", "period__year", "period__month"):
-        rows.setdefault((row[1], row[2]), []).append(row)
+    if len(dates) == 1:
+        pairs = {(ind.pk, uid) for ind in indicators for uid in unit_ids[ind.pk]}
+        rows = _latest_rows(base, pairs, {i.plan_id for i in indicators}, dates[0])
+    else:
+        for row in base.values_list(*COLS).order_by("indicator_id", "unit_id", "period__year", "period__month"):
+            rows.setdefault((row[1], row[2]), []).append(row)
 
     for ind in indicators:
         ids = unit_ids[ind.pk]
