@@ -23,6 +23,7 @@ import logging
 import math
 import pickle
 import re
+import tempfile
 import warnings
 from array import array
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -152,7 +153,7 @@ INDEX_FORMAT = 2  # bumped when the stored layout changes: a stored index of ano
 
 
 class StaleIndexFormat(Exception):
-    """A stored index written in an older layout (``_load`` treats it as missing, so it is rebuilt)."""
+    """A stored index written in an older layout (``load_index`` treats it as missing, so it is rebuilt)."""
 
 
 class _Vocab(dict):
@@ -382,8 +383,7 @@ def rebuild_index(kind: str) -> str:
         SystemFlag.set(f"{_flag(kind)}.requested", "")
         return current
     index = build_index(kind, previous=previous)
-    name = default_storage.save(f"matching/{kind}-{_version_key(index.version)}.pkl",
-                                ContentFile(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+    name = save_index(index, f"matching/{kind}-{_version_key(index.version)}.pkl")
     SystemFlag.set(_flag(kind), name)
     SystemFlag.set(f"{_flag(kind)}.requested", "")
     # The previous file goes: web processes holding it in memory keep answering, the rest load the new name.
@@ -418,16 +418,33 @@ def forget_rebuild_requests() -> None:
 _LOADED: dict[str, tuple[str, Index]] = {}
 
 
+def save_index(index: Index, name: str) -> str:
+    """Store ``index`` under ``name`` (or a free name like it); returns the stored name. The pickle streams
+    through a temporary file, so the index is never also held in memory as one block of bytes."""
+    scratch = Path(settings.DATA_DIR) / "cache"
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=scratch) as tmp:
+        pickle.dump(index, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.seek(0)
+        return default_storage.save(name, File(tmp, name=name))
+
+
+def load_index(name: str) -> Index | None:
+    """The index stored under ``name``; None when it is missing, unreadable or of an older layout (the caller then
+    has it rebuilt)."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return pickle.load(handle)  # our own file, written by save_index (storage is not public)
+    except (FileNotFoundError, OSError, pickle.UnpicklingError, EOFError, AttributeError, StaleIndexFormat):
+        logger.warning("matching index %s could not be loaded", name)
+        return None
+
+
 def _load(name: str) -> Index | None:
     cached = next((index for stored, index in _LOADED.values() if stored == name), None)
     if cached is not None:
         return cached
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return pickle.loads(handle.read())  # our own file, written by rebuild_index (storage is not public)
-    except (FileNotFoundError, OSError, pickle.UnpicklingError, EOFError, AttributeError, StaleIndexFormat):
-        logger.warning("matching index %s could not be loaded", name)
-        return None
+    return load_index(name)
 
 
 def index_for(kind: str) -> Index:
