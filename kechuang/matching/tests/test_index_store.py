@@ -87,3 +87,19 @@ def test_a_rebuild_lost_with_a_killed_worker_is_asked_again_when_a_worker_starts
 
     assert [h for h in engine.index_for("achievement").search(QUERY)] == []
     assert _rebuilds_queued() == 1
+
+
+def test_an_index_stored_in_an_older_layout_is_rebuilt_not_used(queued):
+    first = _ach("锂电池隔膜涂覆技术", "锂电池 隔膜")
+    old = engine.build_index("achievement")
+    del old.format  # as written before the stored layout had a format number
+    name = engine.save_index(old, "matching/achievement-old.pkl")
+    SystemFlag.set("matching.index.achievement", name)
+
+    assert engine.load_index(name) is None
+    assert engine.index_for("achievement").search(QUERY) == []  # not answered from the old file
+    assert _rebuilds_queued() == 1
+
+    new_name = jobs.rebuild("achievement")
+    assert new_name != name and not default_storage.exists(name)
+    assert [h.pk for h in engine.index_for("achievement").search(QUERY)] == [first.pk]
