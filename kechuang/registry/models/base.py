@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from kechuang.core.models import TimeStampedModel
 from kechuang.core.predicates import is_leader, is_office, is_unit_member
@@ -28,6 +27,9 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 @functools.cache
 def _initial(char: str) -> str:
+    # Lazy: pypinyin's dictionaries take ~56 MB per process; only processes that write registry names load them.
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(char, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))[0]
 
 
