@@ -8,7 +8,7 @@ from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from kechuang.core.fingerprint import cached
+from kechuang.core.fingerprint import cached, request_memo
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.services import plan_indicators, share_rows, task_unit_rows
 
@@ -66,7 +66,9 @@ def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[t
                 agg[(period_id, unit_id)] = (old_n + n, old_done + done, last)
         return expected_items(plan), agg
 
-    return cached(f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}", compute, plan=plan)
+    key = f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}"
+    # Memoised per request too: the dashboard and its navigation's late units both read it (one cache read).
+    return request_memo(key, lambda: cached(key, compute, plan=plan))
 
 
 def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
