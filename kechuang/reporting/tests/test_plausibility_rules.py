@@ -92,3 +92,39 @@ def test_a_value_is_required_to_submit(plan, personas):
     row.save()
     with pytest.raises(services.InvalidData, match="请填写数值"):
         services.submit(row, user=personas["lead"])
+
+
+def test_a_whole_plans_check_gives_every_approved_value_what_check_value_gives_it(plan, personas):
+    """``PlanValues`` (the data-quality check: a plan's values read at once) against ``check_value`` row by row,
+    on approved values that break every rule (stored directly, as an old version or a reopened month can leave
+    them), beside drafts and submitted rows that only count as the parts of a whole."""
+    total = reported_indicator(plan, "HNTE_TOTAL")
+    new = reported_indicator(plan, "HNTE_NEW")
+    rere = reported_indicator(plan, "HNTE_RERECOGNISED")
+    coverage = reported_indicator(plan, "RD_INSTITUTION_COVERAGE")
+    lead, town = personas["lead"], personas["town"]
+
+    def stored(ind, user, month, value, status=S.APPROVED):
+        rules.IndicatorValue.objects.create(plan=plan, indicator=ind, unit=user.unit, period=period(plan, month),
+                                            value=None if value is None else Decimal(value), status=status)
+
+    stored(new, lead, 3, "10")
+    stored(new, lead, 4, "4")  # a cumulative count going down, and a jump of more than half
+    stored(rere, lead, 4, "3")
+    stored(total, lead, 4, "5")  # parts 4 + 3 > 5
+    stored(coverage, lead, 4, "120")  # a percentage over 100
+    stored(new, lead, 5, "20")
+    stored(rere, lead, 5, "99", status=S.SUBMITTED)  # not checked itself, but a part of May's whole
+    stored(total, lead, 5, "50")
+    stored(total, lead, 6, None)  # approved without a value: nothing to check
+    stored(new, town, 4, "2")
+    stored(new, town, 5, "2.5")
+
+    checked = {iv.pk: (r.errors, r.warnings) for iv, r in rules.PlanValues(plan.pk).checks()}
+    rows = rules.IndicatorValue.objects.filter(plan=plan, status=S.APPROVED, value__isnull=False)
+    expected = {iv.pk: (r.errors, r.warnings) for iv in rows.select_related("indicator", "unit", "period")
+                for r in [rules.check_value(iv.indicator, iv.unit, iv.period, iv.value)]}
+    assert checked == expected
+    messages = [m for errors, warnings in checked.values() for m in errors + warnings]
+    for fragment in ("年度累计数", "变动超过50%", "之和（7）不能大于", "之和（119）不能大于", "不能大于 100"):
+        assert any(fragment in m for m in messages), fragment
