@@ -47,6 +47,9 @@ class Enterprise(RegistryModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         indexes = [
+            # The list's default order: its first page read from the index, not by sorting every enterprise
+            # (86 ms at 100,000 enterprises on PostgreSQL).
+            models.Index(fields=["name", "id"], name="reg_ent_name"),
             models.Index(fields=["town", "name"], name="reg_ent_town_name"),
             models.Index(fields=["is_above_scale", "is_industrial"], name="reg_ent_scale"),
             # A town's 规上/工业 enterprises (the list's usual filters): counted for the pager from the index alone
