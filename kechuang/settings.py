@@ -221,7 +221,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kechuang.accounts.backends.PasswordBackend",  # ModelBackend's sign-in; permissions come from roles only
     "kechuang.accounts.backends.RolePermissionBackend",
     # Actions declared with django-rules in each app's rules.py (``user.has_perm("reporting.review_taskreport", row)``).
     "rules.permissions.ObjectPermissionBackend",

@@ -7,6 +7,7 @@ scope is still decided by each model's ``scope_rule``.
 from __future__ import annotations
 
 import rules
+from django.contrib.auth.backends import ModelBackend
 
 from .models import Role
 
@@ -19,6 +20,18 @@ ROLE_PERMS = {
     Role.SECADMIN: {("accounts", "userrole"), ("accounts", "view_user")},
     Role.AUDITOR: {("audit", "view_auditevent")},
 }
+
+
+class PasswordBackend(ModelBackend):
+    """Username and password sign-in (ModelBackend's own), without its stored-permission lookups: no permission or
+    group rows are ever stored (roles imply permissions, RolePermissionBackend), so the two queries it ran on every
+    page that asks ``has_perm`` always came back empty."""
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
 
 
 class RolePermissionBackend:

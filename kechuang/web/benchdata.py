@@ -149,7 +149,7 @@ def signed_in_sessions(path: Path, plans: int) -> int:
     for user in User.objects.filter(username__in=names):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "kechuang.accounts.backends.PasswordBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys[user.username] = session.session_key
