@@ -42,12 +42,10 @@ class SystemFlag(models.Model):
 
     @classmethod
     def get(cls, key: str, default: str = "") -> str:
-        """The flag's value; read once per GET request (several parts of a page ask for the business date)."""
-        def read():
-            row = cls.objects.filter(key=key).first()
-            return row.value if row else default
-
-        return request_memo(("system_flag", key, default), read)
+        """The flag's value. Every flag is read at once, once per GET request: a page asks for several (the
+        business date, the demo banner) and the table holds a handful of rows."""
+        flags = request_memo(("system_flags",), lambda: dict(cls.objects.order_by().values_list("key", "value")))
+        return flags.get(key, default)
 
     @classmethod
     def set(cls, key: str, value: str) -> None:
