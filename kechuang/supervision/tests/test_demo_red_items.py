@@ -12,26 +12,28 @@ from kechuang.supervision import engine
 
 pytestmark = pytest.mark.django_db
 
-# Days of the demo's ticks where it proposes and where it does not (see supervision/demo.py), its date (8 October)
-# and the year end.
-DAYS = [dt.date(2022, 3, 6), dt.date(2022, 6, 6), dt.date(2022, 8, 6), dt.date(2022, 10, 8), dt.date(2022, 12, 31)]
+# Days of the demo's ticks (see supervision/demo.py) where some items are red two months running and others only
+# on the day: indicators (6 May), tasks (6 November); and where the red tasks are red two months running (6 December).
+DAYS = [dt.date(2022, 5, 6), dt.date(2022, 11, 6), dt.date(2022, 12, 6)]
 
 
-def _red_keys(plan, day):
-    return {item.key for item in engine.red_items(plan, day) if item.kind in ("indicator", "task")}
+def _indicators_and_tasks(plan, day):
+    return [item for item in engine.red_items(plan, day) if item.kind in ("indicator", "task")]
 
 
 def test_consecutive_red_is_what_the_whole_red_lists_of_both_days_give(demo_data):
     plan = Plan.objects.get(code="guangshui-2022")
-    proposed_somewhere = False
+    kinds_proposed, left_out = set(), 0
     for day in DAYS:
-        current = [item for item in engine.red_items(plan, day) if item.kind in ("indicator", "task")]
-        both = _red_keys(plan, day) & _red_keys(plan, engine.shift_months(day, -1))
+        current = _indicators_and_tasks(plan, day)
+        both = {item.key for item in current} & {
+            item.key for item in _indicators_and_tasks(plan, engine.shift_months(day, -1))}
         expected = [(item.key, item.reason, item.units) for item in current if item.key in both]
         got = [(item.key, item.reason, item.units) for item in engine.consecutive_red(plan, day)]
         assert got == expected, day
-        proposed_somewhere |= bool(got)
-    assert proposed_somewhere  # the demo has items red two months running
+        kinds_proposed |= {key[0] for key, _reason, _units in got}
+        left_out += len(current) - len(got)
+    assert kinds_proposed == {"indicator", "task"} and left_out  # the days tell both cases apart, for both kinds
 
 
 def test_the_status_of_a_few_indicators_is_their_row_of_the_whole_list(demo_data):
