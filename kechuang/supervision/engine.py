@@ -221,10 +221,15 @@ def _reported_submissions(plan, periods, unit=None) -> set[tuple[int, int]]:
     return set(qs.order_by().values_list("indicator_id", "period_id").distinct())
 
 
-def indicator_statuses(plan, as_of: dt.date, unit=None, frame: PeriodFrame | None = None) -> list[IndicatorStatus]:
+def indicator_statuses(plan, as_of: dt.date, unit=None, frame: PeriodFrame | None = None,
+                       only: set[int] | None = None) -> list[IndicatorStatus]:
     """The status of every indicator of the plan (or of those a unit owns or shares) on ``as_of``
-    (``frame``: the plan's ``period_frame`` on ``as_of`` when the caller already has it)."""
+    (``frame``: the plan's ``period_frame`` on ``as_of`` when the caller already has it; ``only``: the ids of the
+    indicators wanted, the others are neither resolved nor returned — each status depends on its own indicator
+    only, so theirs are the same as in the full list)."""
     indicators, shares = _indicator_scope(plan, unit)
+    if only is not None:
+        indicators = [ind for ind in indicators if ind.pk in only]
     tp = time_progress(plan, as_of)
     resolved = resolve_many(indicators, as_of, unit)
     frame = period_frame(plan, as_of) if frame is None else frame
@@ -584,7 +589,7 @@ def supervised_items(plan, as_of: dt.date, lights=(RED, YELLOW), indicators=None
                      leads=None) -> list[SupervisedItem]:
     """Indicators, tasks and meeting decisions whose light is in ``lights``, worst first."""
     indicators = indicator_statuses(plan, as_of) if indicators is None else indicators
-    tasks = task_statuses(plan, as_of) if tasks is None else tasks
+    tasks = task_statuses(plan, as_of, with_reports=False) if tasks is None else tasks  # the lights, not the reports
     leads = _lead_units(plan) if leads is None else leads
     items = []
     for st in indicators:
@@ -613,10 +618,29 @@ def red_items(plan, as_of: dt.date, **computed) -> list[SupervisedItem]:
 
 def consecutive_red(plan, as_of: dt.date, months: int = 2) -> list[SupervisedItem]:
     """Indicators and tasks red on ``as_of`` and on the same day of each of the ``months − 1``
-    previous months: proposed for a 督办单."""
+    previous months: proposed for a 督办单. On the earlier days only the items red on ``as_of`` are looked at
+    (``_still_red``), and none once no item is left: the same result as intersecting the whole ``red_items`` of
+    each day, without resolving every indicator of the plan again for each of them (the daily tick runs it)."""
     current = [i for i in red_items(plan, as_of) if i.kind in ("indicator", "task")]
     keys = {i.key for i in current}
     for back in range(1, months):
-        earlier = shift_months(as_of, -back)
-        keys &= {i.key for i in red_items(plan, earlier) if i.kind in ("indicator", "task")}
+        if not keys:
+            break
+        keys = _still_red(plan, shift_months(as_of, -back), keys)
     return [i for i in current if i.key in keys]
+
+
+def _still_red(plan, as_of: dt.date, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Those of ``keys`` (``SupervisedItem.key`` of indicators and tasks) whose light is red on ``as_of``: the
+    lights ``supervised_items`` reads, for the named indicators only (``indicator_statuses(only=…)``)."""
+    indicator_ids = {pk for kind, pk in keys if kind == "indicator"}
+    task_ids = {pk for kind, pk in keys if kind == "task"}
+    frame = period_frame(plan, as_of)
+    red = set()
+    if indicator_ids:
+        statuses = indicator_statuses(plan, as_of, frame=frame, only=indicator_ids)
+        red |= {("indicator", st.indicator.pk) for st in statuses if st.light == RED}
+    if task_ids:
+        red |= {("task", st.task.pk) for st in task_statuses(plan, as_of, frame=frame, with_reports=False)
+                if st.light == RED and st.task.pk in task_ids}
+    return red
