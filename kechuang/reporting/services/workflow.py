@@ -26,7 +26,9 @@ def _label(row) -> str:
 def _lock(row):
     model = type(row)
     qs = model.objects.select_for_update(of=("self",)) if _supports_of() else model.objects.select_for_update()
-    return qs.select_related("period", "unit").get(pk=row.pk)
+    # The row's task or indicator comes along: its audit label (``str(row)``) and the value checks read it.
+    parent = "task" if model is TaskReport else "indicator"
+    return qs.select_related("period", "unit", parent).get(pk=row.pk)
 
 
 def _supports_of() -> bool:
