@@ -54,6 +54,8 @@ from .periods import (  # noqa: F401
     current_period,
     ensure_periods,
     period_dates,
+    plan_periods,
+    previous_period,
     set_period_status,
 )
 from .permissions import reviewable  # noqa: F401
