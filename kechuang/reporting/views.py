@@ -209,13 +209,17 @@ def workspace(request, code, year, month):
                        if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
     else:
         ws = services.workspace(plan, unit, period)
-    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).values_list("indicator_id", "target"))
+    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).order_by()
+                  .values_list("indicator_id", "target"))
     for item in ws.indicators:
         item.share = shares.get(item.indicator.pk)  # the unit's own part of the target, shown beside the plan's
     periods = services.plan_periods(plan)
+    # The month picker's links: one reverse, the month filled in after (the periods are all of the plan's year).
+    stem = reverse("reporting:workspace", args=[plan.code, plan.year, 1])[:-len("1/")]
     today = services.business_date()
     return render(request, "reporting/workspace.html", {
         "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
+        "period_links": [(p, f"{stem}{p.month}/") for p in periods],
         "today": today, "overdue_days": (today - period.due_on).days,
         # typing renews the session at most this often, well inside the idle limit
         "keepalive_seconds": max(1, min(60, settings.SESSION_COOKIE_AGE // 3)),

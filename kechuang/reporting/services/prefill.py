@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from kechuang.metrics.resolution import resolve
 from kechuang.plans.choices import TaskUnitRole, ValueSource
@@ -205,16 +205,25 @@ def workspace(plan, unit, period, *, with_system: bool = True, for_page: bool = 
     the system's figure read-only (a unit never types a figure the system has).
 
     ``for_page=False`` (saving a posted form): the same rows, without what only the page shows (the evidence
-    lists, the milestones and the pre-fill marks)."""
-    # Rows keyed by task or indicator: read without the models' default ordering (it joins four tables).
-    reports = TaskReport.objects.filter(plan=plan, unit=unit, period=period).order_by()
+    lists and the milestones)."""
+    # This month's rows and last month's (which mark what is pre-filled and fill the rows not saved yet), one
+    # query per table, read without the models' default ordering (it joins four tables for nothing here).
+    prev = previous_period(plan, period)
+    months = [period.pk] if prev is None else [period.pk, prev.pk]
+    reports: dict[int, TaskReport] = {}
+    prev_reports: dict[int, TaskReport] = {}
+    for r in TaskReport.objects.filter(plan=plan, unit=unit, period_id__in=months).order_by():
+        (reports if r.period_id == period.pk else prev_reports)[r.task_id] = r
     if for_page:  # the evidence lists of every card in one query, each report's files in their own order
-        files = Evidence.objects.order_by("uploaded_at", "pk")
-        reports = reports.prefetch_related(Prefetch("evidence", queryset=files))
-    reports = {r.task_id: r for r in reports}
-    values = {
-        v.indicator_id: v for v in IndicatorValue.objects.filter(plan=plan, unit=unit, period=period).order_by()
-    }
+        prefetch_related_objects(list(reports.values()),
+                                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+    values: dict[int, IndicatorValue] = {}
+    prev_values: dict[int, object] = {}
+    for v in IndicatorValue.objects.filter(plan=plan, unit=unit, period_id__in=months).order_by():
+        if v.period_id == period.pk:
+            values[v.indicator_id] = v
+        elif v.value is not None:
+            prev_values[v.indicator_id] = v.value
     as_of = period.end
     milestones: dict[int, list] = {}
     if for_page:
@@ -223,15 +232,6 @@ def workspace(plan, unit, period, *, with_system: bool = True, for_page: bool = 
     today = business_date() if for_page else None
     task_roles = unit_task_roles(plan, unit)
     indicators_of_unit = unit_indicators(plan, unit)
-    # Last month's rows, read once: they mark what is pre-filled and fill the rows not saved yet.
-    prev = previous_period(plan, period)
-    prev_reports: dict[int, TaskReport] = {}
-    prev_values: dict[int, object] = {}
-    if prev is not None and (for_page or any(task.pk not in reports for task, _role in task_roles)):
-        prev_reports = {r.task_id: r for r in TaskReport.objects.filter(unit=unit, period=prev).order_by()}
-    if prev is not None and (for_page or any(ind.pk not in values for ind in indicators_of_unit)):
-        prev_values = dict(IndicatorValue.objects.filter(unit=unit, period=prev, value__isnull=False).order_by()
-                           .values_list("indicator_id", "value"))
     tasks = []
     for task, role in task_roles:
         row = reports.get(task.pk)
