@@ -112,9 +112,16 @@ def _same(stored, raw, name) -> bool:
     return (stored or "").strip() == raw.strip()
 
 
-def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch) -> None:
-    """Save (and submit) one row from the posted form; raises the service errors. Each row that writes does so
-    in its own savepoint; a stored row posted back unchanged by 保存草稿 needs no database work at all."""
+def _will_save(request, row, key, fields) -> bool:
+    """Whether ``save_draft`` will write this stored, editable row: it is on the form with a field changed."""
+    return row.pk is not None and row.is_editable and f"{key}-version" in request.POST and any(
+        not _same(getattr(row, name), request.POST.get(f"{key}-{name}"), name)
+        for name in fields if f"{key}-{name}" in request.POST)
+
+
+def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch, locks) -> None:
+    """Save (and submit) one row from the posted form; raises the service errors. What a row writes is undone
+    together if it fails (a savepoint); a stored row posted back unchanged by 保存草稿 needs no database work."""
     user = request.user
     if f"{key}-version" not in request.POST:
         return  # this row was not on the posted form
@@ -124,14 +131,17 @@ def _apply_item(request, plan, period, item_row, key, fields, ensure, action, ba
     except ValueError as exc:
         raise services.InvalidData("表单缺少版本号，请刷新页面后重试") from exc
     data = {name: request.POST.get(f"{key}-{name}") for name in fields if f"{key}-{name}" in request.POST}
-    if item_row.pk is not None and action != "submit" and all(
-            _same(getattr(item_row, name), raw, name) for name, raw in data.items()):
-        return  # what the steps below would conclude for it, without opening a savepoint
+    if item_row.pk is not None and action != "submit":
+        if all(_same(getattr(item_row, name), raw, name) for name, raw in data.items()):
+            return  # what the steps below would conclude for it, without opening a savepoint
+        # At most one write, save_draft in its own savepoint: nothing else to roll back with it.
+        _write_item(user, item_row, version, data, ensure, action, batch, locks)
+        return
     with transaction.atomic():
-        _write_item(user, item_row, version, data, ensure, action, batch)
+        _write_item(user, item_row, version, data, ensure, action, batch, locks)
 
 
-def _write_item(user, item_row, version, data, ensure, action, batch) -> None:
+def _write_item(user, item_row, version, data, ensure, action, batch, locks) -> None:
     row = item_row
     if row.pk is None:
         if version != 0:
@@ -146,7 +156,7 @@ def _write_item(user, item_row, version, data, ensure, action, batch) -> None:
             services._check_editable(row)  # raises the lock / under-review message
         return
     if changed or (row.version == 1 and version == 1 and item_row.pk is None):
-        services.save_draft(row, user=user, data=data, expected_version=version)
+        services.save_draft(row, user=user, data=data, expected_version=version, locked=locks.get((type(row), row.pk)))
         version = row.version
     if action == "submit":
         services.submit(row, user=user, expected_version=version, batch=batch)
@@ -172,9 +182,12 @@ def _save_posted(request, plan, period, unit, ws, action) -> tuple[dict[str, lis
               lambda i=item.indicator: services.ensure_indicator_value(plan, i, unit, period, user=user))
              for item in ws.indicators if item.needs_entry]
     with transaction.atomic():
+        # The stored rows the save will write, read and locked together (one query per table, not one per row).
+        locks = services.lock_rows([row for row, key, fields, _ensure in rows
+                                    if _will_save(request, row, key, fields)])
         for row, key, fields, ensure in rows:
             try:
-                _apply_item(request, plan, period, row, key, fields, ensure, action, batch)
+                _apply_item(request, plan, period, row, key, fields, ensure, action, batch, locks)
             except ConflictError as exc:
                 conflict = True
                 errors.setdefault(key, []).append(exc.message)

@@ -84,6 +84,7 @@ from .workflow import (  # noqa: F401
     _lock,
     _supports_of,
     approve,
+    lock_rows,
     reopen,
     return_for_revision,
     save_draft,
