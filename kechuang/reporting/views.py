@@ -40,8 +40,10 @@ def _plan(request, code) -> Plan:
 
 
 def _period(plan, year, month) -> Period:
-    services.ensure_periods(plan)
-    return get_object_or_404(Period, plan=plan, year=year, month=month)
+    for period in services.ensure_periods(plan):
+        if (period.year, period.month) == (year, month):
+            return period
+    return get_object_or_404(Period, plan=plan, year=year, month=month)  # a month of another year
 
 
 def _require_unit_member(user):
@@ -110,8 +112,16 @@ def _same(stored, raw, name) -> bool:
     return (stored or "").strip() == raw.strip()
 
 
-def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch) -> None:
-    """Save (and submit) one row from the posted form; raises the service errors."""
+def _will_save(request, row, key, fields) -> bool:
+    """Whether ``save_draft`` will write this stored, editable row: it is on the form with a field changed."""
+    return row.pk is not None and row.is_editable and f"{key}-version" in request.POST and any(
+        not _same(getattr(row, name), request.POST.get(f"{key}-{name}"), name)
+        for name in fields if f"{key}-{name}" in request.POST)
+
+
+def _apply_item(request, plan, period, item_row, key, fields, ensure, action, batch, locks) -> None:
+    """Save (and submit) one row from the posted form; raises the service errors. What a row writes is undone
+    together if it fails (a savepoint); a stored row posted back unchanged by 保存草稿 needs no database work."""
     user = request.user
     if f"{key}-version" not in request.POST:
         return  # this row was not on the posted form
@@ -121,6 +131,17 @@ def _apply_item(request, plan, period, item_row, key, fields, ensure, action, ba
     except ValueError as exc:
         raise services.InvalidData("表单缺少版本号，请刷新页面后重试") from exc
     data = {name: request.POST.get(f"{key}-{name}") for name in fields if f"{key}-{name}" in request.POST}
+    if item_row.pk is not None and action != "submit":
+        if all(_same(getattr(item_row, name), raw, name) for name, raw in data.items()):
+            return  # what the steps below would conclude for it, without opening a savepoint
+        # At most one write, save_draft in its own savepoint: nothing else to roll back with it.
+        _write_item(user, item_row, version, data, ensure, action, batch, locks)
+        return
+    with transaction.atomic():
+        _write_item(user, item_row, version, data, ensure, action, batch, locks)
+
+
+def _write_item(user, item_row, version, data, ensure, action, batch, locks) -> None:
     row = item_row
     if row.pk is None:
         if version != 0:
@@ -135,7 +156,7 @@ def _apply_item(request, plan, period, item_row, key, fields, ensure, action, ba
             services._check_editable(row)  # raises the lock / under-review message
         return
     if changed or (row.version == 1 and version == 1 and item_row.pk is None):
-        services.save_draft(row, user=user, data=data, expected_version=version)
+        services.save_draft(row, user=user, data=data, expected_version=version, locked=locks.get((type(row), row.pk)))
         version = row.version
     if action == "submit":
         services.submit(row, user=user, expected_version=version, batch=batch)
@@ -161,10 +182,12 @@ def _save_posted(request, plan, period, unit, ws, action) -> tuple[dict[str, lis
               lambda i=item.indicator: services.ensure_indicator_value(plan, i, unit, period, user=user))
              for item in ws.indicators if item.needs_entry]
     with transaction.atomic():
+        # The stored rows the save will write, read and locked together (one query per table, not one per row).
+        locks = services.lock_rows([row for row, key, fields, _ensure in rows
+                                    if _will_save(request, row, key, fields)])
         for row, key, fields, ensure in rows:
             try:
-                with transaction.atomic():
-                    _apply_item(request, plan, period, row, key, fields, ensure, action, batch)
+                _apply_item(request, plan, period, row, key, fields, ensure, action, batch, locks)
             except ConflictError as exc:
                 conflict = True
                 errors.setdefault(key, []).append(exc.message)
@@ -183,10 +206,11 @@ def workspace(request, code, year, month):
     plan = _plan(request, code)
     period = _period(plan, year, month)
     unit = user.unit
-    ws = services.workspace(plan, unit, period)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.POST.get("action", "save")
+        # What is saved needs the rows only; the page is built afresh after (the redirect, or below on error).
+        ws = services.workspace(plan, unit, period, for_page=False)
         errors, conflict = _save_posted(request, plan, period, unit, ws, action)
         if not errors:
             messages.success(request, "已报送，等待牵头单位审核" if action == "submit" else "草稿已保存")
@@ -196,13 +220,19 @@ def workspace(request, code, year, month):
             _overlay(ws, request.POST)
         messages.error(request, "未保存：请按提示修改后重试（本次提交的内容均未写入）"
                        if not conflict else "数据已被他人修改，已显示最新内容，请核对后重新填写")
-    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).values_list("indicator_id", "target"))
+    else:
+        ws = services.workspace(plan, unit, period)
+    shares = dict(IndicatorShare.objects.filter(unit=unit, indicator__plan=plan).order_by()
+                  .values_list("indicator_id", "target"))
     for item in ws.indicators:
         item.share = shares.get(item.indicator.pk)  # the unit's own part of the target, shown beside the plan's
-    periods = list(Period.objects.filter(plan=plan, year=plan.year).order_by("month"))
+    periods = services.plan_periods(plan)
+    # The month picker's links: one reverse, the month filled in after (the periods are all of the plan's year).
+    stem = reverse("reporting:workspace", args=[plan.code, plan.year, 1])[:-len("1/")]
     today = services.business_date()
     return render(request, "reporting/workspace.html", {
         "plan": plan, "period": period, "ws": ws, "errors": errors, "periods": periods, "unit": unit,
+        "period_links": [(p, f"{stem}{p.month}/") for p in periods],
         "today": today, "overdue_days": (today - period.due_on).days,
         # typing renews the session at most this often, well inside the idle limit
         "keepalive_seconds": max(1, min(60, settings.SESSION_COOKIE_AGE // 3)),
@@ -219,14 +249,15 @@ def autosave(request, code, year, month):
     _require_unit_member(user)
     plan = _plan(request, code)
     period = _period(plan, year, month)
-    ws = services.workspace(plan, user.unit, period)  # as the page: a figure the system fetches is never saved
+    # As the page: a figure the system fetches is never saved.
+    ws = services.workspace(plan, user.unit, period, for_page=False)
     errors, conflict = _save_posted(request, plan, period, user.unit, ws, "save")
     if errors:
         return JsonResponse({
             "ok": False, "conflict": conflict, "errors": errors,
             "message": "数据已被他人修改，请刷新页面核对" if conflict else next(iter(errors.values()))[0],
         }, status=409 if conflict else 422)
-    ws = services.workspace(plan, user.unit, period, with_system=False)
+    ws = services.workspace(plan, user.unit, period, with_system=False, for_page=False)
     versions = {item.key: item.report.version for item in ws.tasks if item.report.pk}
     versions |= {item.key: item.row.version for item in ws.indicators if item.row.pk}
     return JsonResponse({"ok": True, "saved_at": timezone.localtime().strftime("%H:%M"), "versions": versions})

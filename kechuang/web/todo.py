@@ -19,7 +19,7 @@ from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import is_unit_member, restrict
 from kechuang.reporting import services as reporting
 from kechuang.reporting.choices import SubmissionStatus
-from kechuang.reporting.models import IndicatorValue, Period, TaskReport
+from kechuang.reporting.models import IndicatorValue, TaskReport
 from kechuang.supervision import engine
 from kechuang.supervision import services as supervision
 from kechuang.supervision.dashboard import data_version
@@ -78,7 +78,7 @@ def _days(later: dt.date, earlier: dt.date) -> int:
 def _unit_sections(user, plan, as_of) -> list[Section]:
     unit = user.unit
     # Read-only: the badges run on every page, even a refused request's; periods are created by tick and filing.
-    periods = list(Period.objects.filter(plan=plan, year=plan.year, opens_on__lte=as_of).order_by("month"))
+    periods = [p for p in reporting.plan_periods(plan) if p.opens_on <= as_of]
     states = reporting.status_matrix(plan, periods, as_of)
     unsubmitted = [p for p in periods if states.get((p.pk, unit.pk)) in ("missing", "draft")]
     due = Section("due", "待报送", empty="本单位已报送全部应报月份，暂无待办")

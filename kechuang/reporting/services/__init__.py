@@ -54,6 +54,8 @@ from .periods import (  # noqa: F401
     current_period,
     ensure_periods,
     period_dates,
+    plan_periods,
+    previous_period,
     set_period_status,
 )
 from .permissions import reviewable  # noqa: F401
@@ -82,6 +84,7 @@ from .workflow import (  # noqa: F401
     _lock,
     _supports_of,
     approve,
+    lock_rows,
     reopen,
     return_for_revision,
     save_draft,

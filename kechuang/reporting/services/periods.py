@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kechuang.audit.services import record_event
 from kechuang.core.clock import business_date
+from kechuang.core.fingerprint import request_memo
 
 from ..choices import PeriodStatus
 from ..models import Period
@@ -28,9 +29,25 @@ def period_dates(plan, year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(ny, nm, 1), dt.date(ny, nm, due_day)
 
 
+def plan_periods(plan) -> list[Period]:
+    """The plan year's periods that exist, in month order, read once per GET request (the filing page, its
+    month picker and the navigation's to-do all need them). Read-only; callers must not mutate them."""
+    return request_memo(("reporting.periods", plan.pk, plan.year), lambda: list(
+        Period.objects.filter(plan=plan, year=plan.year).order_by("month")))
+
+
+def previous_period(plan, period) -> Period | None:
+    """The month before ``period`` in the same year (None for January)."""
+    if period.month == 1:
+        return None
+    if period.year == plan.year:
+        return next((p for p in plan_periods(plan) if p.month == period.month - 1), None)
+    return Period.objects.filter(plan_id=period.plan_id, year=period.year, month=period.month - 1).first()
+
+
 def ensure_periods(plan) -> list[Period]:
     """Create the plan year's 12 monthly periods (idempotent); returns them in order."""
-    existing = {(p.year, p.month): p for p in Period.objects.filter(plan=plan, year=plan.year)}
+    existing = {(p.year, p.month): p for p in plan_periods(plan)}
     if len(existing) == 12:
         return [existing[(plan.year, m)] for m in range(1, 13)]  # the usual case: no write transaction
     with transaction.atomic():

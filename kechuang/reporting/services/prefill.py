@@ -6,16 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, prefetch_related_objects
 
 from kechuang.metrics.resolution import resolve
 from kechuang.plans.choices import TaskUnitRole, ValueSource
-from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+from kechuang.plans.models import Indicator, TaskUnit
+from kechuang.plans.services import plan_indicators, share_rows
 
 from ..choices import PrefillSource, ReportAction, SubmissionStatus
-from ..models import IndicatorValue, Milestone, Period, TaskReport
+from ..models import Evidence, IndicatorValue, Milestone, Period, TaskReport
 from .errors import NotAllowed
-from .periods import business_date
+from .periods import business_date, previous_period
 from .workflow import _event
 
 
@@ -29,13 +30,13 @@ def unit_task_roles(plan, unit) -> list[tuple]:
 
 
 def unit_indicators(plan, unit) -> list[Indicator]:
-    """The indicators a unit answers for: those it owns (without shares) and those it has a share of."""
-    shared = set(IndicatorShare.objects.filter(indicator__plan=plan).values_list("indicator_id", flat=True))
-    mine = set(IndicatorShare.objects.filter(indicator__plan=plan, unit=unit).values_list("indicator_id", flat=True))
-    qs = Indicator.objects.filter(plan=plan).filter(
-        (Q(owner_unit=unit) & ~Q(pk__in=shared)) | Q(pk__in=mine)
-    ).select_related("part_of").order_by("seq")
-    return list(qs)
+    """The indicators a unit answers for: those it owns (without shares) and those it has a share of, in order.
+    Picked from the plan's indicators and shares (each read once per GET request); callers must not mutate them."""
+    shares = share_rows(plan.pk)
+    shared = {indicator_id for indicator_id, _unit_id in shares}
+    mine = {indicator_id for indicator_id, unit_id in shares if unit_id == unit.pk}
+    return [ind for ind in plan_indicators(plan)
+            if (ind.owner_unit_id == unit.pk and ind.pk not in shared) or ind.pk in mine]
 
 
 def system_value(indicator, as_of: dt.date, unit=None):
@@ -57,9 +58,14 @@ def _previous_period(period) -> Period | None:
 
 
 def _prefilled_task(plan, task, unit, period) -> TaskReport:
-    row = TaskReport(plan=plan, task=task, unit=unit, period=period, version=0)
     prev_period = _previous_period(period)
     prev = TaskReport.objects.filter(task=task, unit=unit, period=prev_period).first() if prev_period else None
+    return _task_report_after(plan, task, unit, period, prev)
+
+
+def _task_report_after(plan, task, unit, period, prev: TaskReport | None) -> TaskReport:
+    """An unsaved report for ``period``, pre-filled from the unit's report of the month before (``prev``)."""
+    row = TaskReport(plan=plan, task=task, unit=unit, period=period, version=0)
     if prev is not None:
         row.percent_complete = prev.percent_complete
         row.narrative = prev.narrative
@@ -70,14 +76,19 @@ def _prefilled_task(plan, task, unit, period) -> TaskReport:
 
 
 def _prefilled_value(plan, indicator, unit, period) -> IndicatorValue:
-    row = IndicatorValue(plan=plan, indicator=indicator, unit=unit, period=period, version=0)
     prev_period = _previous_period(period)
     prev = (
         IndicatorValue.objects.filter(indicator=indicator, unit=unit, period=prev_period).first()
         if prev_period else None
     )
-    if prev is not None and prev.value is not None:
-        row.value = prev.value
+    return _value_after(plan, indicator, unit, period, prev.value if prev is not None else None)
+
+
+def _value_after(plan, indicator, unit, period, prev_value) -> IndicatorValue:
+    """An unsaved value for ``period``, pre-filled with the unit's figure of the month before (``prev_value``)."""
+    row = IndicatorValue(plan=plan, indicator=indicator, unit=unit, period=period, version=0)
+    if prev_value is not None:
+        row.value = prev_value
         row.prefilled_from = PrefillSource.LAST_MONTH
     return row
 
@@ -188,42 +199,52 @@ class Workspace:
         return SubmissionStatus.APPROVED
 
 
-def workspace(plan, unit, period, *, with_system: bool = True) -> Workspace:
+def workspace(plan, unit, period, *, with_system: bool = True, for_page: bool = True) -> Workspace:
     """The unit's month: its tasks (as lead or responsible) and the indicators it answers for, with the
     existing rows or unsaved rows pre-filled from last month; computed and statistical indicators show
-    the system's figure read-only (a unit never types a figure the system has)."""
-    # The evidence lists of every card in one query (the page shows each report's files).
-    reports = {r.task_id: r for r in TaskReport.objects.filter(plan=plan, unit=unit, period=period)
-               .prefetch_related("evidence")}
-    values = {
-        v.indicator_id: v for v in IndicatorValue.objects.filter(plan=plan, unit=unit, period=period)
-    }
+    the system's figure read-only (a unit never types a figure the system has).
+
+    ``for_page=False`` (saving a posted form): the same rows, without what only the page shows (the evidence
+    lists and the milestones)."""
+    # This month's rows and last month's (which mark what is pre-filled and fill the rows not saved yet), one
+    # query per table, read without the models' default ordering (it joins four tables for nothing here).
+    prev = previous_period(plan, period)
+    months = [period.pk] if prev is None else [period.pk, prev.pk]
+    reports: dict[int, TaskReport] = {}
+    prev_reports: dict[int, TaskReport] = {}
+    for r in TaskReport.objects.filter(plan=plan, unit=unit, period_id__in=months).order_by():
+        (reports if r.period_id == period.pk else prev_reports)[r.task_id] = r
+    if for_page:  # the evidence lists of every card in one query, each report's files in their own order
+        prefetch_related_objects(list(reports.values()),
+                                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+    values: dict[int, IndicatorValue] = {}
+    prev_values: dict[int, object] = {}
+    for v in IndicatorValue.objects.filter(plan=plan, unit=unit, period_id__in=months).order_by():
+        if v.period_id == period.pk:
+            values[v.indicator_id] = v
+        elif v.value is not None:
+            prev_values[v.indicator_id] = v.value
     as_of = period.end
     milestones: dict[int, list] = {}
-    for m in Milestone.objects.filter(task__plan=plan, unit=unit).order_by("deadline"):
-        milestones.setdefault(m.task_id, []).append(m)
-    today = business_date()
-    prev = _previous_period(period)
-    prev_tasks, prev_values = set(), set()
-    if prev is not None:
-        prev_tasks = set(TaskReport.objects.filter(unit=unit, period=prev).values_list("task_id", flat=True))
-        prev_values = set(
-            IndicatorValue.objects.filter(unit=unit, period=prev, value__isnull=False)
-            .values_list("indicator_id", flat=True)
-        )
+    if for_page:
+        for m in Milestone.objects.filter(task__plan=plan, unit=unit).order_by("deadline"):
+            milestones.setdefault(m.task_id, []).append(m)
+    today = business_date() if for_page else None
+    task_roles = unit_task_roles(plan, unit)
+    indicators_of_unit = unit_indicators(plan, unit)
     tasks = []
-    for task, role in unit_task_roles(plan, unit):
+    for task, role in task_roles:
         row = reports.get(task.pk)
-        prefilled = task.pk in prev_tasks
+        prefilled = task.pk in prev_reports
         if row is None:
-            row = _prefilled_task(plan, task, unit, period)
+            row = _task_report_after(plan, task, unit, period, prev_reports.get(task.pk))
         ms = milestones.get(task.pk, [])
         tasks.append(TaskItem(task, role, row, prefilled, ms, sum(1 for m in ms if m.overdue(today))))
     indicators = []
-    for ind in unit_indicators(plan, unit):
+    for ind in indicators_of_unit:
         row = values.get(ind.pk)
         if row is None:
-            row = _prefilled_value(plan, ind, unit, period)
+            row = _value_after(plan, ind, unit, period, prev_values.get(ind.pk))
         shared = ind.owner_unit_id != unit.pk
         system = system_value(ind, as_of, unit if shared else None) if with_system else None
         indicators.append(IndicatorItem(ind, row, system, bool(row.prefilled_from) or ind.pk in prev_values))
