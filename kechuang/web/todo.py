@@ -79,7 +79,7 @@ def _unit_sections(user, plan, as_of) -> list[Section]:
     unit = user.unit
     # Read-only: the badges run on every page, even a refused request's; periods are created by tick and filing.
     periods = [p for p in reporting.plan_periods(plan) if p.opens_on <= as_of]
-    states = reporting.status_matrix(plan, periods, as_of)
+    states = reporting.status_matrix(plan, periods, as_of, unit_ids=[unit.pk])
     unsubmitted = [p for p in periods if states.get((p.pk, unit.pk)) in ("missing", "draft")]
     due = Section("due", "待报送", empty="本单位已报送全部应报月份，暂无待办")
     for period in reversed(unsubmitted[-SHOWN_PERIODS:]):

@@ -71,15 +71,18 @@ def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[t
     return request_memo(key, lambda: cached(key, compute, plan=plan))
 
 
-def status_matrix(plan, periods, as_of: dt.date) -> dict[tuple[int, int], str]:
+def status_matrix(plan, periods, as_of: dt.date, unit_ids=None) -> dict[tuple[int, int], str]:
     """(period id, unit id) → on_time | late | missing | draft, with a constant number of queries
-    (none when the plan's submission counts are cached for this date and data).
+    (none when the plan's submission counts are cached for this date and data); ``unit_ids``: only those
+    units' cells (a unit's own to-do list).
 
     A unit's month is submitted when every row it owes has been submitted at least once by ``as_of``;
     on time when the last of those first submissions fell on or before the due date. ``draft`` means
     started but not (fully) submitted; ``missing`` means nothing at all.
     """
     expected, agg = _submission_aggregates(plan, as_of)
+    if unit_ids is not None:
+        expected = {u: expected[u] for u in unit_ids if u in expected}
     result = {}
     for period in periods:
         deadline = _end_of(period.due_on)  # late: submitted after the due date's last instant, local time
