@@ -16,12 +16,48 @@ from kechuang.core.discovery import app_modules
 _REGISTRY: dict[str, MetricDef] = {}
 
 
+class LazyRecords(list):
+    """A list of records loaded on first use: batch providers return values at once and fetch the
+    records behind them only when a page shows them (drill-down)."""
+
+    def __init__(self, loader):
+        super().__init__()
+        self._loader = loader
+
+    def _load(self):
+        if self._loader is not None:
+            loader, self._loader = self._loader, None
+            super().extend(loader())
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __len__(self):
+        self._load()
+        return super().__len__()
+
+    def __getitem__(self, index):
+        self._load()
+        return super().__getitem__(index)
+
+    def __eq__(self, other):
+        self._load()
+        return list(super().__iter__()) == list(other)
+
+    def __repr__(self):
+        self._load()
+        return super().__repr__()
+
+    __hash__ = None
+
+
 @dataclass
 class MetricResult:
     """A computed figure and the records behind it (for drill-down)."""
 
     value: Decimal | None
-    records: list = field(default_factory=list)  # model instances behind the figure
+    records: list = field(default_factory=list)  # model instances behind it (a LazyRecords is read on first use)
     numerator: Decimal | None = None  # for ratios and growth: the parts
     denominator: Decimal | None = None
     note: str = ""

@@ -17,43 +17,7 @@ from decimal import Decimal
 from kechuang.core.discovery import app_modules
 from kechuang.plans.choices import ValueSource
 
-from .registry import get_metric
-
-
-class LazyRecords(list):
-    """A list of records loaded on first use: batch providers return values at once and fetch the
-    records behind them only when a page shows them (drill-down)."""
-
-    def __init__(self, loader):
-        super().__init__()
-        self._loader = loader
-
-    def _load(self):
-        if self._loader is not None:
-            loader, self._loader = self._loader, None
-            super().extend(loader())
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __len__(self):
-        self._load()
-        return super().__len__()
-
-    def __getitem__(self, index):
-        self._load()
-        return super().__getitem__(index)
-
-    def __eq__(self, other):
-        self._load()
-        return list(super().__iter__()) == list(other)
-
-    def __repr__(self):
-        self._load()
-        return super().__repr__()
-
-    __hash__ = None
+from .registry import LazyRecords, get_metric  # noqa: F401 - LazyRecords: providers import it here
 
 
 @dataclass
@@ -113,7 +77,8 @@ def resolve(indicator, as_of: dt.date, unit=None) -> Resolved:
         mdef = get_metric(indicator.metric)
         result = mdef.fn(indicator.plan, as_of, unit=unit, **(indicator.metric_params or {}))
         return Resolved(
-            indicator.pk, result.value, indicator.source, as_of, list(result.records),
+            indicator.pk, result.value, indicator.source, as_of,
+            result.records if isinstance(result.records, LazyRecords) else list(result.records),
             {"numerator": result.numerator, "denominator": result.denominator, "note": result.note,
              "metric": mdef.name, "label": mdef.label},
         )

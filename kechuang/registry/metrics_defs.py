@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
-from kechuang.metrics.registry import MetricResult, metric
+from kechuang.metrics.registry import LazyRecords, MetricResult, metric
 
 from .models import (
     JURISDICTION_KINDS,
@@ -76,17 +76,31 @@ def _narrow(qs, unit, lookup: str | None):
     return qs.filter(**{lookup: unit.pk})
 
 
+def _lazy(qs) -> LazyRecords:
+    """The rows behind a figure, read only when a page lists them (drill-down): the figure itself is counted or
+    summed by the database (a county's registry holds tens of thousands of rows)."""
+    return LazyRecords(lambda: list(qs))
+
+
 def _count(qs) -> MetricResult:
-    records = list(qs)
-    return MetricResult(Decimal(len(records)), records)
+    return MetricResult(Decimal(qs.count()), _lazy(qs))
+
+
+def _sum(qs, field: str) -> Decimal:
+    return Decimal(qs.aggregate(s=Sum(field))["s"] or 0)
 
 
 def valid_certificates(as_of: dt.date):
     return HighTechCertificate.objects.filter(HighTechCertificate.valid_at_q(as_of))
 
 
+def valid_hnte(as_of: dt.date, unit=None):
+    """The enterprise ids holding a valid certificate, as a subquery (the database filters by it)."""
+    return _narrow(valid_certificates(as_of), unit, "enterprise__town").values("enterprise_id")
+
+
 def valid_hnte_ids(as_of: dt.date, unit=None) -> set[int]:
-    return set(_narrow(valid_certificates(as_of), unit, "enterprise__town").values_list("enterprise_id", flat=True))
+    return {row["enterprise_id"] for row in valid_hnte(as_of, unit)}
 
 
 @metric("hnte_new_recognised", "本年度首次认定的高新技术企业数", "高新技术企业证书")
@@ -107,18 +121,21 @@ def hnte_rerecognised(plan, as_of, unit=None, **params):
         .select_related("enterprise")
     )
     qs = _narrow(qs, unit, "enterprise__town")
-    records = list(qs)
-    # One per enterprise even if it holds two new certificates.
-    seen, unique = set(), []
-    for cert in records:
-        if cert.enterprise_id not in seen:
-            seen.add(cert.enterprise_id)
-            unique.append(cert)
+    enterprises = qs.order_by().values("enterprise_id").distinct().count()  # one per enterprise
+
+    def unique():  # each enterprise's first certificate, even if it holds two new ones
+        seen, out = set(), []
+        for cert in qs:
+            if cert.enterprise_id not in seen:
+                seen.add(cert.enterprise_id)
+                out.append(cert)
+        return out
+
     cohort_size = _narrow(Enterprise.objects.filter(pk__in=cohort), unit, "town").count()
     return MetricResult(
-        Decimal(len(unique)),
-        unique,
-        Decimal(len(unique)),
+        Decimal(enterprises),
+        LazyRecords(unique),
+        Decimal(enterprises),
         Decimal(cohort_size),
         note=f"{plan.year - 3}年取得证书的企业共{cohort_size}家",
     )
@@ -126,8 +143,7 @@ def hnte_rerecognised(plan, as_of, unit=None, **params):
 
 @metric("hnte_valid_total", "有效期内的高新技术企业数", "企业")
 def hnte_valid_total(plan, as_of, unit=None, **params):
-    ids = valid_hnte_ids(as_of, unit)
-    return _count(Enterprise.objects.filter(pk__in=ids).select_related("town"))
+    return _count(Enterprise.objects.filter(pk__in=valid_hnte(as_of, unit)).select_related("town"))
 
 
 @metric("tech_sme_registered", "本年度入库登记的科技型中小企业数", "科技型中小企业登记")
@@ -153,10 +169,9 @@ def tech_contract_value(plan, as_of, unit=None, **params):
     qs = _narrow(
         TechContract.objects.filter(registered_on__gte=start, registered_on__lte=end), unit, "enterprise__town"
     )
-    records = list(qs)
-    total = sum((c.amount for c in records), Decimal(0))
+    total = _sum(qs, "amount")
     value = (total / Decimal(100_000_000)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return MetricResult(value, records, total, Decimal(100_000_000), note="成交额合计（元）÷ 1亿")
+    return MetricResult(value, _lazy(qs), total, Decimal(100_000_000), note="成交额合计（元）÷ 1亿")
 
 
 def _above_scale_industrial(unit):
@@ -173,12 +188,12 @@ def _with_rd_institution(as_of):
 @metric("rd_institution_coverage", "规上工业企业研发机构覆盖率（%）", "企业")
 def rd_institution_coverage(plan, as_of, unit=None, **params):
     base = _above_scale_industrial(unit)
-    covered = list(base.filter(pk__in=_with_rd_institution(as_of)))
-    den = base.count()
+    covered = base.filter(pk__in=_with_rd_institution(as_of))
+    num, den = covered.count(), base.count()
     return MetricResult(
-        _pct(len(covered), den),
-        covered,
-        Decimal(len(covered)),
+        _pct(num, den),
+        _lazy(covered),
+        Decimal(num),
         Decimal(den),
         note="有研发机构的规上工业企业 ÷ 全部规上工业企业",
     )
@@ -186,13 +201,13 @@ def rd_institution_coverage(plan, as_of, unit=None, **params):
 
 @metric("hnte_rd_institution_coverage", "规上高新技术企业研发机构覆盖率（%）", "企业")
 def hnte_rd_institution_coverage(plan, as_of, unit=None, **params):
-    base = Enterprise.objects.filter(is_above_scale=True, is_active=True, pk__in=valid_hnte_ids(as_of, unit))
-    covered = list(base.filter(pk__in=_with_rd_institution(as_of)))
-    den = base.count()
+    base = Enterprise.objects.filter(is_above_scale=True, is_active=True, pk__in=valid_hnte(as_of, unit))
+    covered = base.filter(pk__in=_with_rd_institution(as_of))
+    num, den = covered.count(), base.count()
     return MetricResult(
-        _pct(len(covered), den),
-        covered,
-        Decimal(len(covered)),
+        _pct(num, den),
+        _lazy(covered),
+        Decimal(num),
         Decimal(den),
         note="有研发机构的规上有效高新技术企业 ÷ 全部规上有效高新技术企业",
     )
@@ -230,9 +245,9 @@ def high_end_talents(plan, as_of, unit=None, categories=("高端人才",), **par
 def university_agreements(plan, as_of, unit=None, **params):
     start, end = _year_window(plan, as_of)
     qs = UniversityAgreement.objects.filter(signed_on__gte=start, signed_on__lte=end, has_substantive_results=True)
-    records = list(_narrow(qs, unit, None))
-    universities = {a.university for a in records}
-    return MetricResult(Decimal(len(universities)), records, note="按高校（院所）去重计数")
+    qs = _narrow(qs, unit, None)
+    universities = qs.order_by().values("university").distinct().count()
+    return MetricResult(Decimal(universities), _lazy(qs), note="按高校（院所）去重计数")
 
 
 @metric("ip_training_coverage", "重点骨干企业和高新技术企业知识产权培训覆盖率（%）", "企业")
@@ -246,10 +261,9 @@ def ip_training_coverage(plan, as_of, unit=None, **params):
             enterprise_id__in=key_ids, training__held_on__gte=start, training__held_on__lte=end
         ).values_list("enterprise_id", flat=True)
     )
-    records = list(Enterprise.objects.filter(pk__in=trained))
     return MetricResult(
         _pct(len(trained), len(key_ids)),
-        records,
+        _lazy(Enterprise.objects.filter(pk__in=trained)),
         Decimal(len(trained)),
         Decimal(len(key_ids)),
         note="本年参训的重点企业 ÷ 重点企业（有效高新技术企业及重点骨干企业）",
@@ -261,10 +275,10 @@ def pledge_financing_growth(plan, as_of, unit=None, **params):
     start, end = _year_window(plan, as_of)
     prev_start, prev_end = dt.date(plan.year - 1, 1, 1), _same_day_last_year(end)
     base = _narrow(PledgeFinancing.objects.all(), unit, "enterprise__town")
-    current = list(base.filter(pledged_on__gte=start, pledged_on__lte=end).select_related("enterprise"))
-    cur = sum((p.amount for p in current), Decimal(0))
+    current = base.filter(pledged_on__gte=start, pledged_on__lte=end).select_related("enterprise")
+    cur = _sum(current, "amount")
     prev = base.filter(pledged_on__gte=prev_start, pledged_on__lte=prev_end).aggregate(s=Sum("amount"))["s"] or 0
-    return MetricResult(_growth(cur, prev), current, cur, Decimal(prev), note="本年累计 ÷ 上年同期累计 − 1")
+    return MetricResult(_growth(cur, prev), _lazy(current), cur, Decimal(prev), note="本年累计 ÷ 上年同期累计 − 1")
 
 
 @metric("rd_expense_growth", "规上企业研发费用增长率（%）", "企业年度数据")
@@ -274,19 +288,21 @@ def rd_expense_growth(plan, as_of, unit=None, **params):
         unit,
         "enterprise__town",
     )
-    current = list(base.filter(year=plan.year).select_related("enterprise"))
-    cur = sum((r.rd_expense for r in current), Decimal(0))
+    current = base.filter(year=plan.year).select_related("enterprise")
+    totals = current.aggregate(s=Sum("rd_expense"), n=Count("pk"))
+    cur = Decimal(totals["s"] or 0)
     prev = base.filter(year=plan.year - 1).aggregate(s=Sum("rd_expense"))["s"] or 0
-    value = _growth(cur, prev) if current else None
-    return MetricResult(value, current, cur, Decimal(prev), note="规上企业本年研发费用合计 ÷ 上年合计 − 1")
+    value = _growth(cur, prev) if totals["n"] else None
+    return MetricResult(value, _lazy(current), cur, Decimal(prev), note="规上企业本年研发费用合计 ÷ 上年合计 − 1")
 
 
 @metric("high_value_invention_patents_per_10k", "每万人高价值发明专利拥有量（件）", "专利")
 def high_value_invention_patents_per_10k(plan, as_of, unit=None, **params):
     qs = Patent.objects.filter(kind="发明", is_high_value=True, granted_on__lte=as_of, status="有效")
-    records = list(_narrow(qs, unit, "owner__town"))
+    qs = _narrow(qs, unit, "owner__town")
+    patents = qs.count()
     population = Decimal(str(params.get("population") or plan.setting("population") or 0))
     value = None
     if population:
-        value = (Decimal(len(records)) * Decimal(10_000) / population).quantize(CENT, rounding=ROUND_HALF_UP)
-    return MetricResult(value, records, Decimal(len(records)), population, note="有效高价值发明专利 ÷ 常住人口 × 1万")
+        value = (Decimal(patents) * Decimal(10_000) / population).quantize(CENT, rounding=ROUND_HALF_UP)
+    return MetricResult(value, _lazy(qs), Decimal(patents), population, note="有效高价值发明专利 ÷ 常住人口 × 1万")
