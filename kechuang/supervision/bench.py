@@ -22,7 +22,7 @@ from kechuang.reporting.models import IndicatorValue, Period, TaskReport
 PROVINCE_PLANS = int(os.environ.get("KECHUANG_BENCH_PROVINCE_PLANS", "100"))
 
 
-def _measure(plan, user, as_of: str, runs: int):
+def measure_dashboard(plan, user, as_of: str, runs: int):
     client = Client()
     client.force_login(user)
     # The office opens its dashboard on ``as_of``: that is the business date, so the navigation's badges (today's
@@ -62,13 +62,13 @@ def run(db_label: str) -> None:
     dataset = f"60 units × 12 months × 17 indicators, {db_label}"
     plan, user = build_dataset("bench60", n_units=60, months=12, n_indicators=17)
     analyze()  # planner statistics after the bulk load, as autovacuum keeps them on a live database
-    median, queries, trend, cold = _measure(plan, user, "2023-01-10", 30)
+    median, queries, trend, cold = measure_dashboard(plan, user, "2023-01-10", 30)
     report("dashboard_median_ms", median, "ms", dataset)
     report("dashboard_cold_median_ms", cold, "ms", dataset + ", figures recomputed (first request after a change)")
     report("dashboard_queries", queries, "queries", dataset)
     report("dashboard_trend_median_ms", trend, "ms", dataset + ", one indicator's 12-month trend")
     small, small_user = build_dataset("bench10", n_units=10, months=12, n_indicators=17)
-    _m, q10, _t, _c = _measure(small, small_user, "2023-01-10", 3)
+    _m, q10, _t, _c = measure_dashboard(small, small_user, "2023-01-10", 3)
     report("dashboard_queries_10_units", q10, "queries", f"10 units × 12 months × 17 indicators, {db_label}")
     if PROVINCE_PLANS > 1 and connection.vendor == "postgresql":  # the province figure is PostgreSQL's
         start = time.perf_counter()
@@ -76,7 +76,7 @@ def run(db_label: str) -> None:
         analyze()
         build = time.perf_counter() - start
         rows = IndicatorValue.objects.count() + TaskReport.objects.count()
-        median, queries, _trend, cold = _measure(plan, user, "2023-01-10", 30)
+        median, queries, _trend, cold = measure_dashboard(plan, user, "2023-01-10", 30)
         dataset = (f"one plan of {PROVINCE_PLANS} × (60 units × 12 months × 17 indicators), {rows:,} report rows, "
                    f"{db_label}")
         report("dashboard_province_median_ms", median, "ms", dataset)

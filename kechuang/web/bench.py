@@ -1,0 +1,28 @@
+"""The Guangshui 2022 plan's own dashboard (its indicators mostly computed from the registries) over the registry
+the benchmark database holds: the registry benchmark's 50,000 enterprises and enterprise-years when it ran before
+(``make bench`` runs every app's benchmark in one database, the registry's first). Here, above both the
+registry and supervision, because it reads one and times the other's page."""
+
+from __future__ import annotations
+
+from kechuang.accounts.models import User
+from kechuang.accounts.testing import make_user
+from kechuang.bench import report
+from kechuang.core.bulk import analyze
+from kechuang.org.models import Unit
+from kechuang.plans.models import Plan
+from kechuang.plans.testing import load_bundled_plan
+from kechuang.registry.models import Enterprise, EnterpriseYear
+from kechuang.supervision.bench import measure_dashboard
+
+
+def run(db_label: str) -> None:
+    plan = Plan.objects.filter(code="guangshui-2022").first() or load_bundled_plan()
+    user = User.objects.filter(username="bench-gs-office").first() or make_user(
+        "bench-gs-office", Unit.objects.get(name="领导小组办公室"), ["office"])
+    analyze()
+    median, _queries, _trend, cold = measure_dashboard(plan, user, f"{plan.year}-10-10", 15)
+    dataset = (f"广水市2022年方案 (registry-computed indicators), {Enterprise.objects.count():,} enterprises and "
+               f"{EnterpriseYear.objects.count():,} enterprise-years in the registry, {db_label}")
+    report("dashboard_guangshui_median_ms", median, "ms", dataset)
+    report("dashboard_guangshui_cold_median_ms", cold, "ms", dataset + ", figures recomputed")
