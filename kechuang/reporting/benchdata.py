@@ -52,6 +52,7 @@ def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: 
         [IndicatorShare(indicator=ind, unit=u, target=Decimal(12)) for ind in indicators for u in units])
     periods = ensure_periods(plan)[:months]
     values, reports = [], []
+    to_date: dict[tuple[int, int], Decimal] = {}  # (unit, indicator) → its latest cumulative figure
     for p in periods:
         for u in units:
             roll = rng.random()
@@ -63,6 +64,10 @@ def build_dataset(code: str, n_units: int = 60, months: int = 12, n_indicators: 
             status = SubmissionStatus.APPROVED if rng.random() < 0.9 else SubmissionStatus.SUBMITTED
             for ind in indicators:
                 v = Decimal(p.month) * Decimal(rng.choice([8, 9, 10, 11, 12])) / 10
+                if ind.progress_mode == ProgressMode.CUMULATIVE:
+                    # A year-to-date figure never goes down (the platform refuses a draft that would): otherwise
+                    # a load test's saves of such a month fail validation, as they should.
+                    v = to_date[(u.pk, ind.pk)] = max(v, to_date.get((u.pk, ind.pk), Decimal(0)))
                 values.append(dict(plan_id=plan.pk, indicator_id=ind.pk, unit_id=u.pk, period_id=p.pk, value=v,
                                    status=status, submitted_at=when, first_submitted_at=when))
             for t in tasks:
