@@ -1,5 +1,6 @@
 """The bundled plan's own dashboard (its indicators mostly computed from the registries) over the registry
-the benchmark database holds: the registry benchmark's 50,000 enterprises and enterprise-years when it ran before
+the benchmark database holds: what the registry benchmark imported when it ran before (100,000 enterprises and 50,000
+enterprise-years, its queued import included)
 (``make bench`` runs every app's benchmark in one database, the registry's first). Here, above both the
 registry and supervision, because it reads one and times the other's page."""
 
