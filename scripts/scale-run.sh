@@ -157,10 +157,12 @@ done
 
 step "压测：locust ${SCALE_USERS} 个用户（每秒新增 ${SCALE_SPAWN_RATE}），持续 ${SCALE_DURATION}，两个节点各半"
 echo "机器：$(nproc) 个 CPU，负载 $(cut -d' ' -f1-3 /proc/loadavg)（同机还有数据库、Redis、任务进程与 locust 本身）"
+"$PY" scripts/scale_cpu.py snapshot "$LOGS/cpu-before.json"
 SCALE_REPORT="$LOGS/locust-summary.json" "$BIN/locust" -f scripts/locustfile.py --headless \
   -u "$SCALE_USERS" -r "$SCALE_SPAWN_RATE" -t "$SCALE_DURATION" --only-summary --csv "$LOGS/locust" \
   --stop-timeout 30 --loglevel WARNING 2>"$LOGS/locust.log"
 locust_status=$?
+"$PY" scripts/scale_cpu.py report "$LOGS/cpu-before.json"
 status=0
 errors=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$LOGS/locust-summary.json" \
   2>/dev/null || echo "?")

@@ -1,0 +1,80 @@
+"""Where the machine's CPU went during the load test (scripts/scale-run.sh): `snapshot FILE` before, `report FILE`
+after. Every process's CPU time (its own plus its reaped children's, so LibreOffice runs count under the worker
+and ended database connections under PostgreSQL) is grouped by role from its command line; the report prints
+CPU seconds and the share of the machine's capacity per role over the interval, so a reader sees which part of
+the one machine was the limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+ROLES = [  # (label, test on the command line); the first match wins
+    ("Web 节点 A", lambda c: "gunicorn" in c and os.environ.get("SCALE_PORT_A", "8101") in c),
+    ("Web 节点 B", lambda c: "gunicorn" in c and os.environ.get("SCALE_PORT_B", "8102") in c),
+    ("任务进程（django-q2，含 LibreOffice）", lambda c: "qcluster" in c or "soffice" in c),
+    ("PostgreSQL", lambda c: "postgres" in c.split(" ", 1)[0]),
+    ("Redis", lambda c: "redis-server" in c),
+    # locust has ended when the report is read: its time is in the script's (its parent's) reaped children.
+    ("locust（压测客户端）", lambda c: "locust" in c or "scale-run.sh" in c),
+]
+
+
+def _processes() -> dict[int, tuple[str, float]]:
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as handle:
+                cmd = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            with open(f"/proc/{name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        # fields[11:15] = utime, stime, cutime, cstime (counted after the ")" that closes the command name)
+        out[int(name)] = (cmd, sum(int(f) for f in fields[11:15]) / TICK)
+    return out
+
+
+def _machine_busy() -> tuple[float, float]:
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, time.monotonic()
+
+
+def snapshot(path: str) -> None:
+    busy, now = _machine_busy()
+    with open(path, "w") as handle:
+        json.dump({"at": now, "busy": busy, "procs": {pid: cpu for pid, (_cmd, cpu) in _processes().items()}},
+                  handle)
+
+
+def role(cmd: str) -> str:
+    return next((label for label, test in ROLES if test(cmd)), "其他")
+
+
+def report(path: str) -> None:
+    with open(path) as handle:
+        before = json.load(handle)
+    busy, now = _machine_busy()
+    seconds = now - before["at"]
+    capacity = seconds * os.cpu_count()
+    per_role: dict[str, float] = {}
+    for pid, (cmd, cpu) in _processes().items():
+        used = cpu - before["procs"].get(str(pid), 0.0)
+        if used > 0:
+            per_role[role(cmd)] = per_role.get(role(cmd), 0.0) + used
+    print(f"CPU：{os.cpu_count()} 个 × {seconds:.0f} s = {capacity:.0f} CPU 秒；整机忙 {busy - before['busy']:.0f} CPU 秒"
+          f"（{(busy - before['busy']) / capacity:.0%}）")
+    for label, used in sorted(per_role.items(), key=lambda item: -item[1]):
+        print(f"  {label:<34}{used:>8.0f} CPU 秒  {used / capacity:>5.0%}")
+
+
+if __name__ == "__main__":
+    {"snapshot": snapshot, "report": report}[sys.argv[1]](sys.argv[2])
