@@ -5,7 +5,11 @@ Derived figures (the dashboard, the completeness matrix, badges) are cached unde
 ``install_triggers``) record each change, whatever wrote it: the ORM, ``bulk_create``, a queryset ``update``,
 COPY or raw SQL. Rows that belong to a plan (reports, values, tasks, periods…) are recorded under that plan,
 other rows (registries, units, the plans themselves) under scope 0; a plan's fingerprint reads its own scope and
-scope 0, so another county's reports leave its cached figures alone.
+scope 0, so another county's reports leave its cached figures alone. The registries (enterprises, talents,
+patents…) have a scope of their own (``REGISTRY_SCOPE``): only figures computed from them read it
+(``registry=True``, the default), so an enterprise import in one county does not flush the cached dashboards of
+every county whose indicators are all reported. Bookkeeping rows (``UNTRACKED``: import and extraction jobs, key
+conflicts) feed no figure and record no change: an import's progress updates would otherwise do the same.
 - SQLite (one writer at a time): a row trigger adds one to the scope's counter in ``kechuang_datastamp``.
 - PostgreSQL (many writers): a statement trigger appends one row per changed scope to ``kechuang_datachange``;
   appending takes no lock another writer waits on (a shared counter row would serialise writers and could
@@ -31,6 +35,9 @@ from django.db import connections
 
 # Apps whose rows feed the figures (plan and targets, reports, statistics, registries, supervision).
 SOURCE_APPS = ("plans", "org", "reporting", "metrics", "registry", "supervision")
+# Jobs and their by-products: written while a job runs (progress, state), read by no figure.
+UNTRACKED = ("registry.importjob", "registry.keyconflict", "plans.extractionjob")
+REGISTRY_SCOPE = -1  # rows of the registry app: shared by every plan, read only by computed indicators
 CACHE_SECONDS = 600
 STAMP_TABLE = "kechuang_datastamp"  # SQLite: (scope, n)
 CHANGE_TABLE = "kechuang_datachange"  # PostgreSQL: (id, scope), appended
@@ -47,16 +54,29 @@ def _source_models():
         except LookupError:
             continue
         for model in config.get_models():
-            if model._meta.model_name.startswith("historical") or model._meta.proxy:
+            if model._meta.model_name.startswith("historical") or model._meta.proxy \
+                    or model._meta.label_lower in UNTRACKED:
                 continue
             found.append((model, _plan_path(model)))
     return found
 
 
+def _untracked_tables() -> list[str]:
+    tables = []
+    for label in UNTRACKED:
+        try:
+            tables.append(apps.get_model(label)._meta.db_table)
+        except LookupError:
+            continue
+    return tables
+
+
 def _plan_path(model) -> tuple | None:
     """How a row reaches its plan: ``(plan column,)`` for a row with a plan, ``(fk column, parent table, parent
-    key column, parent's plan column)`` through a required foreign key, or None for rows of no plan
-    (registries, units, the plans themselves)."""
+    key column, parent's plan column)`` through a required foreign key, ``"registry"`` for a registry row, or
+    None for other rows of no plan (units, the plans themselves)."""
+    if model._meta.app_label == "registry":
+        return "registry"
     fields = {f.name: f for f in model._meta.concrete_fields}
     plan = fields.get("plan")
     if plan is not None and plan.is_relation and plan.related_model._meta.label == "plans.Plan":
@@ -75,6 +95,8 @@ def _scope_sql(path, row: str, qn) -> str:
     """SQL for the scope of ``row`` (a trigger's NEW/OLD or a transition table alias)."""
     if path is None:
         return "0"
+    if path == "registry":
+        return str(REGISTRY_SCOPE)
     if len(path) == 1:
         return f"COALESCE({row}.{qn(path[0])}, 0)"
     column, table, key, plan = path
@@ -119,6 +141,8 @@ def _sqlite_triggers(connection) -> list[str]:
     out = [f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (scope integer NOT NULL PRIMARY KEY, n integer NOT NULL)"]
     bump = f"INSERT INTO {STAMP_TABLE} (scope, n) SELECT s, 1 FROM ({{}}) WHERE true " \
            "ON CONFLICT (scope) DO UPDATE SET n = n + 1;"
+    for table in _untracked_tables():  # installed by an earlier version
+        out += [f"DROP TRIGGER IF EXISTS {qn(f'{TRIGGER_PREFIX}{table}_{e}'[:63])}" for e in ("ins", "upd", "del")]
     for model, path in _source_models():
         table = model._meta.db_table
         new, old = _scope_sql(path, "NEW", qn), _scope_sql(path, "OLD", qn)
@@ -137,6 +161,11 @@ def _pg_triggers(connection) -> list[str]:
     out = [f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (id bigserial PRIMARY KEY, scope integer NOT NULL)",
            f"CREATE INDEX IF NOT EXISTS {CHANGE_TABLE}_scope ON {CHANGE_TABLE} (scope, id)"]
     log = f"INSERT INTO {CHANGE_TABLE} (scope) SELECT DISTINCT s FROM ({{}}) x(s);"
+    existing = set(connection.introspection.table_names())
+    for table in _untracked_tables():  # installed by an earlier version
+        if table in existing:
+            out += [f"DROP TRIGGER IF EXISTS {qn(f'{TRIGGER_PREFIX}{table}_{e}'[:63])} ON {qn(table)}"
+                    for e in ("ins", "upd", "del", "trunc")]
     for model, path in _source_models():
         table = model._meta.db_table
         function = qn(f"{TRIGGER_PREFIX}{table}"[:63])
@@ -180,17 +209,23 @@ def request_memo(key, compute):
     return memo[key]
 
 
-def data_version(using: str = "default", plan=None) -> str:
+def data_version(using: str = "default", plan=None, registry: bool = True) -> str:
     """The fingerprint of every source table, read once per GET request. With ``plan``, the plan-owned rows
-    (reports, values, tasks, periods…) count for that plan only, with every shared table: the fingerprint of
-    figures that are the plan's alone (its dashboard, its completeness matrix)."""
+    (reports, values, tasks, periods…) count for that plan only, with the shared tables: the fingerprint of
+    figures that are the plan's alone (its dashboard, its completeness matrix); ``registry=False`` leaves the
+    registries out, for figures that read none (a plan whose indicators are all reported, completeness)."""
     plan_id = getattr(plan, "pk", plan)
-    return request_memo(("data_version", using, plan_id), lambda: _read_version(using, plan_id))
+    registry = registry or plan_id is None
+    return request_memo(("data_version", using, plan_id, registry), lambda: _read_version(using, plan_id, registry))
 
 
-def _read_version(using: str, plan_id: int | None) -> str:
+def _read_version(using: str, plan_id: int | None, registry: bool = True) -> str:
     connection = connections[using]
-    where, params = ("WHERE scope IN (0, %s)", [int(plan_id)]) if plan_id is not None else ("", [])
+    if plan_id is None:
+        where, params = "", []
+    else:
+        scopes = [0, int(plan_id)] + ([REGISTRY_SCOPE] if registry else [])
+        where, params = f"WHERE scope IN ({', '.join(['%s'] * len(scopes))})", scopes
     if connection.vendor == "postgresql":
         sql = f"SELECT count(*), max(id), min(id) FROM {CHANGE_TABLE} {where}"
     else:
@@ -201,10 +236,11 @@ def _read_version(using: str, plan_id: int | None) -> str:
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
 
-def cached(key: str, compute, seconds: int = CACHE_SECONDS, plan=None):
-    """``compute()`` cached under ``key`` + the data fingerprint (of ``plan``'s rows and every shared table when
-    given — see ``data_version``): recomputed after any change of the data it may read."""
-    full = f"{key}:{data_version(plan=plan)}"
+def cached(key: str, compute, seconds: int = CACHE_SECONDS, plan=None, registry: bool = True):
+    """``compute()`` cached under ``key`` + the data fingerprint (of ``plan``'s rows and the shared tables when
+    given, the registries unless ``registry=False`` — see ``data_version``): recomputed after any change of the
+    data it may read."""
+    full = f"{key}:{data_version(plan=plan, registry=registry)}"
     value = cache.get(full)
     if value is None:
         value = compute()

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from kechuang.core.fingerprint import request_memo
 from kechuang.core.scoping import restrict
 
-from .choices import PlanStatus, TaskUnitRole
+from .choices import PlanStatus, TaskUnitRole, ValueSource
 from .models import Indicator, IndicatorShare, Plan, Task, TaskUnit
 
 
@@ -26,6 +26,13 @@ def plan_indicators(plan) -> list[Indicator]:
     """The plan's indicators in order, with their owner unit and plan."""
     return request_memo(("plans.indicators", plan.pk), lambda: list(
         Indicator.objects.filter(plan=plan).select_related("owner_unit", "plan").order_by("seq")))
+
+
+def reads_registry(plan) -> bool:
+    """Whether any of the plan's figures is computed from the registries: only then do its cached figures follow
+    registry changes (``core.fingerprint``, ``registry=``)."""
+    return request_memo(("plans.reads_registry", plan.pk), lambda: Indicator.objects.filter(
+        plan=plan, source=ValueSource.COMPUTED).exists())
 
 
 def task_unit_rows(plan) -> list[tuple[int, int, str]]:

@@ -16,6 +16,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from kechuang.core.fingerprint import cached, data_version  # noqa: F401 - data_version: web.todo reads it here
+from kechuang.plans.services import reads_registry
 from kechuang.reporting.services import ensure_periods
 
 from . import engine
@@ -126,4 +127,5 @@ def compute(plan, as_of: dt.date) -> dict:
 
 
 def dashboard_data(plan, as_of: dt.date) -> dict:
-    return cached(f"supervision:dashboard:v3:{plan.pk}:{as_of.isoformat()}", lambda: compute(plan, as_of), plan=plan)
+    return cached(f"supervision:dashboard:v3:{plan.pk}:{as_of.isoformat()}", lambda: compute(plan, as_of), plan=plan,
+                  registry=reads_registry(plan))

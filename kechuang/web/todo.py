@@ -17,6 +17,7 @@ from django.urls import reverse
 from kechuang.bulletins.models import Bulletin, BulletinStatus
 from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import is_unit_member, restrict
+from kechuang.plans.services import reads_registry
 from kechuang.reporting import services as reporting
 from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, TaskReport
@@ -227,7 +228,8 @@ def _units_text(item) -> str:
 def red_rows(plan, as_of: dt.date) -> list[dict]:
     """The red items (``engine.red_items``: indicators, tasks, overdue meeting decisions, in that order) as
     plain rows, cached under the data fingerprint: the home page and the badges of every page share them."""
-    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan)}"  # the plan's own rows, as its dashboard
+    # The plan's own rows (and the registries when its figures read them), as its dashboard.
+    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan, registry=reads_registry(plan))}"
     rows = cache.get(key)
     if rows is None:
         rows = [{"kind": it.kind, "pk": it.obj.pk, "name": _item_name(it), "url": _item_url(it, as_of),
@@ -290,6 +292,8 @@ def remember(user, plan, as_of: dt.date, found: list[Section]) -> dict[str, int]
 
 
 def _badge_key(user, plan, as_of) -> str:
-    # The plan's own rows and the shared tables: every count on 我的待办 is of this plan's work.
-    return f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan)}"
+    # The plan's own rows and the shared tables: every count on 我的待办 is of this plan's work (its red items
+    # follow the registries only when the plan's figures are computed from them).
+    version = data_version(plan=plan, registry=reads_registry(plan))
+    return f"web:badges:{user.pk}:{plan.pk}:{as_of.isoformat()}:{version}"
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from kechuang.accounts.models import User
 from kechuang.core.checks import fingerprint_triggers
 from kechuang.core.fingerprint import (
     CHANGE_TABLE,
@@ -18,7 +19,7 @@ from kechuang.core.fingerprint import (
 from kechuang.core.models import SystemFlag
 from kechuang.org.models import Unit, UnitKind
 from kechuang.plans.models import Plan, Task
-from kechuang.registry.models import Enterprise
+from kechuang.registry.models import Enterprise, ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,31 @@ def test_a_plans_fingerprint_follows_its_own_rows_and_shared_tables_not_another_
     assert after != before
     Unit.objects.create(code="fp-town", name="指纹镇", kind=UnitKind.TOWN, parent=city)  # a shared table
     assert data_version(plan=mine) != after
+
+
+def test_registry_rows_change_only_fingerprints_that_read_the_registries():
+    """An enterprise import changes the figures of plans computed from the registries and the global
+    fingerprint, not those of a plan whose indicators are all reported (registry=False)."""
+    city = Unit.objects.create(code="fp-reg", name="资源库市", kind=UnitKind.CITY)
+    plan = Plan.objects.create(code="fp-reg", title="资源库", year=2022, owner_unit=city)
+    before = {"reported": data_version(plan=plan, registry=False), "computed": data_version(plan=plan),
+              "global": data_version()}
+    Enterprise.objects.create(uscc="91420981MA4F000X1Q", name="资源库企业")
+    assert data_version(plan=plan, registry=False) == before["reported"]
+    assert data_version(plan=plan) != before["computed"]
+    assert data_version() != before["global"]
+    Unit.objects.create(code="fp-reg-town", name="资源库镇", kind=UnitKind.TOWN, parent=city)  # still shared
+    assert data_version(plan=plan, registry=False) != before["reported"]
+
+
+def test_an_import_jobs_progress_changes_no_fingerprint():
+    """A job's state and progress are written many times while it runs and feed no figure."""
+    user = User.objects.create(username="fp-importer")
+    before = data_version()
+    job = ImportJob.objects.create(registry="enterprise", user=user, filename="企业.xlsx", content=b"")
+    ImportJob.objects.filter(pk=job.pk).update(progress=50)
+    job.delete()
+    assert data_version() == before
 
 
 def test_writes_that_send_no_signal_still_change_the_fingerprint():

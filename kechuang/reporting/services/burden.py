@@ -6,6 +6,7 @@ from kechuang.core.fingerprint import cached
 from kechuang.org.models import Unit
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
+from kechuang.plans.services import reads_registry
 
 from ..models import IndicatorValue, TaskReport
 from .prefill import _previous_period, system_value
@@ -17,7 +18,8 @@ def burden_by_unit(plan, period, *, check_system: bool = True) -> dict[int, dict
     ``check_system=False`` trusts the declared source (computed/statistical = system) instead of
     resolving each figure, for a fast overview. Cached under the data fingerprint."""
     return cached(f"reporting:burden:v1:{plan.pk}:{period.pk}:{int(check_system)}",
-                  lambda: _burden_by_unit(plan, period, check_system=check_system), plan=plan)
+                  lambda: _burden_by_unit(plan, period, check_system=check_system), plan=plan,
+                  registry=reads_registry(plan))
 
 
 def _burden_by_unit(plan, period, *, check_system: bool) -> dict[int, dict]:

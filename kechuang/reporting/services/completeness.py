@@ -68,7 +68,7 @@ def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[t
 
     key = f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}"
     # Memoised per request too: the dashboard and its navigation's late units both read it (one cache read).
-    return request_memo(key, lambda: cached(key, compute, plan=plan))
+    return request_memo(key, lambda: cached(key, compute, plan=plan, registry=False))  # reports only
 
 
 def status_matrix(plan, periods, as_of: dt.date, unit_ids=None) -> dict[tuple[int, int], str]:

@@ -1,11 +1,17 @@
 """With KECHUANG_REDIS_URL the dashboard figures live in Redis, shared by every web node, keyed by the data
 fingerprint: a node that did not compute them reads them, and a data change means new figures."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from kechuang.registry.models import Enterprise
 from kechuang.reporting.benchdata import build_dataset
+from kechuang.reporting.services import ensure_periods
 from kechuang.supervision import dashboard
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +29,6 @@ def _redis_up() -> bool:
 
 @pytest.mark.skipif(not _redis_up(), reason="Redis not running on 127.0.0.1:6379")
 def test_dashboard_figures_are_shared_through_redis_and_follow_the_data_fingerprint(monkeypatch):
-    import datetime as dt
-
     plan, _user = build_dataset("rc", n_units=3, months=3, n_indicators=2, n_tasks=1)
     as_of = dt.date(2022, 4, 10)
     config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
@@ -47,3 +51,26 @@ def test_dashboard_figures_are_shared_through_redis_and_follow_the_data_fingerpr
         dashboard.dashboard_data(plan, as_of)
         assert len(calls) == 1
         caches["default"].clear()
+
+
+def _figures_read(plan, as_of) -> bool:
+    """Whether serving the dashboard's figures read the reports (recomputed) rather than the cache."""
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard.dashboard_data(plan, as_of)
+    return any("reporting_indicatorvalue" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_an_enterprise_import_recomputes_only_dashboards_computed_from_the_registries(plan):
+    """A county whose indicators are all reported keeps its cached figures when another county imports
+    enterprises; the bundled plan (indicators computed from the registries) gets new figures."""
+
+
+    reported, _user = build_dataset("rr", n_units=3, months=3, n_indicators=2, n_tasks=1)
+    as_of = dt.date(2022, 4, 10)
+    for p in (reported, plan):
+        ensure_periods(p)  # the first computation would create the year's periods: a change of the plan's data
+        assert _figures_read(p, as_of)
+        assert not _figures_read(p, as_of)
+    Enterprise.objects.create(uscc="91420981MA4F000X1Q", name="新导入企业")
+    assert not _figures_read(reported, as_of)
+    assert _figures_read(plan, as_of)
