@@ -25,6 +25,7 @@ from kechuang.plans.models import Plan
 from . import compose, services
 from .models import Bulletin
 
+LIST_DEFERRED = ("snapshot", "highlights", "problems", "summary", "next_steps")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -38,7 +39,8 @@ def _version(request, default: int = 0) -> int:
 @login_required
 @perm_required("bulletins.view_bulletin_list")
 def bulletin_list(request):
-    bulletins = restrict(Bulletin.objects.select_related("plan"), request.user)
+    # The list shows none of the texts or the data snapshot (tens of kB each): not read.
+    bulletins = restrict(Bulletin.objects.select_related("plan").defer(*LIST_DEFERRED), request.user)
     may_draft = request.user.has_perm("bulletins.draft_bulletin")
     plans = restrict(Plan.objects.all(), request.user, CHANGE) if may_draft else Plan.objects.none()
     return render(request, "bulletins/bulletin_list.html", {

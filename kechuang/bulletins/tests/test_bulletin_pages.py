@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
@@ -60,3 +62,15 @@ def test_the_cli_writes_the_quarter_bulletin(plan, tmp_path):
     assert "关于2022年第二季度科技创新工作推进情况的通报" in text
     assert Bulletin.objects.count() == 0  # nothing saved for an unissued quarter
     assert not re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", text)
+
+
+def test_the_bulletin_list_names_each_plan_and_reads_no_bulletin_texts(plan, personas, client_for):
+    """A prefecture's list holds every county's bulletins: each row says whose it is, and the snapshots (tens of
+    kB each) are not read for a list."""
+    services.draft_bulletin(plan, 2022, 1, user=personas["office"])
+    office = client_for("office")
+    with CaptureQueriesContext(connection) as ctx:
+        listing = office.get(reverse("bulletins:bulletin_list")).content.decode()
+    assert f"<td>{plan.title}</td>" in listing and "2022年第1季度通报" in listing
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "bulletins_bulletin"' in q["sql"]]
+    assert reads and not any('"snapshot"' in sql for sql in reads)
