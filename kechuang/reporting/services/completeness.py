@@ -46,15 +46,20 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[tuple[int, int], tuple]]:
+def _submission_aggregates(plan, as_of: dt.date, unit_ids=None) -> tuple[dict[int, int], dict[tuple[int, int], tuple]]:
     """(rows owed per unit, {(period id, unit id): (rows, rows first submitted by ``as_of``, last such
     submission)}) over every period of the plan: two grouped queries, cached under the data fingerprint
-    (the completeness page, the dashboard heatmap and the timeliness rates share them)."""
-    def compute():
+    (the completeness page, the dashboard heatmap and the timeliness rates share them). With ``unit_ids``, only
+    those units' rows, read by index and not cached: a unit's to-do badge after a save anywhere in its plan
+    reads its own dozen months, not the plan's whole year."""
+    def compute(units=None):
         cutoff = _end_of(as_of)
         agg: dict[tuple[int, int], tuple] = {}
-        for qs in (TaskReport.objects.filter(plan=plan),
-                   IndicatorValue.objects.filter(plan=plan, indicator__source=ValueSource.REPORTED)):
+        reports = TaskReport.objects.filter(plan=plan)
+        values = IndicatorValue.objects.filter(plan=plan, indicator__source=ValueSource.REPORTED)
+        if units is not None:
+            reports, values = reports.filter(unit_id__in=units), values.filter(unit_id__in=units)
+        for qs in (reports, values):
             # order_by(): no default ordering, so no joins the grouping does not need.
             for period_id, unit_id, n, done, last in qs.order_by().values("period_id", "unit_id").annotate(
                 n=Count("pk"), done=Count("pk", filter=Q(first_submitted_at__lte=cutoff)),
@@ -66,6 +71,10 @@ def _submission_aggregates(plan, as_of: dt.date) -> tuple[dict[int, int], dict[t
                 agg[(period_id, unit_id)] = (old_n + n, old_done + done, last)
         return expected_items(plan), agg
 
+    if unit_ids is not None:
+        units = sorted(set(unit_ids))
+        return request_memo(("reporting.submissions", plan.pk, as_of, tuple(units)),
+                            lambda: (expected_items(plan), compute(units)[1]))
     key = f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}"
     # Memoised per request too: the dashboard and its navigation's late units both read it (one cache read).
     return request_memo(key, lambda: cached(key, compute, plan=plan, registry=False))  # reports only
@@ -80,7 +89,7 @@ def status_matrix(plan, periods, as_of: dt.date, unit_ids=None) -> dict[tuple[in
     on time when the last of those first submissions fell on or before the due date. ``draft`` means
     started but not (fully) submitted; ``missing`` means nothing at all.
     """
-    expected, agg = _submission_aggregates(plan, as_of)
+    expected, agg = _submission_aggregates(plan, as_of, unit_ids)
     if unit_ids is not None:
         expected = {u: expected[u] for u in unit_ids if u in expected}
     result = {}

@@ -34,6 +34,24 @@ def test_units_are_on_time_late_missing_or_draft(plan, personas):
     assert services.unit_period_status(plan, may, as_of=dt.date(2022, 6, 5))[unit("杨寨镇").pk] == "draft"
 
 
+def test_a_units_own_cells_read_by_themselves_match_the_plans_matrix(plan, personas):
+    """The to-do badge reads one unit's rows only; its states are the completeness page's for that unit."""
+    may = period(plan, 5)
+    _submit_all(plan, personas["town"], 5, at(dt.date(2022, 6, 5), 23))
+    _submit_all(plan, personas["town_b"], 5, at(dt.date(2022, 6, 7)))
+    zone = personas["zone"]
+    services.ensure_task_report(plan, task(plan), zone.unit, may, user=zone)
+    periods = [period(plan, m) for m in (4, 5, 6)]
+    for as_of in (dt.date(2022, 6, 5), dt.date(2022, 6, 10)):
+        whole = services.status_matrix(plan, periods, as_of)
+        for name in ("武胜关镇", "杨寨镇", "经济开发区", "马坪镇"):
+            u = unit(name)
+            own = services.status_matrix(plan, periods, as_of, unit_ids=[u.pk])
+            assert own == {k: v for k, v in whole.items() if k[1] == u.pk} and len(own) == 3
+    assert {whole[(may.pk, unit(n).pk)] for n in ("武胜关镇", "杨寨镇", "经济开发区", "马坪镇")} == {
+        "on_time", "late", "draft", "missing"}
+
+
 def test_a_partial_submission_is_not_complete(plan, personas):
     town = personas["town"]
     row, _ = services.ensure_task_report(plan, task(plan), town.unit, period(plan, 5), user=town)
