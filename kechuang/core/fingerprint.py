@@ -209,6 +209,12 @@ def request_memo(key, compute):
     return memo[key]
 
 
+def memoised(key):
+    """What ``request_memo`` holds under ``key`` in this request (None when nothing, or outside a request)."""
+    memo = _REQUEST_MEMO.get()
+    return None if memo is None else memo.get(key)
+
+
 def data_version(using: str = "default", plan=None, registry: bool = True) -> str:
     """The fingerprint of every source table, read once per GET request. With ``plan``, the plan-owned rows
     (reports, values, tasks, periods…) count for that plan only, with the shared tables: the fingerprint of

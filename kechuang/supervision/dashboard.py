@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from kechuang.core.fingerprint import cached, data_version  # noqa: F401 - data_version: web.todo reads it here
+from kechuang.core.fingerprint import cached
 from kechuang.plans.services import reads_registry
 from kechuang.reporting.services import ensure_periods
 

@@ -26,8 +26,8 @@ from kechuang.metrics.completion import completion
 from kechuang.metrics.resolution import Resolved, resolve_many, resolve_series
 from kechuang.org.models import Unit
 from kechuang.plans.choices import Comparator, ProgressMode, TaskUnitRole, ValueSource
-from kechuang.plans.models import Indicator, IndicatorShare, TaskUnit
-from kechuang.plans.services import plan_indicators, task_unit_rows
+from kechuang.plans.models import IndicatorShare, TaskUnit
+from kechuang.plans.services import plan_indicators, share_rows, task_unit_rows
 from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, Milestone, Period, TaskReport
 from kechuang.reporting.services import latest_approved_reports, period_dates, status_matrix
@@ -462,13 +462,14 @@ def task_detail(plan, task, as_of: dt.date) -> tuple[TaskStatus, list[TaskUnitPr
 def plan_units(plan) -> list:
     """Units with work in the plan (a task role or an owned or shared indicator), in directory order (read once
     per request: the dashboard's figures and its navigation's late units share it; callers do not mutate it)."""
-    return request_memo(("supervision.plan_units", plan.pk), lambda: list(
-        Unit.objects.filter(
-            Q(pk__in=TaskUnit.objects.filter(task__plan=plan).values("unit_id"))
-            | Q(pk__in=Indicator.objects.filter(plan=plan, owner_unit__isnull=False).values("owner_unit_id"))
-            | Q(pk__in=IndicatorShare.objects.filter(indicator__plan=plan).values("unit_id"))
-        ).order_by("path")
-    ))
+    def read():
+        # From the plan's rows this request reads anyway (memoised): one lookup by key, not three subqueries.
+        ids = {unit_id for _task_id, unit_id, _role in task_unit_rows(plan)}
+        ids |= {i.owner_unit_id for i in plan_indicators(plan) if i.owner_unit_id is not None}
+        ids |= {unit_id for _indicator_id, unit_id in share_rows(plan.pk)}
+        return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+    return request_memo(("supervision.plan_units", plan.pk), read)
 
 
 def completeness(plan, as_of: dt.date, frame: PeriodFrame | None = None) -> dict[tuple[int, int], str]:

@@ -489,7 +489,7 @@ def late_units(plan, as_of: dt.date) -> list[LateUnit]:
     if period is None or period.pk is None:
         return []
     owed = _owed_units(plan)
-    states = {unit_id: state for (_pid, unit_id), state in status_matrix(plan, [period], as_of).items()}
+    states = {unit_id: state for (_pid, unit_id), state in status_matrix(plan, [period], as_of, narrow=True).items()}
     notices = {n.unit_id: n for n in UrgingNotice.objects.filter(period=period, kind=NoticeKind.URGING)}
     return [LateUnit(unit, period, states.get(unit_id, engine.MISSING), notices.get(unit_id))
             for unit_id, unit in owed.items() if states.get(unit_id, engine.MISSING) not in (engine.ON_TIME,

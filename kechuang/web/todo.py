@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from kechuang.bulletins.models import Bulletin, BulletinStatus
+from kechuang.core.fingerprint import cached, data_version
 from kechuang.core.predicates import is_office, sees_everything
 from kechuang.core.scoping import is_unit_member, restrict
 from kechuang.plans.services import reads_registry
@@ -23,7 +24,6 @@ from kechuang.reporting.choices import SubmissionStatus
 from kechuang.reporting.models import IndicatorValue, TaskReport
 from kechuang.supervision import engine
 from kechuang.supervision import services as supervision
-from kechuang.supervision.dashboard import data_version
 from kechuang.supervision.models import (
     OPEN_ORDER_STATUSES,
     DecisionStatus,
@@ -227,15 +227,12 @@ def _units_text(item) -> str:
 
 def red_rows(plan, as_of: dt.date) -> list[dict]:
     """The red items (``engine.red_items``: indicators, tasks, overdue meeting decisions, in that order) as
-    plain rows, cached under the data fingerprint: the home page and the badges of every page share them."""
-    # The plan's own rows (and the registries when its figures read them), as its dashboard.
-    key = f"web:red:{plan.pk}:{as_of.isoformat()}:{data_version(plan=plan, registry=reads_registry(plan))}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = [{"kind": it.kind, "pk": it.obj.pk, "name": _item_name(it), "url": _item_url(it, as_of),
-                 "detail": _units_text(it)} for it in engine.red_items(plan, as_of)]
-        cache.set(key, rows, BADGE_SECONDS)
-    return rows
+    plain rows, cached under the data fingerprint (the plan's own rows, and the registries when its figures
+    read them, as its dashboard) for as long as the dashboard's figures: the home page and the badges of every
+    page share them."""
+    return cached(f"web:red:{plan.pk}:{as_of.isoformat()}", lambda: [
+        {"kind": it.kind, "pk": it.obj.pk, "name": _item_name(it), "url": _item_url(it, as_of),
+         "detail": _units_text(it)} for it in engine.red_items(plan, as_of)], plan=plan, registry=reads_registry(plan))
 
 
 def _leader_sections(user, plan, as_of) -> list[Section]:

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from kechuang.core.fingerprint import cached, request_memo
+from kechuang.core.fingerprint import cached, memoised, request_memo
 from kechuang.plans.choices import ValueSource
 from kechuang.plans.services import plan_indicators, share_rows, task_unit_rows
 
@@ -46,19 +46,23 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-def _submission_aggregates(plan, as_of: dt.date, unit_ids=None) -> tuple[dict[int, int], dict[tuple[int, int], tuple]]:
+def _submission_aggregates(plan, as_of: dt.date, unit_ids=None, period_ids=None) \
+        -> tuple[dict[int, int], dict[tuple[int, int], tuple]]:
     """(rows owed per unit, {(period id, unit id): (rows, rows first submitted by ``as_of``, last such
     submission)}) over every period of the plan: two grouped queries, cached under the data fingerprint
-    (the completeness page, the dashboard heatmap and the timeliness rates share them). With ``unit_ids``, only
-    those units' rows, read by index and not cached: a unit's to-do badge after a save anywhere in its plan
-    reads its own dozen months, not the plan's whole year."""
-    def compute(units=None):
+    (the completeness page, the dashboard heatmap and the timeliness rates share them). With ``unit_ids`` or
+    ``period_ids``, only those units' or months' rows, read by index and not cached (unless this request has
+    the whole plan's already): the to-do badges after a save anywhere in the plan read a unit's dozen months or
+    the latest month's units, not the plan's whole year."""
+    def compute(units=None, periods=None):
         cutoff = _end_of(as_of)
         agg: dict[tuple[int, int], tuple] = {}
         reports = TaskReport.objects.filter(plan=plan)
         values = IndicatorValue.objects.filter(plan=plan, indicator__source=ValueSource.REPORTED)
         if units is not None:
             reports, values = reports.filter(unit_id__in=units), values.filter(unit_id__in=units)
+        if periods is not None:
+            reports, values = reports.filter(period_id__in=periods), values.filter(period_id__in=periods)
         for qs in (reports, values):
             # order_by(): no default ordering, so no joins the grouping does not need.
             for period_id, unit_id, n, done, last in qs.order_by().values("period_id", "unit_id").annotate(
@@ -71,25 +75,31 @@ def _submission_aggregates(plan, as_of: dt.date, unit_ids=None) -> tuple[dict[in
                 agg[(period_id, unit_id)] = (old_n + n, old_done + done, last)
         return expected_items(plan), agg
 
-    if unit_ids is not None:
-        units = sorted(set(unit_ids))
-        return request_memo(("reporting.submissions", plan.pk, as_of, tuple(units)),
-                            lambda: (expected_items(plan), compute(units)[1]))
     key = f"reporting:submissions:v1:{plan.pk}:{as_of.isoformat()}"
+    if unit_ids is not None or period_ids is not None:
+        whole = memoised(key)
+        if whole is not None:
+            return whole
+        units = None if unit_ids is None else sorted(set(unit_ids))
+        periods = None if period_ids is None else sorted(set(period_ids))
+        return request_memo(("reporting.submissions", plan.pk, as_of, None if units is None else tuple(units),
+                             None if periods is None else tuple(periods)),
+                            lambda: (expected_items(plan), compute(units, periods)[1]))
     # Memoised per request too: the dashboard and its navigation's late units both read it (one cache read).
     return request_memo(key, lambda: cached(key, compute, plan=plan, registry=False))  # reports only
 
 
-def status_matrix(plan, periods, as_of: dt.date, unit_ids=None) -> dict[tuple[int, int], str]:
+def status_matrix(plan, periods, as_of: dt.date, unit_ids=None, narrow: bool = False) -> dict[tuple[int, int], str]:
     """(period id, unit id) → on_time | late | missing | draft, with a constant number of queries
     (none when the plan's submission counts are cached for this date and data); ``unit_ids``: only those
-    units' cells (a unit's own to-do list).
+    units' cells (a unit's own to-do list), read from those units' rows; ``narrow``: read only the rows of
+    ``periods`` (the office's late units: one month) instead of the plan's cached year.
 
     A unit's month is submitted when every row it owes has been submitted at least once by ``as_of``;
     on time when the last of those first submissions fell on or before the due date. ``draft`` means
     started but not (fully) submitted; ``missing`` means nothing at all.
     """
-    expected, agg = _submission_aggregates(plan, as_of, unit_ids)
+    expected, agg = _submission_aggregates(plan, as_of, unit_ids, [p.pk for p in periods] if narrow else None)
     if unit_ids is not None:
         expected = {u: expected[u] for u in unit_ids if u in expected}
     result = {}
