@@ -67,11 +67,16 @@ def report(path: str) -> None:
     capacity = seconds * os.cpu_count()
     per_role: dict[str, float] = {}
     for pid, (cmd, cpu) in _processes().items():
+        label = role(cmd)
         used = cpu - before["procs"].get(str(pid), 0.0)
-        if used > 0:
-            per_role[role(cmd)] = per_role.get(role(cmd), 0.0) + used
-    print(f"CPU：{os.cpu_count()} 个 × {seconds:.0f} s = {capacity:.0f} CPU 秒；整机忙 {busy - before['busy']:.0f} CPU 秒"
-          f"（{(busy - before['busy']) / capacity:.0%}）")
+        if used > 0 and label != "其他":
+            per_role[label] = per_role.get(label, 0.0) + used
+    machine = busy - before["busy"]
+    # The rest of the machine's busy time: summing unknown processes would count a child that ended during the
+    # interval twice (in its parent's reaped time, with its time before the snapshot).
+    per_role["其他"] = max(0.0, machine - sum(per_role.values()))
+    print(f"CPU：{os.cpu_count()} 个 × {seconds:.0f} s = {capacity:.0f} CPU 秒；整机忙 {machine:.0f} CPU 秒"
+          f"（{machine / capacity:.0%}）")
     for label, used in sorted(per_role.items(), key=lambda item: -item[1]):
         print(f"  {label:<34}{used:>8.0f} CPU 秒  {used / capacity:>5.0%}")
 
