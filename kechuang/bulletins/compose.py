@@ -231,6 +231,7 @@ def _task_rows(plan, as_of: dt.date) -> list[dict]:
     """One row per task status, with the units' latest approved progress and the units lagging behind."""
     approved = approved_reports(plan, as_of)
     yellow_points = Decimal(str(plan.setting("light_yellow_points")))
+    leads = engine._lead_units(plan)  # every task's lead units from the plan's roles, read once (not per task)
     tasks = []
     for st in engine.task_statuses(plan, as_of):
         task = st.task
@@ -248,7 +249,7 @@ def _task_rows(plan, as_of: dt.date) -> list[dict]:
             "percent": _pct(st.percent), "time_progress_pct": _pct(st.time_progress_pct),
             "gap_points": _pct(st.gap_points), "reason": scrub(st.reason),
             "overdue_milestones": len(st.overdue_milestones or []),
-            "lead_units": _unit_names(task.lead_units()), "lagging_units": list(dict.fromkeys(lagging)),
+            "lead_units": _unit_names(leads.get(task.pk, [])), "lagging_units": list(dict.fromkeys(lagging)),
             "progress": progress,
         })
     return tasks

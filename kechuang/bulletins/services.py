@@ -21,6 +21,7 @@ from kechuang.accounts.models import Role
 from kechuang.audit.services import record_event
 from kechuang.core import files as private_files
 from kechuang.core.concurrency import ConflictError, save_with_version
+from kechuang.core.fingerprint import read_scope
 from kechuang.core.jobs import enqueue, fail_dead, runner_id
 from kechuang.documents.pdf import PdfUnavailable, docx_to_pdf
 from kechuang.notices.models import NoticeKind
@@ -57,7 +58,8 @@ def previous_issued(plan, year: int, quarter: int) -> Bulletin | None:
 
 def build_snapshot(plan, year: int, quarter: int, as_of: dt.date) -> dict:
     prev = previous_issued(plan, year, quarter)
-    snapshot = compose.collect(plan, as_of, previous=prev.snapshot if prev else None)
+    with read_scope():  # the plan's structure is read once for all the sections (a POST has no request memo)
+        snapshot = compose.collect(plan, as_of, previous=prev.snapshot if prev else None)
     snapshot["previous_bulletin"] = (
         {"id": prev.pk, "issue_label": prev.issue_label, "quarter": prev.quarter_code} if prev else None
     )

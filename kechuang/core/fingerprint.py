@@ -27,6 +27,7 @@ it, and outside a request nothing is memoised.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
@@ -207,6 +208,21 @@ def request_memo(key, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+@contextmanager
+def read_scope():
+    """A memo for a read-only computation outside a GET request (a POST's figures computed before its write, a
+    job, a command): what it reads once per request on a page it reads once here. A write inside drops it
+    (``forget``), as in a request; an enclosing memo is used as it is."""
+    if _REQUEST_MEMO.get() is not None:
+        yield
+        return
+    token = _REQUEST_MEMO.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_MEMO.reset(token)
 
 
 def memoised(key):

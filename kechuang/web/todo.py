@@ -182,7 +182,7 @@ def _office_sections(user, plan, as_of) -> list[Section]:
                                     f"{order.unit.name}：{order.subject}", "info"))
     bulletins = Section("bulletins", "待签发通报", empty="已结束季度的通报均已签发",
                         more_url=reverse("bulletins:bulletin_list"), more_label="季度通报")
-    made = {(b.year, b.quarter): b for b in Bulletin.objects.filter(plan=plan)}
+    made = {(b.year, b.quarter): b for b in Bulletin.objects.filter(plan=plan).only("year", "quarter", "status")}
     for quarter in range(1, 5):
         end = engine.month_end(plan.year, quarter * 3)
         if end >= as_of:

@@ -14,6 +14,7 @@ from kechuang.core.fingerprint import (
     compact,
     data_version,
     expected_triggers,
+    read_scope,
     trigger_names,
 )
 from kechuang.core.models import SystemFlag
@@ -54,6 +55,18 @@ def test_a_post_request_and_code_outside_requests_read_the_fingerprint_every_tim
         data_version()
         data_version()
     assert len(_fingerprint_queries(ctx)) == 4
+
+
+def test_a_read_scope_memoises_outside_requests_until_a_write():
+    """A POST's figures or a job: read once inside the scope, again after a write, every time after it."""
+    with CaptureQueriesContext(connection) as ctx:
+        with read_scope():
+            first = data_version()
+            assert data_version() == first
+            Unit.objects.create(code="fp-scope", name="范围单位", kind=UnitKind.TOWN)
+            assert data_version() != first
+        data_version()
+    assert len(_fingerprint_queries(ctx)) == 3
 
 
 def test_a_flag_is_read_once_per_get_request_and_the_memo_ends_with_the_request():
