@@ -162,7 +162,7 @@ SCALE_REPORT="$LOGS/locust-summary.json" "$BIN/locust" -f scripts/locustfile.py 
   -u "$SCALE_USERS" -r "$SCALE_SPAWN_RATE" -t "$SCALE_DURATION" --only-summary --csv "$LOGS/locust" \
   --stop-timeout 30 --loglevel WARNING 2>"$LOGS/locust.log"
 locust_status=$?
-"$PY" scripts/scale_cpu.py report "$LOGS/cpu-before.json"
+"$PY" scripts/scale_cpu.py report "$LOGS/cpu-before.json" "$LOGS/locust-summary.json"
 status=0
 errors=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$LOGS/locust-summary.json" \
   2>/dev/null || echo "?")

@@ -1,5 +1,5 @@
-"""Where the machine's CPU went during the load test (scripts/scale-run.sh): `snapshot FILE` before, `report FILE`
-after. Every process's CPU time (its own plus its reaped children's, so LibreOffice runs count under the worker
+"""Where the machine's CPU went during the load test (scripts/scale-run.sh): `snapshot FILE` before, `report FILE
+[SUMMARY]` after (SUMMARY: the locust summary JSON, for the CPU per request and the throughput per node). Every process's CPU time (its own plus its reaped children's, so LibreOffice runs count under the worker
 and ended database connections under PostgreSQL) is grouped by role from its command line; the report prints
 CPU seconds and the share of the machine's capacity per role over the interval, so a reader sees which part of
 the one machine was the limit.
@@ -59,7 +59,7 @@ def role(cmd: str) -> str:
     return next((label for label, test in ROLES if test(cmd)), "其他")
 
 
-def report(path: str) -> None:
+def report(path: str, summary: str | None = None) -> None:
     with open(path) as handle:
         before = json.load(handle)
     busy, now = _machine_busy()
@@ -77,9 +77,25 @@ def report(path: str) -> None:
     per_role["其他"] = max(0.0, machine - sum(per_role.values()))
     print(f"CPU：{os.cpu_count()} 个 × {seconds:.0f} s = {capacity:.0f} CPU 秒；整机忙 {machine:.0f} CPU 秒"
           f"（{machine / capacity:.0%}）")
+    requests = _requests(summary)
+    total = sum(requests.values())
     for label, used in sorted(per_role.items(), key=lambda item: -item[1]):
-        print(f"  {label:<34}{used:>8.0f} CPU 秒  {used / capacity:>5.0%}")
+        per_request = f"  每个请求 {used / total * 1000:>5.0f} ms" if total else ""
+        print(f"  {label:<34}{used:>8.0f} CPU 秒  {used / capacity:>5.0%}{per_request}")
+    if total:
+        nodes = "，".join(f"节点 {node} {n / seconds:.1f}" for node, n in sorted(requests.items()))
+        print(f"吞吐：{total / seconds:.1f} 个请求/秒（{nodes}）；每个请求平均占用整机 CPU {machine / total * 1000:.0f} ms，"
+              f"即这台机器满负荷约 {capacity / seconds / (machine / total):.0f} 个请求/秒")
+
+
+def _requests(summary: str | None) -> dict[str, int]:
+    """{node: requests answered} from the load test's summary (SCALE_REPORT), empty without one."""
+    if not summary or not os.path.exists(summary):
+        return {}
+    with open(summary) as handle:
+        rows = json.load(handle)["rows"]
+    return {node: sum(r["count"] for r in rows if r["node"] == node) for node in ("A", "B")}
 
 
 if __name__ == "__main__":
-    {"snapshot": snapshot, "report": report}[sys.argv[1]](sys.argv[2])
+    {"snapshot": snapshot, "report": report}[sys.argv[1]](*sys.argv[2:])
