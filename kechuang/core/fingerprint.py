@@ -13,9 +13,11 @@ conflicts) feed no figure and record no change: an import's progress updates wou
 - SQLite (one writer at a time): a row trigger adds one to the scope's counter in ``kechuang_datastamp``.
 - PostgreSQL (many writers): a statement trigger appends one row per changed scope to ``kechuang_datachange``;
   appending takes no lock another writer waits on (a shared counter row would serialise writers and could
-  deadlock two transactions writing two tables in opposite orders). The fingerprint is the count and the
-  id range of the scopes' rows, so a commit in any order changes it; ``compact()`` (the daily tick) keeps the
-  log short.
+  deadlock two transactions writing two tables in opposite orders). The fingerprint is the sum of the scopes'
+  row weights and their newest id, so a commit in any order changes it (a late commit of an older id still
+  adds its weight). ``compact()`` (every few minutes in the task worker, and the daily tick) folds each scope's
+  rows into its newest one, weights summed: the log stays short, so reading a fingerprint stays cheap on a busy
+  day, and the fingerprints do not change (no cached figure is recomputed for it).
 The change is recorded in the writing transaction: a reader sees the new fingerprint exactly when it sees the
 new rows, and it reads the fingerprint before the figures, so no figures are ever cached under a newer key.
 
@@ -32,7 +34,7 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 
 # Apps whose rows feed the figures (plan and targets, reports, statistics, registries, supervision).
 SOURCE_APPS = ("plans", "org", "reporting", "metrics", "registry", "supervision")
@@ -160,6 +162,8 @@ def _sqlite_triggers(connection) -> list[str]:
 def _pg_triggers(connection) -> list[str]:
     qn = connection.ops.quote_name
     out = [f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (id bigserial PRIMARY KEY, scope integer NOT NULL)",
+           # How many changes a row stands for (compact() folds a scope's rows into its newest).
+           f"ALTER TABLE {CHANGE_TABLE} ADD COLUMN IF NOT EXISTS weight bigint NOT NULL DEFAULT 1",
            f"CREATE INDEX IF NOT EXISTS {CHANGE_TABLE}_scope ON {CHANGE_TABLE} (scope, id)"]
     log = f"INSERT INTO {CHANGE_TABLE} (scope) SELECT DISTINCT s FROM ({{}}) x(s);"
     existing = set(connection.introspection.table_names())
@@ -188,16 +192,31 @@ def _pg_triggers(connection) -> list[str]:
     return out
 
 
+COMPACT_LOCK = 0x6B635F6470  # pg advisory lock key: one compaction at a time
+
+
 def compact(using: str = "default") -> int:
-    """Keep only the newest change row of each scope (PostgreSQL; the daily tick): the log stays short. The
-    fingerprints change once more, so cached figures are recomputed once."""
+    """Fold each scope's change rows into its newest row, their weights summed (PostgreSQL; the task worker's
+    schedule and the daily tick): the log stays short and every fingerprint stays the same. One statement, one
+    snapshot: a row still being written (not committed) is not seen, so it stays and counts when it commits.
+    Returns the rows removed."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {CHANGE_TABLE} "
-                       f"WHERE id NOT IN (SELECT max(id) FROM {CHANGE_TABLE} GROUP BY scope)")
-        return cursor.rowcount
+    t = CHANGE_TABLE
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COMPACT_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0  # another compaction is running
+        cursor.execute(
+            f"WITH kept AS (SELECT scope, max(id) AS id FROM {t} GROUP BY scope), "
+            f"gone AS (DELETE FROM {t} c USING kept WHERE c.scope = kept.scope AND c.id < kept.id "
+            f"RETURNING c.scope, c.weight), "
+            f"folded AS (SELECT scope, sum(weight) AS weight FROM gone GROUP BY scope) "
+            f"UPDATE {t} c SET weight = c.weight + folded.weight FROM folded, kept "
+            f"WHERE folded.scope = kept.scope AND c.id = kept.id "
+            f"RETURNING folded.weight")
+        return int(sum(row[0] for row in cursor.fetchall()))
 
 
 def request_memo(key, compute):
@@ -249,7 +268,7 @@ def _read_version(using: str, plan_id: int | None, registry: bool = True) -> str
         scopes = [0, int(plan_id)] + ([REGISTRY_SCOPE] if registry else [])
         where, params = f"WHERE scope IN ({', '.join(['%s'] * len(scopes))})", scopes
     if connection.vendor == "postgresql":
-        sql = f"SELECT count(*), max(id), min(id) FROM {CHANGE_TABLE} {where}"
+        sql = f"SELECT sum(weight), max(id) FROM {CHANGE_TABLE} {where}"
     else:
         sql = f"SELECT scope, n FROM {STAMP_TABLE} {where} ORDER BY scope"
     with connection.cursor() as cursor:

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 TICK_SCHEDULE = "kechuang-daily-tick"
-TICK_AT = dt.time(1, 10)  # local time (Asia/Shanghai), as the documented cron line
+TICK_AT = dt.time(1, 10)
+COMPACT_SCHEDULE = "kechuang-fingerprint-compact"
+COMPACT_MINUTES = 5  # local time (Asia/Shanghai), as the documented cron line
 
 
 def daily_tick() -> str:
@@ -32,10 +34,18 @@ def next_tick_time(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def ensure_schedules(**_signal_kwargs) -> bool:
-    """Create the daily tick schedule unless it exists; True when created."""
+    """Create the daily tick schedule and the fingerprint log's compaction unless they exist; True when the
+    tick's was created."""
     _, created = Schedule.objects.get_or_create(
         name=TICK_SCHEDULE,
         defaults={"func": "kechuang.supervision.jobs.daily_tick", "schedule_type": Schedule.DAILY,
                   "next_run": next_tick_time(), "repeats": -1},
+    )
+    # The data fingerprint's change log grows with every write statement; folded every few minutes, reading a
+    # fingerprint (every page) stays a read of a few rows on a busy filing day (kechuang.core.fingerprint).
+    Schedule.objects.get_or_create(
+        name=COMPACT_SCHEDULE,
+        defaults={"func": "kechuang.core.fingerprint.compact", "schedule_type": Schedule.MINUTES,
+                  "minutes": COMPACT_MINUTES, "repeats": -1},
     )
     return created

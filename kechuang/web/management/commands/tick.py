@@ -42,5 +42,5 @@ class Command(BaseCommand):
         interrupted = recover_interrupted()
         if interrupted:
             self.stdout.write(f"标记中断的后台任务 {interrupted} 个为失败")
-        compact()  # the data fingerprint's change log keeps one row per scope
+        compact()  # the data fingerprint's change log folded to one row per scope (also every 5 min by the worker)
         schedule_check("daily")  # the full data-quality check (monthly values too), in the task worker
