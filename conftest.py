@@ -114,6 +114,15 @@ def _audit_triggers_step_aside_for_flush(request):
     disable_append_only()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: figures cached under a data fingerprint by an earlier test (rolled
+    back, so the fingerprint can recur with other data) must not answer for this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def plan(db):
     """The bundled 2022 plan (created once per session; see django_db_setup). Changes a test makes are rolled

@@ -28,6 +28,7 @@ it, and outside a request nothing is memoised.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -62,6 +63,17 @@ def _source_models():
                 continue
             found.append((model, _plan_path(model)))
     return found
+
+
+def tracked(model) -> bool:
+    """Whether a change of ``model``'s rows changes the shared fingerprint (``data_version(plan=0)``): a
+    registry or another source model without a plan."""
+    return model._meta.label_lower in _shared_labels()
+
+
+@functools.cache
+def _shared_labels() -> frozenset[str]:
+    return frozenset(m._meta.label_lower for m, path in _source_models() if path is None or path == "registry")
 
 
 def _untracked_tables() -> list[str]:
@@ -254,7 +266,8 @@ def data_version(using: str = "default", plan=None, registry: bool = True) -> st
     """The fingerprint of every source table, read once per GET request. With ``plan``, the plan-owned rows
     (reports, values, tasks, periods…) count for that plan only, with the shared tables: the fingerprint of
     figures that are the plan's alone (its dashboard, its completeness matrix); ``registry=False`` leaves the
-    registries out, for figures that read none (a plan whose indicators are all reported, completeness)."""
+    registries out, for figures that read none (a plan whose indicators are all reported, completeness).
+    ``plan=0``: the shared tables (and registries) alone, for what reads no plan's rows (a registry list)."""
     plan_id = getattr(plan, "pk", plan)
     registry = registry or plan_id is None
     return request_memo(("data_version", using, plan_id, registry), lambda: _read_version(using, plan_id, registry))

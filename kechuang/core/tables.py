@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from html import escape as html_escape
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import QuerySet
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import Table
 
+from .fingerprint import cached, tracked
 from .xlsx import Sheet
 
 TEMPLATE = "tables/table.html"
@@ -24,6 +28,12 @@ def configure(table: Table, request, per_page: int | None = None):
     if sort and table.orderable:
         table.order_by = sort
     if per_page:
+        queryset = getattr(table.data, "data", None)
+        if isinstance(queryset, QuerySet) and tracked(queryset.model):
+            # The page count of a large registry (COUNT over 100,000 enterprises: 10 ms on PostgreSQL) is kept
+            # under the data fingerprint of the shared tables and registries: the same list and filter for the
+            # same user's row scope (the SQL) count again only after a change of those tables.
+            table.data._length = cached_count(queryset)  # django-tables2 TableQuerysetData's cached len()
         try:
             table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=per_page)
         except PageNotAnInteger:
@@ -31,6 +41,17 @@ def configure(table: Table, request, per_page: int | None = None):
         except EmptyPage:
             table.page = table.paginator.page(table.paginator.num_pages)
     return table
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """``queryset.count()`` cached under the fingerprint of the shared tables and the registries (the tables a
+    tracked model without a plan is recorded under; see ``tracked``)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    key = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+    return cached(f"tables:count:{queryset.model._meta.label_lower}:{key}", queryset.count, plan=0)
 
 
 def sheet(table: Table, title: str, *, note: str = "", exclude=()) -> Sheet:

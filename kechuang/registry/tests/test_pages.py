@@ -5,6 +5,8 @@ import sys
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kechuang.audit.models import AuditEvent
@@ -19,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+LIST_COUNT_RE = re.compile(r'SELECT COUNT\(\*\) AS "__count" FROM "registry_enterprise"'
+                           r'( WHERE "registry_enterprise"\."town_id" = \d+)?')
 
 
 def _setup_people():
@@ -201,3 +205,26 @@ def test_a_town_edits_a_linked_row_by_uscc_and_cannot_move_it_to_another_town(pl
     assert response.status_code == 200 and "找不到" in response.content.decode()
     assert HighTechCertificate.objects.get(pk=cert.pk).enterprise == own
     assert HighTechCertificate.history.filter(id=cert.pk).count() == 2
+
+
+def test_a_lists_row_count_is_counted_once_per_data_change_and_per_row_scope(plan, personas, client_for):
+    """The count over a large registry is kept under the data fingerprint: counted again after a change, and
+    never shared between row scopes (a town counts its own enterprises)."""
+    town = Unit.objects.get(name="武胜关镇")
+    f.enterprise(name="计数甲有限公司", town=town)
+    url = reverse("registry:list", args=["enterprises"])
+    office, town_user = client_for("office"), client_for("town")
+
+    def shown(client):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        # The list's own count (the whole registry, or the town's rows), not the counts behind indicators.
+        counts = [q for q in ctx.captured_queries if LIST_COUNT_RE.fullmatch(q["sql"])]
+        return int(re.search(r'data-testid="row-count">共 (\d+) 条', page).group(1)), len(counts)
+
+    total = Enterprise.objects.count()
+    assert shown(office) == (total, 1)
+    assert shown(office) == (total, 0)
+    assert shown(town_user) == (Enterprise.objects.filter(town=town).count(), 1)
+    f.enterprise(name="计数乙有限公司", town=Unit.objects.get(name="杨寨镇"))
+    assert shown(office) == (total + 1, 1)
