@@ -45,7 +45,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The bundled plan, its units and the personas, created once per test session (once per xdist worker) and
     committed. Each ordinary test runs inside a transaction that is rolled back, so it sees them unchanged and
     whatever it changes (the plan included) is undone. Transactional tests flush the database when they end;
-    pytest-django runs them after the others, and the `plan`/`personas` fixtures create the data again."""
+    pytest-django runs them after the others, and the `plan`/`personas` fixtures put these rows back as they
+    were (see `_BaseRows`)."""
     from kechuang.audit.testing import enable_append_only
     from kechuang.plans.testing import load_bundled_plan, make_personas
 
@@ -55,6 +56,68 @@ def django_db_setup(django_db_setup, django_db_blocker):
         enable_append_only()
         load_bundled_plan(BUNDLED_PLAN)
         make_personas()
+        _BaseRows.save()
+
+
+class _BaseRows:
+    """Every row of every model table as the session setup left it (the bundled plan, the personas, the content
+    types…), kept in this process: after a transactional test's flush, `restore()` writes them back exactly,
+    same keys and all, in ~0.1 s instead of loading the plan again (~0.6 s: YAML, history, audit). Only model
+    tables, as the flush empties only those. PostgreSQL: each table's rows in COPY's text format; SQLite: the
+    rows as tuples."""
+
+    tables: dict = {}
+
+    @classmethod
+    def _model_tables(cls, connection):
+        return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+    @classmethod
+    def save(cls):
+        from django.db import connection
+
+        qn = connection.ops.quote_name
+        cls.tables = {}
+        with connection.cursor() as cursor:
+            for table in cls._model_tables(connection):
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {qn(table)} TO STDOUT") as copy:
+                        data = b"".join(bytes(block) for block in copy)
+                    if data:
+                        cls.tables[table] = data
+                else:
+                    cursor.execute(f"SELECT * FROM {qn(table)}")
+                    rows = cursor.fetchall()
+                    if rows:
+                        cls.tables[table] = ([c[0] for c in cursor.description], rows)
+
+    @classmethod
+    def restore(cls):
+        """Empty every model table (a flush leaves the content types and permissions that post_migrate made
+        again, under new keys) and write the saved rows back, in one transaction (foreign keys are checked at
+        commit). Caches that may hold the flushed rows are dropped."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
+        from django.db import connection, transaction
+
+        qn = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            tables = cls._model_tables(connection)
+            cursor.execute(" UNION ALL ".join(
+                f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {qn(table)})" for i, table in enumerate(tables)))
+            for (i,) in cursor.fetchall():
+                cursor.execute(f"DELETE FROM {qn(tables[i])}")
+            for table, saved in cls.tables.items():
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {qn(table)} FROM STDIN") as copy:
+                        copy.write(saved)
+                else:
+                    columns, rows = saved
+                    cursor.executemany(
+                        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
+                        f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+        ContentType.objects.clear_cache()
+        cache.clear()
 
 
 class _DemoTransaction:
@@ -124,13 +187,17 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def plan(db):
+def plan(db, request):
     """The bundled 2022 plan (created once per session; see django_db_setup). Changes a test makes are rolled
-    back with its transaction."""
+    back with its transaction; after a transactional test's flush the session's rows are written back."""
     from kechuang.plans.models import Plan
     from kechuang.plans.testing import load_bundled_plan
 
-    return Plan.objects.filter(code=BUNDLED_PLAN).first() or load_bundled_plan(BUNDLED_PLAN)
+    found = Plan.objects.filter(code=BUNDLED_PLAN).first()
+    if found is None and _is_transactional(request) and _BaseRows.tables:  # flushed: the session's rows again
+        _BaseRows.restore()
+        found = Plan.objects.filter(code=BUNDLED_PLAN).first()
+    return found or load_bundled_plan(BUNDLED_PLAN)
 
 
 @pytest.fixture

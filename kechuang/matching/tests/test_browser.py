@@ -2,16 +2,14 @@
 
 import pytest
 
-from kechuang.plans.testing import make_personas
 from kechuang.policy.tests.factories import enterprise
 from kechuang.registry.models import Achievement, Demand
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_town_user_records_a_docking_from_the_match_list(live_server, login_page, plan):
-    users = make_personas()
-    ent = enterprise(users["town"].unit, "浏览器测试企业")
+def test_a_town_user_records_a_docking_from_the_match_list(live_server, login_page, plan, personas):
+    ent = enterprise(personas["town"].unit, "浏览器测试企业")
     demand = Demand.objects.create(enterprise=ent, title="离心风机叶轮降噪", keywords="风机 降噪",
                                    description="现有离心风机运行噪声大")
     Achievement.objects.create(title="通风机叶轮气动噪声控制技术", institution="某大学", keywords="通风机 噪声控制")

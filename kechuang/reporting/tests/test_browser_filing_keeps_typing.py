@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 TASK = "（六）"
+AUTOSAVE_DELAY_MS = 3000  # filing.js: a change is saved 3 s after the last keystroke
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -79,8 +80,12 @@ def test_uploads_and_deletions_keep_the_typed_text(login_page, live_server, plan
 
 def test_a_draft_is_autosaved_a_few_seconds_after_typing(login_page, live_server, plan, personas, viewport):
     page = login_page("town")
+    page.clock.install()  # the page's timers on a clock the test moves on (time otherwise flows as usual)
     card = _open(page, live_server, plan)
     card.locator("textarea[name$='-problems']").fill("企业用地指标紧张")
+    page.clock.run_for(AUTOSAVE_DELAY_MS - 500)
+    expect(page.get_by_test_id("autosave-status")).not_to_contain_text("已自动保存")  # not yet
+    page.clock.run_for(500)
     expect(page.get_by_test_id("autosave-status")).to_contain_text("已自动保存", timeout=10_000)
     assert page.get_by_test_id("autosave-status").inner_text().split()[-1].count(":") == 1  # hh:mm
     row = _report(plan, personas)
@@ -88,6 +93,7 @@ def test_a_draft_is_autosaved_a_few_seconds_after_typing(login_page, live_server
     # A second change saves again on the version the first one returned (no conflict).
     with page.expect_response(lambda r: "/autosave/" in r.url, timeout=10_000) as info:
         card.locator("textarea[name$='-problems']").fill("企业用地指标紧张，已协调自然资源局")
+        page.clock.run_for(AUTOSAVE_DELAY_MS)
     assert info.value.json()["ok"]
     expect(page.get_by_test_id("autosave-status")).to_contain_text("已自动保存")
     row.refresh_from_db()
@@ -164,8 +170,10 @@ def test_the_demo_town_fixes_its_returned_month_and_types_its_share_of_an_indica
     expect(page.get_by_test_id("return-reason").first).to_contain_text("退回原因")
     row = page.get_by_test_id(f"indicator-{ind.code}")
     expect(row.get_by_test_id("share")).to_have_text(f"本单位 {share.normalize():f}家")
+    page.clock.install()
     with page.expect_response(lambda r: "/autosave/" in r.url, timeout=10_000) as info:
         row.locator("input[name$='-value']").fill("3")
+        page.clock.run_for(AUTOSAVE_DELAY_MS)
     assert info.value.json()["ok"]
     assert IndicatorValue.objects.get(indicator=ind, unit=town.unit, period__month=9).value == 3
     _no_horizontal_scroll(page)
@@ -206,7 +214,9 @@ def test_saving_while_an_autosave_is_on_its_way_waits_for_it_instead_of_a_confli
     card = _open(page, live_server, plan)
     held = []
     page.route("**/autosave/", lambda route: held.append(route))  # hold the autosave request in the network
+    page.clock.install()
     card.locator("textarea[name$='-narrative']").fill("第一段")
+    page.clock.run_for(AUTOSAVE_DELAY_MS)
     for _ in range(50):
         if held:
             break

@@ -37,12 +37,26 @@ UNWATCHED_TABLES = {"audit_auditevent", "django_session", "axes_accessattempt", 
 
 def _fingerprint() -> dict[str, int]:
     """Row counts of every watched table in one query. Every data model keeps history (django-simple-history),
-    so an update shows as a new history row, not only inserts and deletes."""
+    so an update shows as a new history row, not only inserts and deletes. PostgreSQL takes ~10 ms to plan the
+    query (~130 tables) and ~2 ms to run it, and POST routes count twice per persona (~1,700 times a run): there
+    it is prepared once per database session."""
     tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)} - UNWATCHED_TABLES)
     sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [_PREPARED])
+            prepared = cursor.fetchone()
+            if prepared is None or prepared[0] != f"PREPARE {_PREPARED} AS {sql}":
+                if prepared is not None:
+                    cursor.execute(f"DEALLOCATE {_PREPARED}")
+                cursor.execute(f"PREPARE {_PREPARED} AS {sql}")
+            cursor.execute(f"EXECUTE {_PREPARED}")
+        else:
+            cursor.execute(sql)
         return dict(cursor.fetchall())
+
+
+_PREPARED = "kc_access_matrix_fingerprint"
 
 
 def _successes(user) -> int:
