@@ -14,7 +14,7 @@ from kechuang.core.jobs import INTERRUPTED
 from kechuang.quality.models import QualityRun, RunStatus
 from kechuang.quality.services import INTERRUPTED as QUALITY_INTERRUPTED
 from kechuang.registry.models import ImportJob, ImportStatus
-from kechuang.supervision.jobs import TICK_SCHEDULE, daily_tick, ensure_schedules
+from kechuang.supervision.jobs import COMPACT_SCHEDULE, TICK_SCHEDULE, daily_tick, ensure_schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,16 @@ def test_the_daily_tick_schedule_is_created_once_for_1_10_local_time():
     assert schedule.func == "kechuang.supervision.jobs.daily_tick" and schedule.schedule_type == Schedule.DAILY
     local = timezone.localtime(schedule.next_run)
     assert (local.hour, local.minute) == (1, 10) and local > timezone.localtime()
+
+
+def test_the_fingerprint_log_is_folded_every_five_minutes_by_a_schedule():
+    Schedule.objects.filter(name=COMPACT_SCHEDULE).delete()
+    ensure_schedules()
+    ensure_schedules()
+    schedule = Schedule.objects.get(name=COMPACT_SCHEDULE)
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "kechuang.core.fingerprint.compact", Schedule.MINUTES, 5)
+    assert Schedule.objects.filter(func="kechuang.core.fingerprint.compact").count() == 1
 
 
 def test_the_scheduled_task_runs_the_tick(plan):
