@@ -15,9 +15,9 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 TICK_SCHEDULE = "kechuang-daily-tick"
-TICK_AT = dt.time(1, 10)
+TICK_AT = dt.time(1, 10)  # local time (Asia/Shanghai), as the documented cron line
 COMPACT_SCHEDULE = "kechuang-fingerprint-compact"
-COMPACT_MINUTES = 5  # local time (Asia/Shanghai), as the documented cron line
+COMPACT_MINUTES = 5
 
 
 def daily_tick() -> str:
