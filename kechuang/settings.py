@@ -339,6 +339,8 @@ KECHUANG_IMPORT_INLINE_BYTES = env_int("KECHUANG_IMPORT_INLINE_BYTES", 256 * 102
 # A running background job whose process is gone (same host) or that showed no progress for this long (any host) is
 # marked failed with a message, when a worker starts and in the daily tick (kechuang.core.jobs).
 KECHUANG_JOB_STALE_SECONDS = env_int("KECHUANG_JOB_STALE_SECONDS", 900)
+# Seconds between the end of a data-quality check and the next check asked for by an import (quality.services).
+KECHUANG_QUALITY_IMPORT_SPACING = env_int("KECHUANG_QUALITY_IMPORT_SPACING", 60)
 # Any request body above this is refused from its Content-Length before it is read (set the reverse proxy's
 # client_max_body_size to the same figure).
 KECHUANG_MAX_REQUEST_BYTES = env_int("KECHUANG_MAX_REQUEST_BYTES", 32 * 1024 * 1024)

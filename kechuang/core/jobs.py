@@ -21,6 +21,7 @@ import socket
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from .discovery import app_modules
@@ -37,6 +38,24 @@ def enqueue(func: str, *args, name: str | None = None, group: str | None = None,
     if group:
         options["group"] = group
     transaction.on_commit(lambda: async_task(func, *args, **options, **kwargs))
+
+
+def enqueue_later(func: str, *args, at: dt.datetime, name: str) -> None:
+    """Run `func` with `args` in the task worker at `at` or within about 30 s after it (the worker's scheduler
+    looks every 30 s): a one-off schedule named `name`, replacing a pending one of that name, created once the
+    current transaction commits. Under the test settings nothing runs it (no worker): tests run the job."""
+    def create():
+        Schedule.objects.update_or_create(name=name, defaults={
+            "func": func, "args": repr(args) if args else None, "schedule_type": Schedule.ONCE, "next_run": at,
+            "repeats": -1})  # -1: the scheduler deletes a one-off schedule once it has queued its task
+
+    transaction.on_commit(create)
+
+
+def cancel_later(name: str) -> bool:
+    """Drop the pending one-off schedule `name` (``enqueue_later``); True when there was one."""
+    deleted, _ = Schedule.objects.filter(name=name, schedule_type=Schedule.ONCE).delete()
+    return bool(deleted)
 
 
 def runner_id() -> str:

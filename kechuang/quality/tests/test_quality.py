@@ -11,6 +11,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_q.models import Schedule
+from django_q.scheduler import scheduler
 
 from kechuang.org.models import Unit
 from kechuang.quality import services
@@ -170,6 +173,56 @@ def test_a_change_during_a_running_check_is_checked_by_the_next_one_never_by_a_s
     with django_capture_on_commit_callbacks() as queued:
         run_quality_check("import")  # that check: no change asked for while it ran, nothing more
     assert queued == []
+
+
+def _finished_run(seconds_ago: int) -> QualityRun:
+    return QualityRun.objects.create(trigger="import", status=RunStatus.DONE,
+                                     finished=timezone.now() - dt.timedelta(seconds=seconds_ago))
+
+
+@pytest.mark.django_db
+def test_an_import_check_waits_until_the_spacing_after_the_last_check_and_then_runs_from_the_schedule(
+        django_capture_on_commit_callbacks, settings):
+    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+    last = _finished_run(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_check("import")
+        services.schedule_check("import")  # absorbed by the held-back one
+    later = Schedule.objects.get(name=services.LATER)
+    assert later.schedule_type == Schedule.ONCE and later.args == "('import',)"
+    assert later.next_run == last.finished + dt.timedelta(seconds=60)
+    assert QualityRun.objects.count() == 1  # nothing ran yet
+    # The worker's scheduler, once the time has come, queues it (the test queue runs it inline) and drops it.
+    Schedule.objects.filter(pk=later.pk).update(next_run=timezone.now() - dt.timedelta(seconds=1))
+    scheduler()
+    assert not Schedule.objects.filter(name=services.LATER).exists()
+    run = QualityRun.objects.get()  # the new run replaced the old one
+    assert run.pk != last.pk and run.status == RunStatus.DONE and run.trigger == "import"
+
+
+@pytest.mark.django_db
+def test_an_import_check_runs_at_once_when_the_last_check_ended_longer_ago_than_the_spacing(
+        django_capture_on_commit_callbacks, settings):
+    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+    _finished_run(61)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_check("import")
+    assert not Schedule.objects.filter(name=services.LATER).exists()
+    assert QualityRun.objects.get().finished > timezone.now() - dt.timedelta(seconds=30)
+
+
+@pytest.mark.django_db
+def test_a_manual_check_takes_the_place_of_a_held_back_import_check_and_runs_now(
+        django_capture_on_commit_callbacks, settings):
+    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+    _finished_run(5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_check("import")
+    assert Schedule.objects.filter(name=services.LATER).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_check("manual")
+    assert not Schedule.objects.filter(name=services.LATER).exists()
+    assert QualityRun.objects.get().trigger == "manual"
 
 
 def test_a_check_after_an_import_rechecks_the_registries_and_keeps_the_monthly_findings(plan, stored_faults):
