@@ -26,7 +26,9 @@ stop() {
 trap 'echo; echo "正在停止（Web 服务与后台任务进程）…"; stop; echo "已停止"; exit 0' INT TERM
 
 # Each in its own session: Ctrl+C reaches this script only, which stops them in order.
-setsid "$PY" manage.py qcluster &
+# The task worker at a lower CPU priority (KECHUANG_WORKER_NICE, default 10): on one machine a check or an import
+# waits a little, the pages people are looking at do not.
+setsid nice -n "${KECHUANG_WORKER_NICE:-10}" "$PY" manage.py qcluster &
 pids+=($!)
 if [ "$MODE" = dev ]; then
   setsid "$PY" manage.py runserver "$HOST:$PORT" &

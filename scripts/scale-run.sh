@@ -17,6 +17,7 @@
 #   SCALE_WEB_WORKERS [CPU count, per node], SCALE_WEB_THREADS [4, per web process],
 #   SCALE_TASK_WORKERS [2, processes of the one worker], SCALE_LOGIN_SHARE [0.1, users signing in by the form;
 #   the others start with a session made by benchdata --sessions],
+#   SCALE_WORKER_NICE [10, the worker's CPU priority, as KECHUANG_WORKER_NICE in scripts/run.sh],
 #   SCALE_DATA_DIR [var/scale], SCALE_STOP_SECONDS [20], SCALE_FAIL_ON_ERRORS [0], PY [.venv/bin/python].
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -134,7 +135,7 @@ export SCALE_SESSIONS="$SCALE_DATA_DIR/sessions.json"
 echo "benchdata 用时 $((SECONDS - started)) s"
 
 step "启动：节点 A :$SCALE_PORT_A、节点 B :$SCALE_PORT_B（各 $SCALE_WEB_WORKERS 个 gunicorn Web 进程）、任务进程 1 个（$KECHUANG_TASK_WORKERS 个执行进程）"
-start worker "$PY" manage.py qcluster
+start worker nice -n "${SCALE_WORKER_NICE:-10}" "$PY" manage.py qcluster  # as scripts/run.sh: pages before jobs
 for node in A B; do
   port_var="SCALE_PORT_$node"
   start "node-$node" "$BIN/gunicorn" kechuang.wsgi:application --bind "127.0.0.1:${!port_var}" \
