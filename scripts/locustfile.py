@@ -51,9 +51,13 @@ _reporters = itertools.count()
 _offices = itertools.count()
 _imports = itertools.count()
 _lock = threading.Lock()
-# (flow, node) -> response times in ms; errors per (flow, node)
-TIMES: dict[tuple[str, str], list[float]] = defaultdict(list)
-ERRORS: dict[tuple[str, str], int] = defaultdict(int)
+# (flow, node) -> (when it ended, response time in ms); errors per (flow, node); the flows that are GETs (pages)
+TIMES: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+ERRORS: dict[tuple[str, str], list[float]] = defaultdict(list)
+PAGES: set[str] = set()
+# The first seconds of a run are its ramp: every user's first request within SCALE_USERS / SCALE_SPAWN_RATE
+# seconds, on caches and processes still cold. The summary gives the whole run, and the run after this warm-up.
+WARMUP = float(os.environ.get("SCALE_WARMUP", "60"))
 
 
 def _unescape(text: str) -> str:
@@ -93,11 +97,14 @@ def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, context=None, **kwargs):
     node = (context or {}).get("node", "?")
+    now = time.time()
     with _lock:
+        if request_type == "GET":
+            PAGES.add(name)
         if exception is not None:
-            ERRORS[(name, node)] += 1
+            ERRORS[(name, node)].append(now)
         else:
-            TIMES[(name, node)].append(response_time)
+            TIMES[(name, node)].append((now, response_time))
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -107,27 +114,69 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def summary() -> dict:
+def _row(flow: str, node: str, times: list[float], errors: int) -> dict:
+    return {"flow": flow, "node": node, "count": len(times) + errors, "errors": errors,
+            "p50": _pct(times, 50), "p95": _pct(times, 95), "p99": _pct(times, 99)}
+
+
+def summary(since: float | None = None, nodes_split: bool = True) -> dict:
+    """Per flow (A+B, and each node unless ``nodes_split`` is off) and all pages together: p50/p95/p99 of the
+    requests that ended after ``since`` (a timestamp; None: all)."""
     flows = sorted({name for name, _ in list(TIMES) + list(ERRORS)})
+    keep = (lambda t: True) if since is None else (lambda t: t >= since)
     rows = []
+    requests = errors_total = 0
+    pages: list[float] = []
+    page_errors = 0
     for flow in flows:
-        for node in ("A+B", "A", "B"):
+        for node in ("A+B", "A", "B") if nodes_split else ("A+B",):
             nodes = ("A", "B") if node == "A+B" else (node,)
-            times = [t for n in nodes for t in TIMES.get((flow, n), [])]
-            errors = sum(ERRORS.get((flow, n), 0) for n in nodes)
-            rows.append({"flow": flow, "node": node, "count": len(times) + errors, "errors": errors,
-                         "p50": _pct(times, 50), "p95": _pct(times, 95), "p99": _pct(times, 99)})
-    return {"rows": rows, "errors": sum(ERRORS.values()), "requests": sum(len(v) for v in TIMES.values())}
+            times = [ms for n in nodes for t, ms in TIMES.get((flow, n), []) if keep(t)]
+            errors = sum(1 for n in nodes for t in ERRORS.get((flow, n), []) if keep(t))
+            rows.append(_row(flow, node, times, errors))
+            if node == "A+B":
+                requests += len(times)
+                errors_total += errors
+                if flow in PAGES:
+                    pages += times
+                    page_errors += errors
+    rows.append(_row("所有页面（GET）", "A+B", pages, page_errors))
+    return {"rows": rows, "errors": errors_total, "requests": requests}
 
 
-@events.quitting.add_listener
-def _print_summary(environment, **kwargs):
-    result = summary()
+def _table(result: dict) -> list[str]:
     lines = [f"{'流程 flow':<28}{'节点':>6}{'请求数':>8}{'错误':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
     for r in result["rows"]:
         lines.append(f"{r['flow']:<30}{r['node']:>6}{r['count']:>10}{r['errors']:>8}"
                      f"{r['p50']:>9.0f}{r['p95']:>9.0f}{r['p99']:>9.0f}")
     lines.append(f"请求总数 {result['requests'] + result['errors']}，错误 {result['errors']}")
+    return lines
+
+
+def _per_minute(start: float) -> list[str]:
+    """All requests per minute of the run: how the latency settles after the ramp."""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for values in TIMES.values():
+        for t, ms in values:
+            buckets[int((t - start) // 60)].append(ms)
+    lines = [f"{'分钟':>4}{'请求数':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
+    for minute in sorted(buckets):
+        v = buckets[minute]
+        lines.append(f"{minute + 1:>4}{len(v):>10}{_pct(v, 50):>9.0f}{_pct(v, 95):>9.0f}{_pct(v, 99):>9.0f}")
+    return lines
+
+
+@events.quitting.add_listener
+def _print_summary(environment, **kwargs):
+    result = summary()
+    lines = ["整个压测（含开始时的爬坡）："] + _table(result)
+    stamps = [t for values in TIMES.values() for t, _ms in values]
+    if stamps:
+        start = min(stamps)
+        steady = summary(since=start + WARMUP, nodes_split=False)
+        result["steady"] = {"warmup_seconds": WARMUP, **steady}
+        lines += ["", f"稳定阶段（第 {WARMUP:.0f} 秒之后结束的请求，两节点合计）："] + _table(steady)
+        lines += ["", "每分钟（全部请求）："] + _per_minute(start)
     print("\n".join(lines), flush=True)
     if os.environ.get("SCALE_REPORT"):
         with open(os.environ["SCALE_REPORT"], "w") as handle:

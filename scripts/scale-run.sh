@@ -12,6 +12,7 @@
 # Environment (defaults in brackets):
 #   SCALE_PLANS [100] counties (plans × 60 units × 12 months), SCALE_ENTERPRISES [100000],
 #   SCALE_USERS [200], SCALE_SPAWN_RATE [20], SCALE_DURATION [5m], SCALE_WAIT ["3,10" s between a user's actions],
+#   SCALE_WARMUP [60 s: the summary's steady-state table counts requests that ended after it],
 #   SCALE_DATABASE_URL [postgres://postgres@127.0.0.1:5432/kechuang_scale], SCALE_FRESH [0; 1 drops the database],
 #   SCALE_REDIS_URL [redis://127.0.0.1:6379/14], SCALE_PORT_A [8101], SCALE_PORT_B [8102],
 #   SCALE_WEB_WORKERS [CPU count, per node], SCALE_WEB_THREADS [4, per web process],
