@@ -54,6 +54,10 @@ def _plain(value):
 
 def analyze(using: str = "default") -> None:
     """Refresh the planner's statistics after a bulk load (a live database has autovacuum do it; queries right
-    after ``bulk_create`` or COPY would otherwise be planned for empty tables)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("ANALYZE")
+    after ``bulk_create`` or COPY would otherwise be planned for empty tables). On PostgreSQL, outside a
+    transaction, VACUUM too, as autovacuum does after many inserts: until the visibility map is set, an index-only
+    scan still reads every heap page it covers."""
+    connection = connections[using]
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")

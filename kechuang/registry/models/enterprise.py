@@ -51,7 +51,10 @@ class Enterprise(RegistryModel):
             # (86 ms at 100,000 enterprises on PostgreSQL).
             models.Index(fields=["name", "id"], name="reg_ent_name"),
             models.Index(fields=["town", "name"], name="reg_ent_town_name"),
-            models.Index(fields=["is_above_scale", "is_industrial"], name="reg_ent_scale"),
+            # The registry-computed indicators count and join 规上 (active, industrial) enterprises: with is_active
+            # and the id in the key, PostgreSQL answers them from this index alone (index-only scans) instead of
+            # reading 2,000+ heap pages at 100,000 enterprises (the bundled plan's cold dashboard: 105 → 95 ms).
+            models.Index(fields=["is_above_scale", "is_industrial", "is_active", "id"], name="reg_ent_scale_v2"),
             # A town's 规上/工业 enterprises (the list's usual filters): counted for the pager from the index alone
             # on SQLite, without reading every row of the town.
             models.Index(fields=["town", "is_above_scale", "is_industrial"], name="reg_ent_town_scale"),
