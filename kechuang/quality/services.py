@@ -170,7 +170,7 @@ def import_spacing() -> int:
     """Seconds between the end of a check and the start of the next one asked for by imports. Each check reads
     every registry row (2–3 s of a worker's CPU at 100,000 enterprises): twenty counties importing through the
     day would otherwise keep a worker checking without pause, taking CPU from the web pages on the same machine."""
-    return int(getattr(settings, "KECHUANG_QUALITY_IMPORT_SPACING", 60))
+    return settings.KECHUANG_QUALITY_IMPORT_SPACING
 
 
 def schedule_check(trigger: str = "import") -> None:
@@ -200,8 +200,8 @@ def _enqueue(trigger: str) -> None:
     if trigger in REGISTRIES_ONLY:
         last = (QualityRun.objects.filter(finished__isnull=False).order_by("-finished")
                 .values_list("finished", flat=True).first())
-        start = last + dt.timedelta(seconds=import_spacing()) if last is not None else None
-        if start is not None and start > timezone.now():
+        start = last and last + dt.timedelta(seconds=import_spacing())
+        if start and start > timezone.now():
             enqueue_later(func, trigger, at=start, name=LATER)
             return
     enqueue(func, trigger, name=f"quality-check-{trigger}", group="quality")

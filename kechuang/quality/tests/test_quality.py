@@ -175,6 +175,12 @@ def test_a_change_during_a_running_check_is_checked_by_the_next_one_never_by_a_s
     assert queued == []
 
 
+@pytest.fixture
+def spacing(settings):
+    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+    return 60
+
+
 def _finished_run(seconds_ago: int) -> QualityRun:
     return QualityRun.objects.create(trigger="import", status=RunStatus.DONE,
                                      finished=timezone.now() - dt.timedelta(seconds=seconds_ago))
@@ -182,15 +188,14 @@ def _finished_run(seconds_ago: int) -> QualityRun:
 
 @pytest.mark.django_db
 def test_an_import_check_waits_until_the_spacing_after_the_last_check_and_then_runs_from_the_schedule(
-        django_capture_on_commit_callbacks, settings):
-    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+        django_capture_on_commit_callbacks, spacing):
     last = _finished_run(10)
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_check("import")
         services.schedule_check("import")  # absorbed by the held-back one
     later = Schedule.objects.get(name=services.LATER)
     assert later.schedule_type == Schedule.ONCE and later.args == "('import',)"
-    assert later.next_run == last.finished + dt.timedelta(seconds=60)
+    assert later.next_run == last.finished + dt.timedelta(seconds=spacing)
     assert QualityRun.objects.count() == 1  # nothing ran yet
     # The worker's scheduler, once the time has come, queues it (the test queue runs it inline) and drops it.
     Schedule.objects.filter(pk=later.pk).update(next_run=timezone.now() - dt.timedelta(seconds=1))
@@ -202,9 +207,8 @@ def test_an_import_check_waits_until_the_spacing_after_the_last_check_and_then_r
 
 @pytest.mark.django_db
 def test_an_import_check_runs_at_once_when_the_last_check_ended_longer_ago_than_the_spacing(
-        django_capture_on_commit_callbacks, settings):
-    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
-    _finished_run(61)
+        django_capture_on_commit_callbacks, spacing):
+    _finished_run(spacing + 1)
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_check("import")
     assert not Schedule.objects.filter(name=services.LATER).exists()
@@ -213,8 +217,7 @@ def test_an_import_check_runs_at_once_when_the_last_check_ended_longer_ago_than_
 
 @pytest.mark.django_db
 def test_a_manual_check_takes_the_place_of_a_held_back_import_check_and_runs_now(
-        django_capture_on_commit_callbacks, settings):
-    settings.KECHUANG_QUALITY_IMPORT_SPACING = 60
+        django_capture_on_commit_callbacks, spacing):
     _finished_run(5)
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_check("import")
